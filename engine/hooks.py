@@ -1,0 +1,62 @@
+"""Where the domain plugs into the engine, without the engine importing it.
+
+The engine calls these at fixed points; the default of each does nothing. `workflows` registers
+its own at import time (see workflows/__init__.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class DeadlineInfo:
+    deadline_id: str
+    name: str
+    due_on: date | None
+    rule: str
+    source: str
+    status: str  # pending, met, missed, unknown
+    met_on: date | None = None
+    note: str | None = None
+
+
+@dataclass
+class StartContext:
+    """What a start hook may change before a case starts: its owner and its data."""
+
+    process_key: str
+    business_key: str | None
+    data: dict[str, Any]
+    owner: str | None = None
+
+
+#: Called before an instance starts; may set owner, add data, or raise InvalidInput to refuse.
+StartHook = Callable[[Session, StartContext], None]
+#: Works out a case's deadlines from its data (and today's date for status).
+DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo]]
+#: Called after every save of an instance, in the same transaction (letters, notifications...).
+AfterSaveHook = Callable[[Session, Any, list[dict[str, Any]]], None]
+
+start_hooks: list[StartHook] = []
+deadline_hooks: list[DeadlineHook] = []
+after_save_hooks: list[AfterSaveHook] = []
+
+
+def register_start_hook(hook: StartHook) -> None:
+    if hook not in start_hooks:
+        start_hooks.append(hook)
+
+
+def register_deadline_hook(hook: DeadlineHook) -> None:
+    if hook not in deadline_hooks:
+        deadline_hooks.append(hook)
+
+
+def register_after_save_hook(hook: AfterSaveHook) -> None:
+    if hook not in after_save_hooks:
+        after_save_hooks.append(hook)

@@ -1,0 +1,164 @@
+"""Engine tables: definitions, instances, and the projections kept beside each instance.
+
+The serialized workflow is the source of truth; `human_tasks`, `timer_jobs` and `deadlines` are
+projections rewritten in the same transaction as every save, so that lists and dashboards read
+indexed columns and never deserialize a workflow.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base, UTCDateTime, utcnow
+
+INSTANCE_STATUSES = ("running", "waiting", "suspended", "error", "completed", "terminated")
+
+
+class ProcessDefinition(Base):
+    __tablename__ = "process_definitions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The BPMN process id; for the statutory routes also the workflows package name.
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    #: DMN decision tables the process calls from business rule tasks, deployed with it.
+    dmn_xml: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: sha256 of bpmn_xml and dmn_xml: parsed specs are cached under it, and an unchanged file is not redeployed.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deployed_by: Mapped[str] = mapped_column(String(200))
+    change_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instances"
+    __table_args__ = (Index("ix_process_instances_key_status", "process_key", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(200))
+    #: What the case is about; for the statutory routes the school's URN.
+    business_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    #: Which organisation owns the case; every list filters on it.
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    error_message: Mapped[str | None] = mapped_column(Text)
+    #: Serialized SpiffWorkflow state without the spec (the spec is re-parsed from the definition).
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    serializer_version: Mapped[str] = mapped_column(String(20))
+    #: Optimistic lock: every save is UPDATE ... WHERE lock_version = <the one read>.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: The workflow data, copied out so pages can show it without deserializing.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Names of the steps open now, for the case list and dashboard.
+    current_steps: Mapped[str] = mapped_column(String(1000), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_open_role_due", "is_open", "role", "due_at"),
+        Index("ix_human_tasks_open_assignee_due", "is_open", "assignee", "due_at"),
+        Index("ix_human_tasks_owner_open_due", "owner", "is_open", "due_at"),
+    )
+
+    #: The SpiffWorkflow task UUID: stable across saves, so links and drafts survive.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    owner: Mapped[str | None] = mapped_column(String(100))
+    process_key: Mapped[str] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(String(200))
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    #: First candidate group (or the lane): the role whose inbox the task lands in.
+    role: Mapped[str | None] = mapped_column(String(100))
+    candidate_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The form to render: fields as parsed from camunda:formData.
+    form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    documentation: Mapped[str | None] = mapped_column(Text)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+    #: A half-filled form saved by its assignee; kept until completion.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class TimerJob(Base):
+    __tablename__ = "timer_jobs"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_id", "due_at"),
+        Index("ix_timer_jobs_pending_due", "fired_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    #: SpiffWorkflow UUID of the waiting timer event task.
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A worker that claimed the job holds it until this time; after it, another may take over.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    leased_by: Mapped[str | None] = mapped_column(String(100))
+    #: Superseded: the timer event is no longer waiting (the case moved on, or was cancelled).
+    is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Deadline(Base):
+    """A statutory or local deadline of a case, as the domain worked it out from the case data."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "deadline_id"),
+        Index("ix_deadlines_owner_status_due", "owner", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    owner: Mapped[str | None] = mapped_column(String(100))
+    deadline_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    #: How due_on was counted, in words ("15th working day following 18 Dec 2025").
+    rule: Mapped[str] = mapped_column(Text)
+    #: The legal source (act and section, regulation, or local procedure).
+    source: Mapped[str] = mapped_column(Text)
+    #: pending, met, missed, or unknown (the facts needed to count it are not recorded).
+    status: Mapped[str] = mapped_column(String(20))
+    met_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Append-only: who did what to which case, when, with what data."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    bpmn_id: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,141 @@
+"""Rewrite an instance's projections from its workflow, in the saving transaction.
+
+`human_tasks`, `timer_jobs` and `deadlines` are what the inbox, the scheduler and the dashboard
+read; they are derived here and nowhere else, so they cannot drift from the workflow state.
+"""
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import hooks
+from .db import utcnow
+from .definitions import user_task_role
+from .models import Deadline, HumanTask, ProcessInstance, TimerJob
+from .parser import form_to_dict
+
+#: Date-only due dates mean "by the end of that day" in the organisation's time zone.
+LOCAL_TZ = ZoneInfo(os.environ.get("INTERVENE_TIMEZONE", "Europe/London"))
+
+
+def to_due_at(value: Any) -> datetime | None:
+    """A due-date expression's result (date, datetime or ISO text) as an aware UTC datetime."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
+    raise ValueError(f"a due date must be a date or datetime, not {type(value).__name__}")
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list:
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Any, datetime]]:
+    """(task, due_at) for every timer event the workflow is waiting on."""
+    found = []
+    for task in workflow.event_manager.tasks.values():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if isinstance(value, dict):  # cycle timers keep their next occurrence
+            value = value.get("next") if value.get("cycles", 0) != 0 else None
+        if value is None:
+            continue
+        if isinstance(value, str) and value.upper().startswith("P"):
+            continue
+        found.append((task, TimerEventDefinition.get_datetime(value)))
+    return found
+
+
+def _evaluate_due(workflow: BpmnWorkflow, task, key: str) -> datetime | None:
+    expression = task.task_spec.extensions.get(key)
+    if not expression:
+        return None
+    return to_due_at(workflow.script_engine.evaluate(task, expression))
+
+
+def sync_human_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> list[str]:
+    existing = {t.id: t for t in session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.is_open.is_(True)))}
+    names = []
+    for task in ready_user_tasks(workflow):
+        task_id = str(task.id)
+        spec = task.task_spec
+        names.append(spec.bpmn_name or spec.bpmn_id)
+        row = existing.pop(task_id, None)
+        if row is not None:
+            continue
+        groups = [g.strip() for g in spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
+        session.add(HumanTask(
+            id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
+            business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+            role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
+            assignee=_static_assignee(workflow, task), due_at=_evaluate_due(workflow, task, "due_date"),
+            follow_up_at=_evaluate_due(workflow, task, "follow_up_date"),
+            form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
+            is_open=True, created_at=utcnow(),
+        ))
+    for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation
+        row.is_open = False
+    return names
+
+
+def _static_assignee(workflow: BpmnWorkflow, task) -> str | None:
+    expression = task.task_spec.extensions.get("assignee")
+    if not expression:
+        return None
+    if expression.strip().startswith("${"):
+        value = workflow.script_engine.evaluate(task, expression)
+        return str(value) if value else None
+    return expression.strip()
+
+
+def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> list[str]:
+    pending = {(j.task_id, j.due_at): j for j in session.scalars(
+        select(TimerJob).where(TimerJob.instance_id == instance.id, TimerJob.fired_at.is_(None),
+                               TimerJob.is_cancelled.is_(False)))}
+    names = []
+    for task, due_at in waiting_timers(workflow):
+        spec = task.task_spec
+        names.append(spec.bpmn_name or spec.bpmn_id)
+        if pending.pop((str(task.id), due_at), None) is None:
+            session.add(TimerJob(instance_id=instance.id, task_id=str(task.id), bpmn_id=spec.bpmn_id,
+                                 name=spec.bpmn_name or spec.bpmn_id, due_at=due_at))
+    for job in pending.values():
+        job.is_cancelled = True
+    return names
+
+
+def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> None:
+    computed = {}
+    for hook in hooks.deadline_hooks:
+        for info in hook(instance.process_key, instance.data or {}, today):
+            computed[info.deadline_id] = info
+    rows = {d.deadline_id: d for d in session.scalars(select(Deadline).where(Deadline.instance_id == instance.id))}
+    for deadline_id, info in computed.items():
+        row = rows.pop(deadline_id, None) or Deadline(instance_id=instance.id, deadline_id=deadline_id)
+        row.owner = instance.owner
+        row.name, row.due_on, row.rule, row.source = info.name, info.due_on, info.rule, info.source
+        row.status, row.met_on, row.note = info.status, info.met_on, info.note
+        session.add(row)
+    for stale in rows.values():
+        session.delete(stale)
+
+
+def today_local() -> date:
+    return utcnow().astimezone(LOCAL_TZ).date()

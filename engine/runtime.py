@@ -1,0 +1,304 @@
+"""Commands on process instances. One call is one transaction's worth of work on a passed-in session.
+
+Every command loads the instance, changes the workflow, and saves state and projections together;
+the instance row's lock_version makes a concurrent change fail with Conflict instead of being lost.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import hooks
+from .db import utcnow
+from .definitions import latest_definition, parsed_definition
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .forms import validate_submission
+from .models import AuditEvent, HumanTask, ProcessInstance, TimerJob
+from .projections import sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
+from .scripting import make_script_engine
+from .serialization import STATE_FORMAT, dump_state, load_state
+
+SCRIPT_ENGINE = make_script_engine()
+CLOSED_STATUSES = ("completed", "terminated")
+
+
+def get_instance(session: Session, instance_id: int | str) -> ProcessInstance:
+    try:
+        key = int(instance_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no case with id '{instance_id}'") from None
+    instance = session.get(ProcessInstance, key)
+    if instance is None:
+        raise NotFound(f"no case with id {key}")
+    return instance
+
+
+def get_task(session: Session, task_id: str) -> HumanTask:
+    task = session.get(HumanTask, str(task_id))
+    if task is None:
+        raise NotFound(f"no task with id '{task_id}'")
+    return task
+
+
+def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
+    workflow = load_state(instance.state, parsed_definition(instance.definition))
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow
+
+
+def audit(session: Session, instance: ProcessInstance | None, actor: str, action: str, *,
+          task_id: str | None = None, bpmn_id: str | None = None, detail: str | None = None,
+          data: dict[str, Any] | None = None) -> None:
+    session.add(AuditEvent(instance_id=instance.id if instance else None, at=utcnow(), actor=actor,
+                           action=action, task_id=task_id, bpmn_id=bpmn_id, detail=detail,
+                           data=_jsonable(data) if data is not None else None))
+
+
+def start_instance(session: Session, process_key: str, actor: str, business_key: str | None = None,
+                   data: dict[str, Any] | None = None, owner: str | None = None) -> ProcessInstance:
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput("case data must be a JSON object")
+    definition = latest_definition(session, process_key)
+    context = hooks.StartContext(process_key, business_key, dict(data or {}), owner)
+    for hook in hooks.start_hooks:
+        hook(session, context)
+    workflow = BpmnWorkflow(*_specs(definition), script_engine=SCRIPT_ENGINE)
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(context.data)
+    now = utcnow()
+    instance = ProcessInstance(
+        definition=definition, definition_id=definition.id, process_key=process_key,
+        business_key=business_key, owner=context.owner, status="running", state={},
+        serializer_version=STATE_FORMAT, data=_jsonable(context.data), started_at=now, started_by=actor,
+        updated_at=now)
+    session.add(instance)
+    session.flush()
+    audit(session, instance, actor, "started", data=context.data)
+    _advance(session, instance, workflow, actor)
+    return instance
+
+
+def _specs(definition):
+    parsed = parsed_definition(definition)
+    return parsed.spec, parsed.subprocess_specs
+
+
+def complete_task(session: Session, task_id: str, actor: str, data: dict[str, Any] | None = None,
+                  *, validate: bool = True) -> ProcessInstance:
+    row = get_task(session, task_id)
+    if not row.is_open:
+        by = f" by {row.completed_by}" if row.completed_by else ""
+        raise Conflict(f"task '{row.name}' has already been completed{by}")
+    if row.assignee and row.assignee != actor:
+        raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
+    submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
+    instance = _open_instance(session, row.instance_id)
+    workflow = load_workflow(instance)
+    task = workflow.get_task_from_id(UUID(row.id)) if row.id in map(str, workflow.tasks) else None
+    if task is None or task.state != TaskState.READY:
+        raise Conflict(f"task '{row.name}' is no longer waiting to be done")
+    task.data.update(submitted)
+    task.run()
+    row.is_open, row.completed_at, row.completed_by, row.draft = False, utcnow(), actor, None
+    audit(session, instance, actor, "task_completed", task_id=row.id, bpmn_id=row.bpmn_id, detail=row.name,
+          data=submitted)
+    _advance(session, instance, workflow, actor)
+    return instance
+
+
+def _open_instance(session: Session, instance_id: int) -> ProcessInstance:
+    instance = get_instance(session, instance_id)
+    if instance.status == "suspended":
+        raise Conflict(f"case {instance.id} is suspended; resume it first")
+    if instance.status in CLOSED_STATUSES:
+        raise Conflict(f"case {instance.id} is {instance.status}")
+    if instance.status == "error":
+        raise Conflict(f"case {instance.id} is in error ({instance.error_message}); retry it first")
+    return instance
+
+
+def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: str,
+             refresh_timers: bool = False) -> None:
+    """Run the engine as far as it goes, then save.
+
+    A failing script or expression parks the case in `error` with the message; the state up to the
+    failure (including the task the officer just completed) is kept, and `retry` resumes from it.
+    """
+    error = None
+    try:
+        if refresh_timers:
+            workflow.refresh_timers()
+        workflow.do_engine_steps()
+    except Exception as exc:  # a model's script or expression failed
+        error = _describe(exc)
+    try:
+        with session.begin_nested():
+            _save(session, instance, workflow, error)
+    except StaleDataError:
+        raise
+    except Exception as exc:  # a projection could not be worked out (a due-date expression failed)
+        error = _describe(exc)
+        instance.state, instance.serializer_version = dump_state(workflow), STATE_FORMAT
+        instance.status, instance.error_message, instance.updated_at = "error", error, utcnow()
+    if error is not None:
+        audit(session, instance, actor, "error", detail=error)
+    _flush(session, instance)
+
+
+def _describe(exc: Exception) -> str:
+    message = str(exc).split("\n")[0] or type(exc).__name__
+    cause = getattr(exc, "exception", None) or exc.__cause__
+    if cause is not None and str(cause) and str(cause) not in message:
+        message = f"{message}: {type(cause).__name__}: {cause}"
+    task_spec = getattr(getattr(exc, "task", None), "task_spec", None)
+    where = getattr(task_spec, "bpmn_id", None)
+    return f"{where}: {message}" if where else message
+
+
+def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, error: str | None) -> None:
+    instance.state = dump_state(workflow)
+    instance.serializer_version = STATE_FORMAT
+    instance.data = _jsonable(case_data(workflow))
+    steps = sync_human_tasks(session, instance, workflow) + sync_timer_jobs(session, instance, workflow)
+    instance.current_steps = ", ".join(steps)[:1000]
+    instance.error_message = error
+    instance.updated_at = utcnow()
+    if error is not None:
+        instance.status = "error"
+    elif workflow.is_completed():
+        instance.status, instance.ended_at = "completed", utcnow()
+    elif instance.status != "suspended":
+        instance.status = "running" if workflow.get_tasks(state=TaskState.READY, manual=True) else "waiting"
+    sync_deadlines(session, instance, today_local())
+    for hook in hooks.after_save_hooks:
+        hook(session, instance, [])
+
+
+def _flush(session: Session, instance: ProcessInstance) -> None:
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise Conflict(f"case {instance.id} was changed by someone else at the same time; "
+                       "reload it and try again") from error
+
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    task = workflow.last_task or workflow.task_tree
+    return dict(task.data) if task is not None else {}
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def claim_task(session: Session, task_id: str, actor: str) -> HumanTask:
+    row = _open_task(session, task_id)
+    result = session.execute(update(HumanTask).where(HumanTask.id == row.id, HumanTask.assignee.is_(None))
+                             .values(assignee=actor))
+    if result.rowcount != 1:
+        session.refresh(row)
+        if row.assignee != actor:
+            raise Conflict(f"task '{row.name}' was already claimed by {row.assignee}")
+    session.refresh(row)
+    audit(session, session.get(ProcessInstance, row.instance_id), actor, "task_claimed", task_id=row.id,
+          bpmn_id=row.bpmn_id, detail=row.name)
+    return row
+
+
+def unclaim_task(session: Session, task_id: str, actor: str, *, may_override: bool = False) -> HumanTask:
+    row = _open_task(session, task_id)
+    if row.assignee is None:
+        raise Conflict(f"task '{row.name}' is not claimed")
+    if row.assignee != actor and not may_override:
+        raise NotAllowed(f"task '{row.name}' is claimed by {row.assignee}, not you")
+    row.assignee = None
+    audit(session, session.get(ProcessInstance, row.instance_id), actor, "task_unclaimed", task_id=row.id,
+          bpmn_id=row.bpmn_id, detail=row.name)
+    session.flush()
+    return row
+
+
+def reassign_task(session: Session, task_id: str, actor: str, assignee: str) -> HumanTask:
+    row = _open_task(session, task_id)
+    if not assignee or not assignee.strip():
+        raise InvalidInput("say who the task is to be reassigned to")
+    previous, row.assignee = row.assignee, assignee.strip()
+    audit(session, session.get(ProcessInstance, row.instance_id), actor, "task_reassigned", task_id=row.id,
+          bpmn_id=row.bpmn_id, detail=f"{row.name}: {previous or 'unassigned'} → {row.assignee}")
+    session.flush()
+    return row
+
+
+def save_draft(session: Session, task_id: str, actor: str, data: dict[str, Any]) -> HumanTask:
+    row = _open_task(session, task_id)
+    row.draft = _jsonable(data)
+    session.flush()
+    return row
+
+
+def _open_task(session: Session, task_id: str) -> HumanTask:
+    row = get_task(session, task_id)
+    if not row.is_open:
+        raise Conflict(f"task '{row.name}' is no longer open")
+    return row
+
+
+def suspend_instance(session: Session, instance_id: int, actor: str, reason: str = "") -> ProcessInstance:
+    instance = get_instance(session, instance_id)
+    if instance.status in CLOSED_STATUSES or instance.status == "suspended":
+        raise Conflict(f"case {instance.id} is {instance.status} and cannot be suspended")
+    instance.status, instance.updated_at = "suspended", utcnow()
+    audit(session, instance, actor, "suspended", detail=reason or None)
+    _flush(session, instance)
+    return instance
+
+
+def resume_instance(session: Session, instance_id: int, actor: str) -> ProcessInstance:
+    instance = get_instance(session, instance_id)
+    if instance.status != "suspended":
+        raise Conflict(f"case {instance.id} is {instance.status}, not suspended")
+    instance.status = "running"
+    workflow = load_workflow(instance)
+    audit(session, instance, actor, "resumed")
+    # Timers that fell due while suspended fire now.
+    _advance(session, instance, workflow, actor, refresh_timers=True)
+    return instance
+
+
+def terminate_instance(session: Session, instance_id: int, actor: str, reason: str = "") -> ProcessInstance:
+    instance = get_instance(session, instance_id)
+    if instance.status in CLOSED_STATUSES:
+        raise Conflict(f"case {instance.id} is already {instance.status}")
+    workflow = load_workflow(instance)
+    workflow.cancel()
+    instance.state = dump_state(workflow)
+    instance.status, instance.ended_at, instance.updated_at = "terminated", utcnow(), utcnow()
+    instance.current_steps = ""
+    for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                       HumanTask.is_open.is_(True))):
+        row.is_open = False
+    session.execute(update(TimerJob).where(TimerJob.instance_id == instance.id, TimerJob.fired_at.is_(None))
+                    .values(is_cancelled=True))
+    audit(session, instance, actor, "terminated", detail=reason or None)
+    _flush(session, instance)
+    return instance
+
+
+def retry_instance(session: Session, instance_id: int, actor: str) -> ProcessInstance:
+    instance = get_instance(session, instance_id)
+    if instance.status != "error":
+        raise Conflict(f"case {instance.id} is {instance.status}, not in error")
+    workflow = load_workflow(instance)
+    for task in workflow.get_tasks(state=TaskState.ERROR):
+        task._set_state(TaskState.READY)
+    instance.status = "running"
+    audit(session, instance, actor, "retried")
+    _advance(session, instance, workflow, actor, refresh_timers=True)
+    return instance

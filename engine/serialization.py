@@ -1,0 +1,58 @@
+"""Workflow state to and from JSON, without the spec.
+
+SpiffWorkflow's serializer writes the whole process spec into every saved state; for a 10-step
+model that is most of the bytes and most of the time. The definition row already holds the BPMN,
+and parsed specs are cached by sha256, so the state keeps only tasks and data and the spec is
+supplied back on load.
+"""
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+
+from .definitions import ParsedProcess
+
+#: Bumped when this module's stored shape changes; older states are migrated on load.
+STATE_FORMAT = "spiff-1.5+nospec-1"
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):  # type: ignore[override]
+        dct = dict(dct)
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dict(dct["subprocesses"]), workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _make_serializer() -> tuple[BpmnWorkflowSerializer, SpeclessWorkflowConverter]:
+    config = dict(CAMUNDA_CONFIG)
+    config.pop(BpmnWorkflow)
+    registry = BpmnWorkflowSerializer.configure(config)
+    converter = SpeclessWorkflowConverter(BpmnWorkflow, registry)
+    return BpmnWorkflowSerializer(registry), converter
+
+
+_SERIALIZER, _CONVERTER = _make_serializer()
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    return _SERIALIZER.to_dict(workflow)
+
+
+def load_state(state: dict[str, Any], parsed: ParsedProcess) -> BpmnWorkflow:
+    return _CONVERTER.from_dict(state, spec=parsed.spec, subprocess_specs=parsed.subprocess_specs)
