@@ -42,7 +42,12 @@ DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo]]
 #: Called after every save of an instance, in the same transaction (letters, notifications...).
 AfterSaveHook = Callable[[Session, Any, list[dict[str, Any]]], None]
 
+#: Called when an officer completes a task, after the case has moved on, in the same transaction
+#: (instance, the human_task row, the validated data): letters are generated here.
+TaskCompletedHook = Callable[[Session, Any, Any, dict[str, Any]], None]
+
 start_hooks: list[StartHook] = []
+task_completed_hooks: list[TaskCompletedHook] = []
 deadline_hooks: list[DeadlineHook] = []
 after_save_hooks: list[AfterSaveHook] = []
 
@@ -60,3 +65,8 @@ def register_deadline_hook(hook: DeadlineHook) -> None:
 def register_after_save_hook(hook: AfterSaveHook) -> None:
     if hook not in after_save_hooks:
         after_save_hooks.append(hook)
+
+
+def register_task_completed_hook(hook: TaskCompletedHook) -> None:
+    if hook not in task_completed_hooks:
+        task_completed_hooks.append(hook)

@@ -93,6 +93,8 @@ class HumanTask(Base):
     #: The form to render: fields as parsed from camunda:formData.
     form: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     documentation: Mapped[str | None] = mapped_column(Text)
+    #: camunda:properties of the element (legal_source, letter, ...), for pages and domain hooks.
+    properties: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

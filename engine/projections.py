@@ -88,6 +88,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, workflow: Bpmn
             assignee=_static_assignee(workflow, task), due_at=_evaluate_due(workflow, task, "due_date"),
             follow_up_at=_evaluate_due(workflow, task, "follow_up_date"),
             form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
+            properties={k: v for k, v in spec.extensions.items() if isinstance(v, str)},
             is_open=True, created_at=utcnow(),
         ))
     for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation

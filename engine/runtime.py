@@ -110,6 +110,8 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
     audit(session, instance, actor, "task_completed", task_id=row.id, bpmn_id=row.bpmn_id, detail=row.name,
           data=submitted)
     _advance(session, instance, workflow, actor)
+    for hook in hooks.task_completed_hooks:
+        hook(session, instance, row, submitted)
     return instance
 
 

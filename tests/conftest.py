@@ -1,0 +1,67 @@
+"""Shared fixtures: one database per test run, each test in a transaction rolled back at the end.
+
+SQLite by default; PostgreSQL when INTERVENE_TEST_DATABASE_URL is set (CI sets it).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from engine.db import Base, make_engine, make_session_factory
+from workflows.migrate import import_all_models
+from workflows.registry import install
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_database_url(tmp_path_factory) -> str:
+    url = os.environ.get("INTERVENE_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def db_engine(tmp_path_factory):
+    install()
+    import_all_models()
+    engine = make_engine(test_database_url(tmp_path_factory))
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(db_engine):
+    """A session whose every commit is a savepoint inside one transaction that is rolled back."""
+    connection = db_engine.connect()
+    outer = connection.begin()
+    db_session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield db_session
+    finally:
+        db_session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def committed(db_engine):
+    """A session factory whose commits are real, for tests with several threads or processes.
+
+    Every table is emptied afterwards so the rolled-back tests still start from nothing.
+    """
+    factory = make_session_factory(db_engine)
+    yield factory
+    with db_engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def database_url(db_engine) -> str:
+    return db_engine.url.render_as_string(hide_password=False)

@@ -1,0 +1,1 @@
+"""Flask: HTTP, templates, auth, the JSON API, and the `intervene` command line."""

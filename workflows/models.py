@@ -1,0 +1,1 @@
+"""Domain tables, imported here so Alembic and the test schema see them all."""
