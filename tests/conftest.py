@@ -65,3 +65,14 @@ def committed(db_engine):
 @pytest.fixture
 def database_url(db_engine) -> str:
     return db_engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=[False, True], ids=["in-memory", "save-restore"])
+def save_restore(request):
+    """Walk a route twice: once reusing the in-process workflow between steps, once forcing every
+    step to deserialize the stored state (what a restart, or another worker, does)."""
+    from engine import runtime
+
+    previous = runtime.set_workflow_cache(not request.param)
+    yield request.param
+    runtime.set_workflow_cache(previous)
