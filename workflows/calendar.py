@@ -1,0 +1,268 @@
+"""Working days in England and Wales, and the deadline helpers BPMN expressions call.
+
+Statutory deadlines in these routes are counted in working days (see the domain note, section 5):
+any day that is not a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday in England
+and Wales under the Banking and Financial Dealings Act 1971 (which includes days added by royal
+proclamation). Deadlines set by the inspection regulations also skip school holidays longer than a
+week. BPMN expressions read dates from task data as ISO text, so every function here accepts ISO
+text, `date` or `datetime`.
+"""
+from __future__ import annotations
+
+import calendar as _monthcal
+import csv
+import functools
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+
+#: Deadlines run to the end of the day in England, whatever the server's time zone.
+LONDON = ZoneInfo("Europe/London")
+
+#: One-off days proclaimed under BFDA 1971 s1(3), added by hand as soon as they are announced, so a
+#: new proclamation does not wait for a release of the `holidays` package.
+EXTRA_BANK_HOLIDAYS_CSV = Path(__file__).resolve().parent / "data" / "extra_bank_holidays.csv"
+
+#: Education (School Inspection) (England) Regulations 2005 reg 2(1): a school holiday is skipped
+#: when it is "longer than a week", read here as more than this many calendar days, first to last
+#: day inclusive. A LEGAL JUDGEMENT TO CONFIRM: with 7, a Mon-Fri half-term (5 days) is not skipped,
+#: but the same half-term recorded Sat-Sun (9 days) is.
+HOLIDAY_LONGER_THAN_DAYS = 7
+
+#: A guard for expressions: no statutory period comes near 40 years of working days.
+MAX_WORKING_DAYS = 10_000
+
+_WEEKEND = {5: "Saturday", 6: "Sunday"}
+
+
+def as_date(value: Any, what: str = "date") -> date:
+    """A `date` from a date, a datetime or ISO text, because task data holds dates as ISO text.
+
+    An aware datetime is first converted to England's local time: 23:30 UTC on a summer evening is
+    already the next day in London, and that is the day the law counts.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{what} must be an ISO date like '2025-12-18', not {value!r}") from None
+    if isinstance(value, datetime):
+        return value.astimezone(LONDON).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    raise ValueError(
+        f"{what} must be a date, a datetime or ISO date text like '2025-12-18', not {type(value).__name__}")
+
+
+def _as_count(value: Any, what: str = "n") -> int:
+    """A non-negative whole number; form fields sometimes deliver numbers as text."""
+    if isinstance(value, str) and value.strip().lstrip("+").isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} must be a whole number of working days, not {value!r}")
+    if value < 0:
+        raise ValueError(f"{what} must be 0 or more, not {value}")
+    if value > MAX_WORKING_DAYS:
+        raise ValueError(f"{what} must be at most {MAX_WORKING_DAYS} working days, not {value}")
+    return value
+
+
+@functools.cache
+def _extra_bank_holidays() -> dict[date, str]:
+    with EXTRA_BANK_HOLIDAYS_CSV.open(newline="", encoding="utf-8") as handle:
+        return {date.fromisoformat(row["date"]): row["name"] for row in csv.DictReader(handle)}
+
+
+#: GOV.UK's names (gov.uk/bank-holidays), which officers know, for the `holidays` package's ones.
+_GOV_UK_NAMES = {"May Day": "Early May bank holiday", "Spring Bank Holiday": "Spring bank holiday",
+                 "Late Summer Bank Holiday": "Summer bank holiday", "(observed)": "(substitute day)"}
+
+
+def _gov_uk_name(name: str) -> str:
+    for theirs, ours in _GOV_UK_NAMES.items():
+        name = name.replace(theirs, ours)
+    return name
+
+
+def _easter_sunday(year: int) -> date:
+    """Gregorian Easter (the anonymous algorithm), so Good Friday never depends on a data file."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month, day = divmod(h + leap - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+@functools.cache
+def _bank_holidays_for(year: int) -> dict[date, str]:
+    found = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    days = {day: _gov_uk_name(name) for day, name in found.items() if day.weekday() < 5}
+    # Christmas Day and Good Friday are common-law holidays, not BFDA ones; name them even if a
+    # future `holidays` release stopped listing them.
+    good_friday = _easter_sunday(year) - timedelta(days=2)
+    for day, name in ((date(year, 12, 25), "Christmas Day"), (good_friday, "Good Friday")):
+        if day.weekday() < 5:
+            days[day] = name
+    days.update({day: name for day, name in _extra_bank_holidays().items() if day.year == year})
+    return dict(sorted(days.items()))
+
+
+def bank_holidays(year: int) -> dict[date, str]:
+    """The weekdays lost to holidays in England and Wales in `year`, as GOV.UK lists them.
+
+    Christmas Day and Good Friday are included. Holidays falling at a weekend are left out: the
+    weekday that replaces them is listed as a substitute day ("Boxing Day (substitute day)").
+    """
+    return dict(_bank_holidays_for(year))
+
+
+def non_working_reason(value: Any) -> str | None:
+    """Why a day is not a working day ("Good Friday", "Saturday"...), or None if it is one.
+
+    Deadline explanations name what they skipped, so an officer can check the count by hand.
+    """
+    day = as_date(value)
+    if day.weekday() in _WEEKEND:
+        return _WEEKEND[day.weekday()]
+    return _bank_holidays_for(day.year).get(day)
+
+
+def is_working_day(value: Any) -> bool:
+    """Not a weekend, Christmas Day, Good Friday or England and Wales bank holiday."""
+    return non_working_reason(value) is None
+
+
+def working_days_after(start: Any, n: Any) -> date:
+    """The Nth working day following `start`: the s60 "fifteenth working day following" pattern.
+
+    `start` is day 0 even when it is itself a weekend or holiday; only working days are counted
+    after it, and the Nth counted is the deadline (domain note 5.1). n == 0 gives `start` back.
+    """
+    day = as_date(start, "start")
+    remaining = _as_count(n)
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(a: Any, b: Any) -> int:
+    """Working days after `a` up to and including `b`; negative when `b` is before `a`.
+
+    The inbox's "working days left" is working_days_between(today, due); it inverts
+    working_days_after, so working_days_between(d, working_days_after(d, n)) == n.
+    """
+    first, last = as_date(a, "a"), as_date(b, "b")
+    sign = 1
+    if last < first:
+        first, last, sign = last, first, -1
+    count = sum(1 for offset in range(1, (last - first).days + 1)
+                if is_working_day(first + timedelta(days=offset)))
+    return sign * count
+
+
+def add_calendar_months(value: Any, months: int) -> date:
+    """The same day number `months` later, or the last day of that month if it has no such day.
+
+    The corresponding-date convention (31 Jul + 2 months = 30 Sep) is INFERRED: no statutory rule
+    was found for "the period of two months following the end of the compliance period" (EIA 2006
+    s64(2), s66A(3)), and this is the convention courts usually apply to calendar months.
+    """
+    day = as_date(value)
+    if isinstance(months, bool) or not isinstance(months, int):
+        raise ValueError(f"months must be a whole number, not {months!r}")
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, _monthcal.monthrange(year, month)[1]))
+
+
+def powers_window_end(compliance_period_end: Any) -> date:
+    """Last day the LA may use its intervention powers after an unheeded warning notice.
+
+    EIA 2006 s64(2)/s66A(3): "the period of two months following the end of the compliance
+    period". Domain note section 8: compliance ends Tue 13 Jan 2026, so the window ends Fri 13 Mar.
+    """
+    return add_calendar_months(as_date(compliance_period_end, "compliance_period_end"), 2)
+
+
+def _long_holidays(school_holidays: Iterable[Any] | None) -> list[tuple[date, date]]:
+    """The (first, last) pairs longer than HOLIDAY_LONGER_THAN_DAYS, each judged on its own."""
+    long = []
+    for pair in school_holidays or ():
+        try:
+            first_value, last_value = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"a school holiday must be a (first_day, last_day) pair, not {pair!r}") from None
+        first, last = as_date(first_value, "first_day"), as_date(last_value, "last_day")
+        if last < first:
+            raise ValueError(f"a school holiday cannot end ({last}) before it starts ({first})")
+        if (last - first).days + 1 > HOLIDAY_LONGER_THAN_DAYS:
+            long.append((first, last))
+    return long
+
+
+def inspection_working_days_after(start: Any, n: Any, school_holidays: Iterable[Any] | None = ()) -> date:
+    """The Nth working day after `start` under the School Inspection Regulations 2005, reg 2.
+
+    Reg 2(1) also excludes "part of a holiday longer than a week taken by the school", so days
+    inside any of the school's holidays (first_day, last_day pairs, inclusive) longer than
+    HOLIDAY_LONGER_THAN_DAYS calendar days are skipped as well. Whether a one-week half-term is
+    "longer than a week" is a legal judgement to confirm; the threshold is that module constant.
+    Reg 2(2): the period begins immediately after `start`, so `start` is day 0.
+    """
+    day = as_date(start, "start")
+    remaining = _as_count(n)
+    long = _long_holidays(school_holidays)
+    while remaining:
+        day += timedelta(days=1)
+        if is_working_day(day) and not any(first <= day <= last for first, last in long):
+            remaining -= 1
+    return day
+
+
+def start_of_day_utc(value: Any) -> str:
+    """The instant a day begins in England (midnight, Europe/London) as ISO text in UTC."""
+    day = as_date(value)
+    return datetime.combine(day, time(0), LONDON).astimezone(UTC).isoformat()
+
+
+def end_of_day_utc(value: Any) -> str:
+    """The instant a deadline day ends in England (midnight before the next day) as ISO text in UTC.
+
+    A timer set to it fires once the whole of the last day has passed, e.g. timeDate
+    `end_of_day_utc(working_days_after(notice_given_on, 15))` fires when the compliance period is over.
+    """
+    return start_of_day_utc(as_date(value) + timedelta(days=1))
+
+
+def skipped_holidays(start: Any, end: Any) -> list[tuple[date, str]]:
+    """The weekday holidays after `start` up to and including `end`, to explain a deadline."""
+    first, last = as_date(start, "start"), as_date(end, "end")
+    found = []
+    for year in range(first.year, last.year + 1):
+        found.extend((day, name) for day, name in _bank_holidays_for(year).items() if first < day <= last)
+    return found
+
+
+def register_with_engine() -> None:
+    """Let timer, due-date and gateway expressions call the deadline functions by name."""
+    from engine.scripting import register_function
+
+    for function in (working_days_after, working_days_between, add_calendar_months, powers_window_end,
+                     inspection_working_days_after, end_of_day_utc, start_of_day_utc, is_working_day):
+        register_function(function.__name__, function)
