@@ -135,8 +135,9 @@ def _task_problems(task_spec) -> list[str | None]:
         messages.append(check_expression(definition.expression))
     if isinstance(task_spec, MultiChoice):
         for condition, _target in task_spec.cond_task_specs:
-            if condition is not None:
-                messages.append(check_expression(condition))
+            expression = getattr(condition, "args", (condition,))[0] if condition is not None else None
+            if isinstance(expression, str):
+                messages.append(check_expression(expression))
     return [m for m in messages if m]
 
 

@@ -189,11 +189,12 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
 
 
 def _describe(exc: Exception) -> str:
-    message = str(exc).split("\n")[0] or type(exc).__name__
-    cause = getattr(exc, "exception", None) or exc.__cause__
+    """One line for officers and process owners: where it failed, and why."""
+    message = str(exc).split("\n")[0].strip() or type(exc).__name__
+    cause = exc.__cause__ or exc.__context__
     if cause is not None and str(cause) and str(cause) not in message:
-        message = f"{message}: {type(cause).__name__}: {cause}"
-    task_spec = getattr(getattr(exc, "task", None), "task_spec", None)
+        message = f"{message} ({type(cause).__name__}: {cause})"
+    task_spec = getattr(exc, "task_spec", None) or getattr(getattr(exc, "task", None), "task_spec", None)
     where = getattr(task_spec, "bpmn_id", None)
     return f"{where}: {message}" if where else message
 

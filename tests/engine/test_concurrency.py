@@ -1,0 +1,186 @@
+"""Real threads and processes on the real database: optimistic locking, exactly-once timers, and
+the scheduler firing within seconds."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import definitions, runtime
+from engine.db import transaction, utcnow
+from engine.errors import Conflict
+from engine.models import AuditEvent, HumanTask, ProcessInstance, TimerJob
+from engine.timers import TimerService, fire_due
+from tests.engine.conftest import read_fixture
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_until(condition, timeout: float = 15.0, interval: float = 0.05):
+    """Poll a condition with a deadline (the scheduler runs in real time here)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+def start_ten_task_case(factory) -> tuple[int, str]:
+    with transaction(factory) as session:
+        definitions.deploy(session, read_fixture("ten_tasks"), "owner")
+        case = runtime.start_instance(session, "ten_tasks", "officer", data={"started_on": "2026-01-05"})
+        task = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id)).one()
+        return case.id, task.id
+
+
+def test_two_concurrent_completions_exactly_one_wins(committed):
+    case_id, task_id = start_ten_task_case(committed)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def complete(who: str) -> None:
+        barrier.wait()
+        try:
+            with transaction(committed) as session:
+                runtime.complete_task(session, task_id, who, {"answer_1": who})
+            outcomes[who] = "ok"
+        except Conflict as error:
+            outcomes[who] = error
+
+    threads = [threading.Thread(target=complete, args=(who,)) for who in ("ann", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    winners = [who for who, result in outcomes.items() if result == "ok"]
+    losers = [result for result in outcomes.values() if isinstance(result, Conflict)]
+    assert len(winners) == 1 and len(losers) == 1, outcomes
+    with transaction(committed) as session:
+        case = session.get(ProcessInstance, case_id)
+        assert case.data["answer_1"] == winners[0]  # the winner's answer, whole
+        completions = session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.instance_id == case_id, AuditEvent.action == "task_completed"))
+        assert completions == 1
+        assert session.scalars(select(HumanTask.bpmn_id).where(HumanTask.instance_id == case_id,
+                                                               HumanTask.is_open.is_(True))).all() == ["step_2"]
+
+
+def test_many_threads_completing_different_cases_lose_nothing(committed):
+    with transaction(committed) as session:
+        definitions.deploy(session, read_fixture("ten_tasks"), "owner")
+        ids = [runtime.start_instance(session, "ten_tasks", "o", data={"started_on": "2026-01-05"}).id
+               for _ in range(8)]
+    errors: list[BaseException] = []
+
+    def drive(case_id: int) -> None:
+        try:
+            for n in range(1, 11):
+                with transaction(committed) as session:
+                    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == case_id,
+                                                                   HumanTask.is_open.is_(True))).one()
+                    runtime.complete_task(session, task.id, "o", {f"answer_{n}": str(case_id)})
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=drive, args=(case_id,)) for case_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with transaction(committed) as session:
+        statuses = session.scalars(select(ProcessInstance.status).where(ProcessInstance.id.in_(ids))).all()
+        assert statuses == ["completed"] * 8
+        assert session.scalar(select(func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.action == "task_completed")) == 80
+
+
+def timer_xml(seconds_from_now: float) -> tuple[str, str]:
+    due = (utcnow() + timedelta(seconds=seconds_from_now)).isoformat()
+    return read_fixture("timer_start").replace("${start_of_day_utc(review_on)}", due), due
+
+
+def test_scheduler_fires_a_due_timer_within_seconds(committed):
+    xml, due = timer_xml(2.0)
+    with transaction(committed) as session:
+        definitions.deploy(session, xml, "owner")
+        case_id = runtime.start_instance(session, "timer_start", "officer").id
+    service = TimerService(committed, poll_seconds=1.0, worker_id="test-scheduler")
+    service.start()
+    try:
+        def fired():
+            with transaction(committed) as session:
+                return session.scalar(select(TimerJob.fired_at).where(TimerJob.instance_id == case_id))
+        assert wait_until(lambda: fired() is not None, timeout=15)
+        lateness = (fired() - session_due(committed, case_id)).total_seconds()
+        assert 0 <= lateness < 5, f"fired {lateness:.2f}s after its due time"
+    finally:
+        service.shutdown()
+
+
+def session_due(factory, case_id: int):
+    with transaction(factory) as session:
+        return session.scalar(select(TimerJob.due_at).where(TimerJob.instance_id == case_id))
+
+
+def test_timers_that_fell_due_while_stopped_fire_when_the_scheduler_starts(committed):
+    xml, _ = timer_xml(0.5)
+    with transaction(committed) as session:
+        definitions.deploy(session, xml, "owner")
+        case_id = runtime.start_instance(session, "timer_start", "officer").id
+    time.sleep(1.0)  # the timer falls due while no scheduler runs
+    service = TimerService(committed, poll_seconds=60.0, worker_id="late-starter")
+    service.start()
+    try:
+        def opened():
+            with transaction(committed) as session:
+                return session.scalar(select(func.count()).select_from(HumanTask).where(
+                    HumanTask.instance_id == case_id, HumanTask.is_open.is_(True)))
+        assert wait_until(lambda: opened() == 1, timeout=10)  # well before the 60 s poll
+    finally:
+        service.shutdown()
+
+
+def test_two_worker_processes_fire_200_due_timers_exactly_once(committed, database_url):
+    xml, _ = timer_xml(4.0)
+    with transaction(committed) as session:
+        definitions.deploy(session, xml, "owner")
+        for _ in range(200):
+            runtime.start_instance(session, "timer_start", "officer")
+    with transaction(committed) as session:
+        due = session.scalar(select(func.max(TimerJob.due_at)))
+    wait_until(lambda: utcnow() > due + timedelta(milliseconds=50), timeout=30)
+    env = {**os.environ, "INTERVENE_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "web.cli", "timers", "fire-due", "--json"]
+    workers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    outputs = [worker.communicate(timeout=300) for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    with transaction(committed) as session:
+        fired_per_job = session.execute(
+            select(AuditEvent.instance_id, func.count()).where(AuditEvent.action == "timer_fired")
+            .group_by(AuditEvent.instance_id)).all()
+        assert len(fired_per_job) == 200 and {count for _, count in fired_per_job} == {1}
+        assert session.scalar(select(func.count()).select_from(TimerJob).where(TimerJob.fired_at.is_(None))) == 0
+        opened = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.is_open.is_(True)))
+        assert opened == 200
+    assert sum(int(out.split('"fired":')[1].split("}")[0]) for out, _ in outputs) == 200
+
+
+def test_fire_due_leaves_nothing_when_called_twice(committed):
+    xml, _ = timer_xml(0.3)
+    with transaction(committed) as session:
+        definitions.deploy(session, xml, "owner")
+        runtime.start_instance(session, "timer_start", "officer")
+    time.sleep(0.5)
+    assert fire_due(committed, "w") == 1
+    assert fire_due(committed, "w") == 0

@@ -1,0 +1,74 @@
+"""`intervene serve`, `intervene worker` and `intervene timers fire-due`: the long-running parts."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from engine.timers import TimerService, fire_due
+
+from .common import command, emit, session_factory
+
+
+@click.group("timers")
+def timers_group() -> None:
+    """BPMN timers."""
+
+
+@command(timers_group, "fire-due")
+def fire_due_command(as_json: bool) -> None:
+    """Fire every timer that is due now, once, and exit."""
+    fired = fire_due(session_factory())
+    emit({"fired": fired}, as_json, lambda r: f"fired {r['fired']} timer(s)")
+
+
+def _serve_timers(poll_seconds: float) -> TimerService:
+    service = TimerService(session_factory(), poll_seconds=poll_seconds)
+    service.start()
+    return service
+
+
+@click.command("worker")
+@click.option("--poll", "poll_seconds", default=2.0, show_default=True, type=click.FloatRange(0.2, 60),
+              help="Seconds between sweeps; the worker also wakes at the next due time.")
+@click.option("--json", "as_json", is_flag=True, help="Log as JSON lines.")
+def worker_command(poll_seconds: float, as_json: bool) -> None:
+    """Fire timers as they fall due, until stopped. Run as many as you like on PostgreSQL."""
+    logging.basicConfig(level=logging.INFO, format='{"level": "%(levelname)s", "message": "%(message)s"}'
+                        if as_json else "%(asctime)s %(levelname)s %(message)s")
+    service = _serve_timers(poll_seconds)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    click.echo(f"timer worker {service.worker_id} running; Ctrl-C to stop", err=True)
+    stop.wait()
+    service.shutdown()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--no-timers", is_flag=True, help="Leave timers to separate `intervene worker` processes.")
+@click.option("--json", "as_json", is_flag=True, help="Log as JSON lines.")
+def serve_command(host: str, port: int, threads: int, no_timers: bool, as_json: bool) -> None:
+    """Serve the web app with waitress, with the timer scheduler in the same process."""
+    from waitress import serve
+
+    from web.app import create_app
+
+    logging.basicConfig(level=logging.INFO)
+    app = create_app()
+    service = None if no_timers else _serve_timers(2.0)
+    click.echo(f"Intervene on http://{host}:{port}/" + ("" if no_timers else " (timers in-process)"), err=True)
+    try:
+        serve(app, host=host, port=port, threads=threads, ident="intervene")
+    finally:
+        if service is not None:
+            service.shutdown()
+
+
+cli = timers_group
+commands = (worker_command, serve_command)

@@ -1,0 +1,64 @@
+"""A case as officers and the CLI see it: status, open tasks, timers, deadlines, letters.
+
+Reads projections only; the workflow itself is never deserialized to describe a case.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
+
+
+def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                        HumanTask.is_open.is_(True))
+                                .order_by(HumanTask.created_at)))
+
+
+def pending_timers(session: Session, instance_id: int) -> list[TimerJob]:
+    return list(session.scalars(select(TimerJob).where(TimerJob.instance_id == instance_id,
+                                                       TimerJob.fired_at.is_(None),
+                                                       TimerJob.is_cancelled.is_(False))
+                                .order_by(TimerJob.due_at)))
+
+
+def case_deadlines(session: Session, instance_id: int) -> list[Deadline]:
+    return list(session.scalars(select(Deadline).where(Deadline.instance_id == instance_id)
+                                .order_by(Deadline.due_on.is_(None), Deadline.due_on, Deadline.deadline_id)))
+
+
+def case_letters(session: Session, instance_id: int) -> list[Any]:
+    from workflows.letters import letters_for_case
+
+    return letters_for_case(session, instance_id)
+
+
+def describe_case(session: Session, instance: ProcessInstance) -> dict[str, Any]:
+    return {
+        "id": instance.id,
+        "process_key": instance.process_key,
+        "version": instance.definition.version,
+        "business_key": instance.business_key,
+        "owner": instance.owner,
+        "status": instance.status,
+        "error": instance.error_message,
+        "started_at": instance.started_at,
+        "started_by": instance.started_by,
+        "updated_at": instance.updated_at,
+        "ended_at": instance.ended_at,
+        "current_steps": instance.current_steps,
+        "data": instance.data,
+        "tasks": [{"id": t.id, "bpmn_id": t.bpmn_id, "name": t.name, "role": t.role,
+                   "candidate_groups": t.candidate_groups, "assignee": t.assignee, "due_at": t.due_at,
+                   "follow_up_at": t.follow_up_at} for t in open_tasks(session, instance.id)],
+        "timers": [{"id": j.id, "bpmn_id": j.bpmn_id, "name": j.name, "due_at": j.due_at}
+                   for j in pending_timers(session, instance.id)],
+        "deadlines": [{"id": d.deadline_id, "name": d.name, "due_on": d.due_on, "rule": d.rule,
+                       "source": d.source, "status": d.status, "met_on": d.met_on, "note": d.note}
+                      for d in case_deadlines(session, instance.id)],
+        "letters": [{"id": letter.id, "kind": letter.kind, "title": letter.title, "filename": letter.filename,
+                     "created_at": letter.created_at} for letter in case_letters(session, instance.id)],
+    }
