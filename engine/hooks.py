@@ -37,8 +37,9 @@ class StartContext:
 
 #: Called before an instance starts; may set owner, add data, or raise InvalidInput to refuse.
 StartHook = Callable[[Session, StartContext], None]
-#: Works out a case's deadlines from its data (and today's date for status).
-DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo]]
+#: Works out a case's deadlines from its data (and today's date for status); None when the hook
+#: has no rules for that process, so the engine need not even look for stored deadlines.
+DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo] | None]
 #: Called after every save of an instance, in the same transaction (letters, notifications...).
 AfterSaveHook = Callable[[Session, Any, list[dict[str, Any]]], None]
 

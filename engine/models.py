@@ -26,9 +26,10 @@ class ProcessDefinition(Base):
     key: Mapped[str] = mapped_column(String(200), index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    # Deferred: cases join their definition on every load, but only need the XML on a cache miss.
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     #: DMN decision tables the process calls from business rule tasks, deployed with it.
-    dmn_xml: Mapped[list[str]] = mapped_column(JSON, default=list)
+    dmn_xml: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)
     #: sha256 of bpmn_xml and dmn_xml: parsed specs are cached under it, and an unchanged file is not redeployed.
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -50,7 +51,8 @@ class ProcessInstance(Base):
     status: Mapped[str] = mapped_column(String(20), default="running")
     error_message: Mapped[str | None] = mapped_column(Text)
     #: Serialized SpiffWorkflow state without the spec (the spec is re-parsed from the definition).
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Deferred: parsed only when the in-process workflow cache misses.
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(20))
     #: Optimistic lock: every save is UPDATE ... WHERE lock_version = <the one read>.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)

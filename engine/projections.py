@@ -69,27 +69,37 @@ def _evaluate_due(workflow: BpmnWorkflow, task, key: str) -> datetime | None:
     return to_due_at(workflow.script_engine.evaluate(task, expression))
 
 
-def sync_human_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> list[str]:
+def plan_human_tasks(workflow: BpmnWorkflow) -> list[tuple[Any, dict[str, Any]]]:
+    """The ready user tasks with their evaluated due dates and assignee.
+
+    Done before anything is written, so a failing due-date expression leaves the session clean.
+    """
+    return [(task, {"due_at": _evaluate_due(workflow, task, "due_date"),
+                    "follow_up_at": _evaluate_due(workflow, task, "follow_up_date"),
+                    "assignee": _static_assignee(workflow, task)})
+            for task in ready_user_tasks(workflow)]
+
+
+def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[tuple[Any, dict[str, Any]]]
+                     ) -> list[str]:
     existing = {t.id: t for t in session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.is_open.is_(True)))}
     names = []
-    for task in ready_user_tasks(workflow):
+    now = utcnow()
+    for task, evaluated in planned:
         task_id = str(task.id)
         spec = task.task_spec
         names.append(spec.bpmn_name or spec.bpmn_id)
-        row = existing.pop(task_id, None)
-        if row is not None:
+        if existing.pop(task_id, None) is not None:
             continue
         groups = [g.strip() for g in spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
             business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
             role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
-            assignee=_static_assignee(workflow, task), due_at=_evaluate_due(workflow, task, "due_date"),
-            follow_up_at=_evaluate_due(workflow, task, "follow_up_date"),
             form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
             properties={k: v for k, v in spec.extensions.items() if isinstance(v, str)},
-            is_open=True, created_at=utcnow(),
+            is_open=True, created_at=now, **evaluated,
         ))
     for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation
         row.is_open = False
@@ -124,9 +134,16 @@ def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnW
 
 def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> None:
     computed = {}
+    has_rules = False
     for hook in hooks.deadline_hooks:
-        for info in hook(instance.process_key, instance.data or {}, today):
+        found = hook(instance.process_key, instance.data or {}, today)
+        if found is None:  # the domain has no deadline rules for this process
+            continue
+        has_rules = True
+        for info in found:
             computed[info.deadline_id] = info
+    if not has_rules:
+        return
     rows = {d.deadline_id: d for d in session.scalars(select(Deadline).where(Deadline.instance_id == instance.id))}
     for deadline_id, info in computed.items():
         row = rows.pop(deadline_id, None) or Deadline(instance_id=instance.id, deadline_id=deadline_id)

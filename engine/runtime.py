@@ -23,7 +23,7 @@ from .definitions import latest_definition, parsed_definition
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .forms import validate_submission
 from .models import AuditEvent, HumanTask, ProcessInstance, TimerJob
-from .projections import sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
+from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
 from .scripting import make_script_engine
 from .serialization import STATE_FORMAT, dump_state, load_state
 
@@ -161,27 +161,22 @@ def _open_instance(session: Session, instance_id: int) -> ProcessInstance:
 
 def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: str,
              refresh_timers: bool = False) -> None:
-    """Run the engine as far as it goes, then save.
+    """Run the engine as far as it goes, then save state and projections.
 
     A failing script or expression parks the case in `error` with the message; the state up to the
     failure (including the task the officer just completed) is kept, and `retry` resumes from it.
     """
     error = None
+    planned: list = []
     try:
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps()
+        planned = plan_human_tasks(workflow)
     except Exception as exc:  # a model's script or expression failed
         error = _describe(exc)
-    try:
-        with session.begin_nested():
-            _save(session, instance, workflow, error)
-    except StaleDataError:
-        raise
-    except Exception as exc:  # a projection could not be worked out (a due-date expression failed)
-        error = _describe(exc)
-        instance.state, instance.serializer_version = dump_state(workflow), STATE_FORMAT
-        instance.status, instance.error_message, instance.updated_at = "error", error, utcnow()
+    with session.no_autoflush:
+        _save(session, instance, workflow, planned, error)
     if error is not None:
         audit(session, instance, actor, "error", detail=error)
     _flush(session, instance)
@@ -199,20 +194,23 @@ def _describe(exc: Exception) -> str:
     return f"{where}: {message}" if where else message
 
 
-def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, error: str | None) -> None:
+def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, planned: list,
+          error: str | None) -> None:
     instance.state = dump_state(workflow)
     instance.serializer_version = STATE_FORMAT
     instance.data = _jsonable(case_data(workflow))
-    steps = sync_human_tasks(session, instance, workflow) + sync_timer_jobs(session, instance, workflow)
-    instance.current_steps = ", ".join(steps)[:1000]
     instance.error_message = error
     instance.updated_at = utcnow()
     if error is not None:
+        # Projections stay as they were until a retry gets past the failing step.
         instance.status = "error"
-    elif workflow.is_completed():
+        return
+    steps = sync_human_tasks(session, instance, planned) + sync_timer_jobs(session, instance, workflow)
+    instance.current_steps = ", ".join(steps)[:1000]
+    if workflow.is_completed():
         instance.status, instance.ended_at = "completed", utcnow()
     elif instance.status != "suspended":
-        instance.status = "running" if workflow.get_tasks(state=TaskState.READY, manual=True) else "waiting"
+        instance.status = "running" if planned else "waiting"
     sync_deadlines(session, instance, today_local())
     for hook in hooks.after_save_hooks:
         hook(session, instance, [])

@@ -57,10 +57,10 @@ def process(key: str) -> ProcessPackage | None:
     return processes().get(key)
 
 
-def _deadlines_hook(process_key: str, data: dict[str, Any], today: date) -> list[DeadlineInfo]:
+def _deadlines_hook(process_key: str, data: dict[str, Any], today: date) -> list[DeadlineInfo] | None:
     package = _PROCESSES.get(process_key)
     if package is None or package.deadlines is None:
-        return []
+        return None
     return package.deadlines(data, today)
 
 
