@@ -73,7 +73,7 @@ def command(group: click.Group, name: str, **kwargs):
                 return function(*args, **kw)
             except InvalidDefinition as error:
                 for problem in error.problems:
-                    click.echo(f"error: {problem.element_id}: {problem.message}", err=True)
+                    click.echo(f"{problem.severity}: {problem.element_id}: {problem.message}", err=True)
                 sys.exit(EXIT_USAGE)
             except EngineError as error:
                 fail(str(error))

@@ -1,0 +1,50 @@
+"""Conventions the whole repository keeps: every BPMN file deploys cleanly, every user task has a
+known role and a form, and every statutory step names its legal source."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+from engine import definitions
+from workflows.registry import processes
+from workflows.roles import role_for
+
+ROOT = Path(__file__).resolve().parent.parent
+BPMN_FILES = sorted((ROOT / "bpmn").glob("*.bpmn"))
+
+
+def dmn_for(path: Path) -> list[str]:
+    package = processes().get(path.stem)
+    return package.read_dmn() if package else []
+
+
+@pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.name)
+def test_every_bpmn_file_deploys_without_errors_or_warnings(path):
+    problems = definitions.validate(path.read_text(encoding="utf-8"), dmn_for(path))
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.name)
+def test_every_user_task_has_a_known_role_a_form_and_a_legal_source(path):
+    parsed = definitions.parse_process(path.read_text(encoding="utf-8"), dmn_for(path))
+    user_tasks = [t for spec in parsed.all_specs() for t in spec.task_specs.values() if isinstance(t, UserTask)]
+    assert user_tasks, "a statutory route has at least one officer's task"
+    for task in user_tasks:
+        assert role_for(definitions.user_task_role(task)), task.bpmn_id
+        assert task.form.fields, f"{task.bpmn_id} has no form"
+        assert task.documentation and task.documentation.strip(), f"{task.bpmn_id} has no documentation"
+
+
+@pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.name)
+def test_process_id_matches_file_and_package(path):
+    parsed = definitions.parse_process(path.read_text(encoding="utf-8"), dmn_for(path))
+    assert parsed.key == path.stem
+    assert path.stem in processes(), f"no workflows/{path.stem} package declares PROCESS"
+
+
+def test_every_process_package_has_its_bpmn_file():
+    for key, package in processes().items():
+        assert package.bpmn_path.is_file(), key
+        assert package.summary and package.title, key

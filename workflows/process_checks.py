@@ -1,0 +1,37 @@
+"""Checks the domain adds to engine validation: roles must be in the catalogue, user tasks need forms.
+
+The engine already refuses user tasks without any role; here a role must also be one officers can
+hold, so a task can never land in an inbox nobody sees.
+"""
+from __future__ import annotations
+
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+from engine.definitions import ParsedProcess, register_check
+from engine.errors import Problem
+
+from .roles import role_for
+
+
+def check_roles_and_forms(parsed: ParsedProcess) -> list[Problem]:
+    problems: list[Problem] = []
+    for spec in parsed.all_specs():
+        for task_spec in spec.task_specs.values():
+            if not isinstance(task_spec, UserTask):
+                continue
+            groups = [g.strip() for g in task_spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
+            for name in groups + ([task_spec.lane] if task_spec.lane else []):
+                if role_for(name) is None:
+                    problems.append(Problem(task_spec.bpmn_id, f"unknown role '{name}': use a role id from "
+                                                               "workflows/roles.py"))
+            if task_spec.lane and groups and role_for(task_spec.lane) != role_for(groups[0]):
+                problems.append(Problem(task_spec.bpmn_id, f"candidate group '{groups[0]}' does not match its "
+                                                           f"lane '{task_spec.lane}'", "warning"))
+            form = getattr(task_spec, "form", None)
+            if form is None or not form.fields:
+                problems.append(Problem(task_spec.bpmn_id, "user task has no form fields", "warning"))
+    return problems
+
+
+def register_with_engine() -> None:
+    register_check(check_roles_and_forms)
