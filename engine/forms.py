@@ -5,7 +5,9 @@ reach a workflow by another door. Values are stored JSON-ready: dates as ISO tex
 """
 from __future__ import annotations
 
+import json
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -58,7 +60,14 @@ def _field(spec: dict[str, Any]) -> fields.Field:
 
 
 def form_schema(form: dict[str, Any]) -> Schema:
-    declared = {f["id"]: _field(f) for f in form.get("fields", []) if "readonly" not in (f.get("validation") or {})}
+    """A marshmallow schema for the form; built once per distinct form (building one is slow)."""
+    return _schema_for(json.dumps(form.get("fields", []), sort_keys=True))
+
+
+@lru_cache(maxsize=1024)
+def _schema_for(fields_json: str) -> Schema:
+    declared = {f["id"]: _field(f) for f in json.loads(fields_json)
+                if "readonly" not in (f.get("validation") or {})}
     return Schema.from_dict(declared)()
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import hooks
@@ -80,10 +80,16 @@ def plan_human_tasks(workflow: BpmnWorkflow) -> list[tuple[Any, dict[str, Any]]]
             for task in ready_user_tasks(workflow)]
 
 
+# Built once: a statement object memoizes its cache key, so each save skips that work.
+_OPEN_TASKS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.is_open.is_(True))
+_PENDING_JOBS = select(TimerJob).where(TimerJob.instance_id == bindparam("instance_id"), TimerJob.fired_at.is_(None),
+                                       TimerJob.is_cancelled.is_(False))
+_DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id"))
+
+
 def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[tuple[Any, dict[str, Any]]]
                      ) -> list[str]:
-    existing = {t.id: t for t in session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.is_open.is_(True)))}
+    existing = {t.id: t for t in session.scalars(_OPEN_TASKS, {"instance_id": instance.id})}
     names = []
     now = utcnow()
     for task, evaluated in planned:
@@ -117,9 +123,7 @@ def _static_assignee(workflow: BpmnWorkflow, task) -> str | None:
 
 
 def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> list[str]:
-    pending = {(j.task_id, j.due_at): j for j in session.scalars(
-        select(TimerJob).where(TimerJob.instance_id == instance.id, TimerJob.fired_at.is_(None),
-                               TimerJob.is_cancelled.is_(False)))}
+    pending = {(j.task_id, j.due_at): j for j in session.scalars(_PENDING_JOBS, {"instance_id": instance.id})}
     names = []
     for task, due_at in waiting_timers(workflow):
         spec = task.task_spec
@@ -144,7 +148,7 @@ def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> 
             computed[info.deadline_id] = info
     if not has_rules:
         return
-    rows = {d.deadline_id: d for d in session.scalars(select(Deadline).where(Deadline.instance_id == instance.id))}
+    rows = {d.deadline_id: d for d in session.scalars(_DEADLINES, {"instance_id": instance.id})}
     for deadline_id, info in computed.items():
         row = rows.pop(deadline_id, None) or Deadline(instance_id=instance.id, deadline_id=deadline_id)
         row.owner = instance.owner

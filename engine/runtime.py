@@ -134,7 +134,7 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
     submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
     instance = _open_instance(session, row.instance_id)
     workflow = load_workflow(instance)
-    task = workflow.get_task_from_id(UUID(row.id)) if row.id in map(str, workflow.tasks) else None
+    task = _find_task(workflow, row.id)
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task '{row.name}' is no longer waiting to be done")
     task.data.update(submitted)
@@ -146,6 +146,13 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
     for hook in hooks.task_completed_hooks:
         hook(session, instance, row, submitted)
     return instance
+
+
+def _find_task(workflow: BpmnWorkflow, task_id: str):
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except Exception:  # SpiffWorkflow raises its own TaskNotFoundException; any miss means "gone"
+        return None
 
 
 def _open_instance(session: Session, instance_id: int) -> ProcessInstance:
