@@ -1,0 +1,257 @@
+"""Accounts: organisations, officers, passwords and sign-in throttling. No HTTP here.
+
+The CLI (`intervene users ...`), the admin pages and the sign-in page all call these functions,
+so a rule about roles or passwords holds whichever door a change comes through.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from engine.db import utcnow
+from engine.errors import InvalidInput, NotFound
+
+from .account_models import ORGANISATION_KINDS, LoginThrottle, Organisation, User
+from .roles import ROLES_BY_ID, role_ids
+
+#: NCSC advice is length over complexity; 12 characters keeps a three-word passphrase possible.
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1000
+#: Five wrong passwords for one email address lock that address for 15 minutes.
+EMAIL_MAX_FAILURES = 5
+#: A client address gets more tries, because an office behind one NAT address shares it.
+IP_MAX_FAILURES = 20
+LOCK_MINUTES = 15
+WINDOW = timedelta(minutes=LOCK_MINUTES)
+
+#: argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile). Tests swap in a cheaper one.
+HASHER = PasswordHasher()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class SignInRefused(InvalidInput):
+    """Wrong email or password, or too many tries: the message never says which emails exist."""
+
+    def __init__(self, message: str, *, is_locked: bool = False):
+        self.is_locked = is_locked
+        super().__init__(message)
+
+
+WRONG_DETAILS = "Enter a correct email address and password"
+LOCKED_OUT = f"You have tried to sign in too many times. Wait {LOCK_MINUTES} minutes and try again"
+
+
+def normalise_email(email: str) -> str:
+    value = (email or "").strip().lower()
+    if not _EMAIL.match(value) or len(value) > 320:
+        raise InvalidInput("Enter an email address in the correct format, like name@example.gov.uk")
+    return value
+
+
+def check_password(password: str) -> str:
+    if not password:
+        raise InvalidInput("Enter a password")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long")
+    return password
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(check_password(password))
+
+
+def _register_organisations() -> dict[str, tuple[str, str]]:
+    """Organisations the schools register knows: LA codes and DfE region ids -> (name, kind)."""
+    from .gias import local_authorities
+
+    known: dict[str, tuple[str, str]] = {}
+    for la in local_authorities().values():
+        known[la.la_code] = (la.la_name, "la")
+        known[la.region_id] = (f"DfE {la.region_name} region", "region")
+    return known
+
+
+def ensure_organisation(session: Session, organisation_id: str, name: str | None = None,
+                        kind: str | None = None) -> Organisation:
+    """The organisation, created if the register knows its id or a name and kind are given."""
+    key = (organisation_id or "").strip()
+    organisation = session.get(Organisation, key)
+    if organisation is not None:
+        if name and name.strip() and organisation.name != name.strip():
+            organisation.name = name.strip()
+        return organisation
+    known = _register_organisations().get(key)
+    name = (name or "").strip() or (known[0] if known else "")
+    kind = kind or (known[1] if known else None)
+    if not key or not name or kind is None:
+        raise InvalidInput(f"unknown organisation '{organisation_id}': give an LA code (like 358) or a DfE "
+                           "region id (like dfe-north-west), or create it with a name and kind")
+    if kind not in ORGANISATION_KINDS:
+        raise InvalidInput(f"an organisation's kind is one of {', '.join(ORGANISATION_KINDS)}, not '{kind}'")
+    organisation = Organisation(id=key, name=name, kind=kind, created_at=utcnow())
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def check_roles(organisation: Organisation, roles: list[str] | tuple[str, ...]) -> list[str]:
+    if not roles:
+        raise InvalidInput("Select at least one role")
+    allowed = role_ids(organisation.kind)
+    result: list[str] = []
+    for role in roles:
+        if role not in ROLES_BY_ID:
+            raise InvalidInput(f"unknown role '{role}'; roles are: {', '.join(role_ids())}")
+        if role not in allowed:
+            raise InvalidInput(f"the role '{role}' is not held in a {_kind_name(organisation.kind)}; "
+                               f"choose from: {', '.join(allowed)}")
+        if role not in result:
+            result.append(role)
+    return result
+
+
+def _kind_name(kind: str) -> str:
+    return "local authority" if kind == "la" else "DfE region"
+
+
+def create_user(session: Session, email: str, password: str, organisation_id: str, roles: list[str],
+                display_name: str | None = None) -> User:
+    address = normalise_email(email)
+    organisation = ensure_organisation(session, organisation_id)
+    checked = check_roles(organisation, list(roles))
+    if session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise InvalidInput(f"there is already a user with the email address {address}")
+    user = User(email=address, display_name=(display_name or "").strip() or address.split("@")[0],
+                password_hash=hash_password(password), organisation_id=organisation.id, roles=checked,
+                is_active=True, failed_logins=0, created_at=utcnow())
+    user.organisation = organisation
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_roles(session: Session, user: User, roles: list[str]) -> User:
+    user.roles = check_roles(user.organisation, list(roles))
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> User:
+    user.password_hash = hash_password(password)
+    session.flush()
+    return user
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return HASHER.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def get_user(session: Session, user_id: int | str) -> User:
+    try:
+        user = session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        user = None
+    if user is None:
+        raise NotFound(f"no user with id '{user_id}'")
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+
+
+def users_of(session: Session, organisation_id: str | None = None) -> list[User]:
+    query = select(User).order_by(User.organisation_id, User.display_name, User.email)
+    if organisation_id is not None:
+        query = query.where(User.organisation_id == organisation_id)
+    return list(session.scalars(query))
+
+
+# --- Sign-in -----------------------------------------------------------------------------------
+
+#: Verified against when the email is unknown, so that a wrong address takes as long as a wrong
+#: password; made with the current HASHER's parameters, so both cost the same.
+_DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
+
+
+def _dummy_hash() -> str:
+    key = (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = HASHER.hash("not a password of anyone's")
+    return _DUMMY_HASHES[key]
+
+
+@dataclass(frozen=True)
+class _Keys:
+    email: str
+    ip: str
+
+
+def authenticate(session: Session, email: str, password: str, client_ip: str | None,
+                 now: datetime | None = None) -> User:
+    """The user whose email and password these are; SignInRefused otherwise.
+
+    Failures are counted per email address (known or not) and per client address; while either is
+    locked no password is checked at all. The caller must commit even when this raises, or the
+    failure is not counted.
+    """
+    now = now or utcnow()
+    address = (email or "").strip().lower()
+    keys = _Keys(f"email:{address}"[:400], f"ip:{client_ip or 'unknown'}"[:400])
+    throttles = {key: _throttle(session, key, now) for key in (keys.email, keys.ip)}
+    if any(t.locked_until is not None and t.locked_until > now for t in throttles.values()):
+        raise SignInRefused(LOCKED_OUT, is_locked=True)
+    user = user_by_email(session, address) if address else None
+    if user is not None and user.is_active and verify_password(user, password):
+        if HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = HASHER.hash(password)
+        if inspect(throttles[keys.email]).persistent:
+            session.delete(throttles[keys.email])
+        user.failed_logins, user.locked_until, user.last_signed_in_at = 0, None, now
+        session.flush()
+        return user
+    if user is None:
+        verify_password(User(password_hash=_dummy_hash()), password)
+    locked = _count_failure(throttles[keys.email], now, EMAIL_MAX_FAILURES)
+    locked = _count_failure(throttles[keys.ip], now, IP_MAX_FAILURES) or locked
+    session.add_all(throttles.values())
+    if user is not None:
+        user.failed_logins, user.locked_until = throttles[keys.email].failures, throttles[keys.email].locked_until
+    session.flush()
+    raise SignInRefused(LOCKED_OUT if locked else WRONG_DETAILS, is_locked=locked)
+
+
+def _throttle(session: Session, key: str, now: datetime) -> LoginThrottle:
+    row = session.get(LoginThrottle, key)
+    if row is None:
+        row = LoginThrottle(key=key, failures=0, window_started_at=now, locked_until=None)
+    elif row.window_started_at + WINDOW <= now and (row.locked_until is None or row.locked_until <= now):
+        row.failures, row.window_started_at, row.locked_until = 0, now, None
+    return row
+
+
+def _count_failure(row: LoginThrottle, now: datetime, limit: int) -> bool:
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until = now + WINDOW
+    return row.failures >= limit
+
+
+def unlock(session: Session, user: User) -> None:
+    """Let a locked-out officer try again now (their administrator vouches for them)."""
+    row = session.get(LoginThrottle, f"email:{user.email}")
+    if row is not None:
+        session.delete(row)
+    user.failed_logins, user.locked_until = 0, None
+    session.flush()
