@@ -1,0 +1,146 @@
+"""Gateways and deadlines of the regional director's intervention in an academy trust.
+
+Date switches, each decided by the date of the notice concerned:
+- Academy Trust Handbook 2025 para 6.17, from 1 Sep 2025: a notice to improve (NtI) is for financial
+  management, governance or compliance only; educational performance is no longer a ground.
+- Academies Act 2010 ss2A and 2B (inserted by the Education and Adoption Act 2016 ss14-15, in force
+  18 Apr 2016): the statutory termination rights for a category of concern (s2A) and coasting (s2B).
+  Before that date a termination warning notice rested on the funding agreement alone.
+
+Periods that are practice rather than law are data with a default, never constants of the model:
+the NtI publication period (14 days, from a 2021 source, NOT re-verified for ATH 2025) and the TWN
+representations period (15 working days, from 2015-2018 reporting, current practice NOT verified).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from engine.hooks import DeadlineInfo
+from workflows.academy_letter_of_concern.rules import (
+    deadline_status,
+    long_date,
+    optional_date,
+    working_days_rule,
+)
+from workflows.calendar import working_days_after
+
+NTI_EDUCATIONAL_GROUND_ENDS_ON = date(2025, 9, 1)
+TERMINATION_SECTIONS_FROM = date(2016, 4, 18)
+DEFAULT_NTI_PUBLICATION_DAYS = 14
+DEFAULT_REPRESENTATIONS_WORKING_DAYS = 15
+
+#: Concern types (the options of the first form) that are grounds of a NtI at any date.
+NTI_GROUNDS = ("financial_management", "governance", "compliance")
+#: Concern types about educational performance: a NtI ground only for notices before 1 Sep 2025.
+#: Treating a category of concern and coasting as educational performance is INFERRED.
+EDUCATIONAL_CONCERNS = ("educational_performance", "category_of_concern", "coasting")
+
+ATH = "Academy Trust Handbook 2025 para 6.17 (Part 6)"
+PUBLICATION_SOURCE = (f"{ATH}: the trust publishes the notice to improve on its website; 14 days is from a 2021 "
+                      "source and was NOT re-verified for the 2025 handbook, so the period is set per case")
+TERMINATION_BASIS = "Academies Act 2010 s2A / s2B (inserted by EAA 2016 ss14-15, from 18 Apr 2016) and the funding agreement"
+TWN_SOURCE = (f"{TERMINATION_BASIS}: the notice gives a date for representations; 15 working days is historic "
+              "practice (NOT verified as current), so the period is set per case")
+TWN_ACTION_SOURCE = (f"{TERMINATION_BASIS}: the notice requires specified action by a specified date "
+                     "(s2B for a coasting academy; the funding agreement otherwise)")
+CONDITIONS_SOURCE = "Funding agreement: the termination warning notice withdrawn on conditions the regional director set"
+
+
+def academy_nti_ground_allowed(concern_type: Any, nti_issued_on: Any) -> bool:
+    """Whether a NtI may be issued for this concern on the notice's date."""
+    issued = optional_date(nti_issued_on)
+    if issued is None:
+        return False
+    if concern_type in NTI_GROUNDS:
+        return True
+    return concern_type in EDUCATIONAL_CONCERNS and issued < NTI_EDUCATIONAL_GROUND_ENDS_ON
+
+
+def academy_nti_refusal(concern_type: Any, nti_issued_on: Any) -> str:
+    """Why the NtI prepared cannot be issued, in words for the regional director."""
+    issued = optional_date(nti_issued_on)
+    if issued is None:
+        return "the notice to improve has no valid date"
+    if concern_type in EDUCATIONAL_CONCERNS:
+        return (f"a notice to improve dated {long_date(issued)} cannot rest on educational performance: from "
+                f"1 Sep 2025 ({ATH}) it is for financial management, governance or compliance only. Choose a "
+                "termination warning notice or support without a notice.")
+    return f"'{concern_type}' is not a ground for a notice to improve"
+
+
+def academy_twn_legal_basis(concern_type: Any, twn_issued_on: Any) -> str:
+    """The statutory or contractual basis of a termination warning notice on its date."""
+    issued = optional_date(twn_issued_on)
+    statutory = issued is not None and issued >= TERMINATION_SECTIONS_FROM
+    if statutory and concern_type == "category_of_concern":
+        return ("Academies Act 2010 s2A (academy requiring special measures or significant improvement; "
+                "inserted by EAA 2016 s14, from 18 Apr 2016) and the funding agreement")
+    if statutory and concern_type == "coasting":
+        return "Academies Act 2010 s2B (coasting academy; inserted by EAA 2016, from 18 Apr 2016) and the funding agreement"
+    return ("The funding agreement (standards unacceptably low, serious breakdown in management or governance, "
+            "safety threatened, or other material breach)")
+
+
+def academy_nti_publication_due(nti_issued_on: Any, days: Any) -> str:
+    """Calendar days after the notice (not working days), as ISO text."""
+    return (optional_date(nti_issued_on) + timedelta(days=int(days))).isoformat()
+
+
+def academy_representations_due(twn_issued_on: Any, working_days: Any) -> str:
+    return working_days_after(twn_issued_on, working_days).isoformat()
+
+
+def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
+    found = []
+    if data.get("nti_issued_on"):
+        found.append(_nti_publication(data, today))
+    if data.get("twn_issued_on"):
+        found.append(_twn_representations(data, today))
+        found.append(_dated("twn_action_due", "Action required by the termination warning notice",
+                            data.get("twn_action_due_on"), data.get("twn_action_taken_on"), today,
+                            "the date for action the notice specified", TWN_ACTION_SOURCE))
+    if data.get("twn_conditions_set_on"):
+        found.append(_dated("twn_conditions_due", "Conditions set after representations",
+                            data.get("twn_conditions_due_on"), data.get("twn_conditions_met_on"), today,
+                            "the date the regional director set for the conditions", CONDITIONS_SOURCE))
+    return found
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
+def _nti_publication(data: dict[str, Any], today: date) -> DeadlineInfo:
+    name = "Notice to improve published on the trust's website"
+    issued, days = optional_date(data.get("nti_issued_on")), _count(data.get("nti_publication_days"))
+    if issued is None or days is None:
+        return DeadlineInfo("nti_publication_due", name, None, "the notice's date and the publication period are "
+                            "not both recorded", PUBLICATION_SOURCE, "unknown")
+    due = issued + timedelta(days=days)
+    status, met_on, note = deadline_status(due, optional_date(data.get("nti_published_on")), today)
+    rule = (f"{days} calendar days after {long_date(issued)} (the date of the notice); calendar days, so weekends "
+            "and bank holidays are not skipped")
+    return DeadlineInfo("nti_publication_due", name, due, rule, PUBLICATION_SOURCE, status, met_on, note)
+
+
+def _twn_representations(data: dict[str, Any], today: date) -> DeadlineInfo:
+    name = "Representations on the termination warning notice"
+    issued, days = optional_date(data.get("twn_issued_on")), _count(data.get("representations_working_days"))
+    if issued is None or days is None:
+        return DeadlineInfo("twn_representations_due", name, None, "the notice's date and the representations "
+                            "period are not both recorded", TWN_SOURCE, "unknown")
+    due = working_days_after(issued, days)
+    status, met_on, note = deadline_status(due, optional_date(data.get("representations_received_on")), today)
+    rule = working_days_rule(issued, days, due, "the date of the termination warning notice")
+    return DeadlineInfo("twn_representations_due", name, due, rule, TWN_SOURCE, status, met_on, note)
+
+
+def _dated(deadline_id: str, name: str, due_value: Any, done_value: Any, today: date, what: str,
+           source: str) -> DeadlineInfo:
+    due = optional_date(due_value)
+    if due is None:
+        return DeadlineInfo(deadline_id, name, None, f"{what} is not recorded", source, "unknown")
+    status, met_on, note = deadline_status(due, optional_date(done_value), today)
+    rule = f"{what} ({long_date(due)}); a date, so no working days counted"
+    return DeadlineInfo(deadline_id, name, due, rule, source, status, met_on, note)
