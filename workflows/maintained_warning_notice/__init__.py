@@ -1,0 +1,42 @@
+"""Maintained school warning notice (EIA 2006 s60 performance standards and safety; s60A pay and
+conditions): from the informal stage to the powers the authority may use if the notice is not heeded."""
+from __future__ import annotations
+
+from workflows.registry import ProcessPackage
+
+from . import rules
+
+PROCESS = ProcessPackage(
+    key="maintained_warning_notice",
+    title="Maintained school: warning notice (EIA 2006 s60/s60A)",
+    summary=(
+        "A local authority may give the governing body of a maintained school a warning notice when it is "
+        "satisfied that pupils' standards are unacceptably low, that there has been a serious breakdown in "
+        "the way the school is managed or governed, or that the safety of pupils or staff is threatened "
+        "(Education and Inspections Act 2006 s60(2)), or that the governing body has failed to comply with "
+        "the teachers' pay and conditions order (s60A). The route runs from the authority's informal stage "
+        "(discussion with the link adviser and written confirmation of concerns, local practice) through "
+        "the Director of Children's Services' recommendation and the Cabinet Member's decision to the notice "
+        "itself, which sets out the grounds, the action required, the compliance period and the action the "
+        "authority is minded to take, with copies to the headteacher, HMCI, the diocese or foundation "
+        "appointer and the Secretary of State. Since 18 April 2016 (Education and Adoption Act 2016 s2) "
+        "the authority sets the compliance period in each notice (15 working days is only a default) and the "
+        "governing body can no longer make representations to Ofsted; older notices are counted under the "
+        "old rule. If the governing body does not comply, the authority gives reasonable notice in writing "
+        "and may then, within two months after the compliance period ends, require arrangements (s63, not "
+        "for s60A), appoint additional governors (s64), replace the governing body with an interim "
+        "executive board with the Secretary of State's consent (s65) or suspend the delegated budget (s66), "
+        "and tells the DfE of any power it uses."
+    ),
+    applies_to=("maintained",),
+    deadlines=rules.deadlines,
+)
+
+
+def register_with_engine() -> None:
+    from engine.hooks import register_start_hook
+    from engine.scripting import register_function
+
+    for function in (rules.warning_notice_regime, rules.warning_notice_compliance_end):
+        register_function(function.__name__, function)
+    register_start_hook(rules.apply_start_defaults)

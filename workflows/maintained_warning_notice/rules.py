@@ -1,0 +1,237 @@
+"""Gateway helpers and deadlines of the maintained-school warning notice route (EIA 2006 s60/s60A).
+
+The rule that decides a notice's periods changed on 18 Apr 2016 (Education and Adoption Act 2016
+s2, commenced by SI 2016/466 reg 2), so it is chosen by the date the notice was given, never by
+today: before that date the notice had a fixed "initial period" ending with the 15th working day
+following the day it was given, during which the governing body could make representations (to
+HMCI for s60, to the LA for s60A); from that date the issuer sets the compliance period in the
+notice and there are no representations. Every function here is pure, so the BPMN (through the
+registered script functions) and the deadline list count the same way.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from engine.errors import InvalidInput
+from engine.hooks import DeadlineInfo, StartContext
+from workflows.calendar import add_calendar_months, as_date, skipped_holidays, working_days_after
+
+PROCESS_KEY = "maintained_warning_notice"
+
+#: EIA 2006 Part 4 commenced (s60 as enacted).
+S60_IN_FORCE_ON = date(2007, 4, 1)
+#: s60A inserted by the Apprenticeships, Skills, Children and Learning Act 2009 Sch 13 para 4.
+S60A_IN_FORCE_ON = date(2010, 1, 12)
+#: EAA 2016 s2-3 (SI 2016/466 reg 2): the issuer sets the compliance period; representations end.
+EAA_2016_IN_FORCE_ON = date(2016, 4, 18)
+
+REGIME_AS_ENACTED = "initial_period_as_enacted"
+REGIME_AS_AMENDED = "compliance_period_as_amended_2016"
+
+#: s60(1)(b) as enacted: "the fifteenth working day following" the day the notice was given.
+INITIAL_PERIOD_WORKING_DAYS = 15
+#: Since 2016 no statute fixes the period; 15 working days is only the default the form offers.
+DEFAULT_COMPLIANCE_WORKING_DAYS = 15
+#: "Reasonable notice" of intention to use powers (s60(1)(d)): no length was found in law or
+#: guidance; this is only the default the form offers, set per case.
+DEFAULT_REASONABLE_NOTICE_WORKING_DAYS = 5
+#: s64(2), s66A(3): "the period of two months following the end of the compliance period".
+POWERS_WINDOW_MONTHS = 2
+
+NOTICE_TYPES = ("s60", "s60A")
+
+#: Data the gateways and timers read before any form has set it. A case started at a milestone
+#: (an existing notice) brings its own values; any left out get these.
+START_DEFAULTS: dict[str, Any] = {
+    "notice_type": None,
+    "notice_given_on": None,
+    "compliance_period_working_days": DEFAULT_COMPLIANCE_WORKING_DAYS,
+    "compliance_period_end_stated_on": None,
+    "reasonable_notice_working_days": DEFAULT_REASONABLE_NOTICE_WORKING_DAYS,
+}
+
+SOURCE_COMPLIANCE_AMENDED = ("EIA 2006 s60(1)(b) and s60(4)(c) as amended by EAA 2016 s2 (from 18 Apr 2016): "
+                             "the compliance period is the one the notice specifies")
+SOURCE_COMPLIANCE_ENACTED = ("EIA 2006 s60(1)(b) as enacted (1 Apr 2007 - 17 Apr 2016): the initial period "
+                             "ends with the fifteenth working day following the day the notice is given")
+SOURCE_COMPLIANCE_ENACTED_S60A = ("EIA 2006 s60A(1)(b) as inserted by ASCLA 2009 Sch 13 para 4 (12 Jan 2010 - "
+                                  "17 Apr 2016): the initial period ends with the fifteenth working day following "
+                                  "the day the notice is given")
+SOURCE_POWERS_WINDOW = ("EIA 2006 s64(2) and s66A(3): the period of two months following the end of the "
+                        "compliance period (believed, not verified, to bind s63, s65 and s66 too; the "
+                        "corresponding-date convention for calendar months is inferred)")
+
+
+def warning_notice_regime(notice_type: Any, notice_given_on: Any) -> str:
+    """Which text of s60/s60A governs a notice, by the day it was given (not by today)."""
+    given = as_date(notice_given_on, "notice_given_on")
+    if notice_type not in NOTICE_TYPES:
+        raise ValueError(f"notice_type must be one of {', '.join(NOTICE_TYPES)}, not {notice_type!r}")
+    if given < S60_IN_FORCE_ON:
+        raise ValueError(f"EIA 2006 s60 was not in force on {given.isoformat()} (commenced 1 Apr 2007)")
+    if notice_type == "s60A" and given < S60A_IN_FORCE_ON:
+        raise ValueError(f"EIA 2006 s60A was not in force on {given.isoformat()} (inserted from 12 Jan 2010)")
+    return REGIME_AS_ENACTED if given < EAA_2016_IN_FORCE_ON else REGIME_AS_AMENDED
+
+
+def warning_notice_compliance_end(notice_type: Any, notice_given_on: Any, compliance_period_working_days: Any = None,
+                                  compliance_period_end_stated_on: Any = None) -> date:
+    """Last day of the compliance period (of the initial period, for a notice given before 2016).
+
+    As amended: the end date the notice states, if it states one; otherwise the Nth working day
+    following the day it was given (day 0), N as set in the notice (default 15). As enacted: always
+    the 15th working day following, whatever was recorded, because the Act fixed it.
+    """
+    given = as_date(notice_given_on, "notice_given_on")
+    if warning_notice_regime(notice_type, given) == REGIME_AS_ENACTED:
+        return working_days_after(given, INITIAL_PERIOD_WORKING_DAYS)
+    if compliance_period_end_stated_on not in (None, ""):
+        end = as_date(compliance_period_end_stated_on, "compliance_period_end_stated_on")
+        if end < given:
+            raise ValueError(f"the compliance period cannot end ({end.isoformat()}) before the notice was "
+                             f"given ({given.isoformat()})")
+        return end
+    days = DEFAULT_COMPLIANCE_WORKING_DAYS if compliance_period_working_days in (None, "") \
+        else compliance_period_working_days
+    return working_days_after(given, days)
+
+
+def apply_start_defaults(session: Any, context: StartContext) -> None:
+    """Start hook: check a milestone start's facts and fill the data gateways read."""
+    if context.process_key != PROCESS_KEY:
+        return
+    data = context.data
+    for key, value in START_DEFAULTS.items():
+        data.setdefault(key, value)
+    if data["notice_given_on"] in (None, ""):
+        data["notice_given_on"] = None
+        return
+    try:
+        warning_notice_compliance_end(data["notice_type"], data["notice_given_on"],
+                                      data["compliance_period_working_days"], data["compliance_period_end_stated_on"])
+    except ValueError as error:
+        raise InvalidInput(f"cannot start at the notice already given: {error}") from None
+
+
+# --- Deadlines ------------------------------------------------------------------------------
+
+
+def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
+    """The compliance period and the window for using powers, worked out from the case data."""
+    given = optional_date(data.get("notice_given_on"))
+    if given is None:
+        note = "the warning notice has not been given yet"
+        return [
+            DeadlineInfo("compliance_period_end", "End of the compliance period", None,
+                         "counted from the day the notice is given", SOURCE_COMPLIANCE_AMENDED, "unknown", note=note),
+            DeadlineInfo("powers_window_end", "Last day to use intervention powers", None,
+                         "two calendar months following the end of the compliance period", SOURCE_POWERS_WINDOW,
+                         "unknown", note=note),
+        ]
+    try:
+        end = warning_notice_compliance_end(data.get("notice_type"), given, data.get("compliance_period_working_days"),
+                                            data.get("compliance_period_end_stated_on"))
+    except ValueError as error:
+        return [DeadlineInfo("compliance_period_end", "End of the compliance period", None, str(error),
+                             SOURCE_COMPLIANCE_AMENDED, "unknown", note="the notice's facts cannot be counted")]
+    if data.get("representations_outcome") == "not_confirmed":
+        return []  # HMCI (or the LA for s60A) did not confirm the notice: it has no further effect
+    found = [_compliance_deadline(data, given, end, today)]
+    if data.get("governing_body_complied") is not True:
+        found.append(_powers_window_deadline(data, end, today))
+    return found
+
+
+def _compliance_deadline(data: dict[str, Any], given: date, end: date, today: date) -> DeadlineInfo:
+    regime = warning_notice_regime(data.get("notice_type"), given)
+    if regime == REGIME_AS_ENACTED:
+        name = "End of the initial period (15 working days, as enacted)"
+        source = SOURCE_COMPLIANCE_ENACTED_S60A if data.get("notice_type") == "s60A" else SOURCE_COMPLIANCE_ENACTED
+        rule = working_days_rule(given, INITIAL_PERIOD_WORKING_DAYS, end)
+    elif data.get("compliance_period_end_stated_on"):
+        name, source = "End of the compliance period", SOURCE_COMPLIANCE_AMENDED
+        rule = f"the end date stated in the notice given on {format_day(given)}"
+    else:
+        name, source = "End of the compliance period", SOURCE_COMPLIANCE_AMENDED
+        days = data.get("compliance_period_working_days") or DEFAULT_COMPLIANCE_WORKING_DAYS
+        rule = working_days_rule(given, days, end)
+    complied = data.get("governing_body_complied")
+    reviewed_on = optional_date(data.get("compliance_reviewed_on"))
+    if complied is True:
+        return DeadlineInfo("compliance_period_end", name, end, rule, source, "met", reviewed_on,
+                            "the authority judged that the governing body complied")
+    if complied is False:
+        return DeadlineInfo("compliance_period_end", name, end, rule, source, "missed", None,
+                            "the authority judged that the governing body did not comply")
+    note = "the period has ended; compliance is still to be reviewed" if today > end else None
+    return DeadlineInfo("compliance_period_end", name, end, rule, source, "pending", None, note)
+
+
+def _powers_window_deadline(data: dict[str, Any], compliance_end: date, today: date) -> DeadlineInfo:
+    due = add_calendar_months(compliance_end, POWERS_WINDOW_MONTHS)
+    rule = months_rule(compliance_end, POWERS_WINDOW_MONTHS, due, "the end of the compliance period")
+    status, met_on, note = deadline_status(due, optional_date(data.get("powers_decided_on")), today)
+    if status == "missed" and note == "not recorded as done":
+        note = "the window closed without a decision to use powers"
+    return DeadlineInfo("powers_window_end", "Last day to use intervention powers", due, rule,
+                        SOURCE_POWERS_WINDOW, status, met_on, note)
+
+
+# --- Wording shared with the Ofsted category route ----------------------------------------------
+
+
+def format_day(day: date) -> str:
+    """'Thu 18 Dec 2025'."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def describe_days(days: Iterable[date]) -> str:
+    """'Thu 25 Dec, Fri 26 Dec 2025, Thu 1 Jan 2026': the year once per run of days in it."""
+    ordered = sorted(days)
+    parts = []
+    for index, day in enumerate(ordered):
+        last_of_year = index == len(ordered) - 1 or ordered[index + 1].year != day.year
+        parts.append(format_day(day) if last_of_year else f"{day:%a} {day.day} {day:%b}")
+    return ", ".join(parts)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def working_days_rule(start: date, n: int, end: date) -> str:
+    """'15th working day following Thu 18 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025, Thu 1 Jan 2026)'."""
+    skipped = [day for day, _name in skipped_holidays(start, end)]
+    tail = f"skips {describe_days(skipped)}" if skipped else "no bank holidays in between"
+    return f"{ordinal(int(n))} working day following {format_day(start)} ({tail})"
+
+
+def months_rule(start: date, months: int, due: date, what: str) -> str:
+    """'2 calendar months following Tue 13 Jan 2026 (the end of ...): Fri 13 Mar 2026'."""
+    text = f"{months} calendar months following {format_day(start)} ({what}): {format_day(due)}"
+    if due.day != start.day:
+        text += f", the last day of the month, as the month has no day {start.day}"
+    return text
+
+
+def optional_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return as_date(value)
+    except ValueError:
+        return None
+
+
+def deadline_status(due: date, done_on: date | None, today: date) -> tuple[str, date | None, str | None]:
+    """(status, met_on, note): met on or before the day; missed if late, or not done and past it."""
+    if done_on is not None:
+        if done_on <= due:
+            return "met", done_on, None
+        return "missed", None, f"done late, on {format_day(done_on)}"
+    if today > due:
+        return "missed", None, "not recorded as done"
+    return "pending", None, None
