@@ -1,0 +1,85 @@
+"""Web test fixtures: the app on the rolled-back test connection, signed-in browsers, a test route."""
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy.orm import sessionmaker
+
+from web.app import create_app
+from workflows import accounts, registry
+
+from .factories import ROUTE, TRAFFORD, Browser, deploy_route, make_school, make_user
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch):
+    """argon2id still, with the cheapest parameters: hashing is not what these tests test."""
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+class _PerTestSessions:
+    """The app's session factory: each test points it at its own rolled-back connection, so one app
+    (and its compiled templates) serves every test."""
+
+    factory = None
+
+    def __call__(self):
+        assert self.factory is not None, "use the `app` fixture"
+        return self.factory()
+
+
+@pytest.fixture(scope="session")
+def shared_app():
+    sessions = _PerTestSessions()
+    app = create_app({"SESSION_FACTORY": sessions, "SECRET_KEY": "test-secret", "TESTING": True})
+    return app, sessions
+
+
+@pytest.fixture
+def app(session, shared_app):
+    app, sessions = shared_app
+    sessions.factory = sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint",
+                                    expire_on_commit=False)
+    yield app
+    sessions.factory = None
+
+
+@pytest.fixture
+def fresh_app(session):
+    factory = sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint",
+                           expire_on_commit=False)
+    return create_app({"SESSION_FACTORY": factory, "SECRET_KEY": "test-secret", "TESTING": True})
+
+
+@pytest.fixture
+def browser(app) -> Browser:
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def other_browser(app) -> Browser:
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def route(session, monkeypatch):
+    monkeypatch.setitem(registry._PROCESSES, ROUTE.key, ROUTE)
+    deploy_route(session)
+    return ROUTE
+
+
+@pytest.fixture
+def school(session):
+    return make_school(session)
+
+
+@pytest.fixture
+def adviser(session):
+    return make_user(session, "ann.adviser@trafford.gov.uk", TRAFFORD, ["link_adviser"], "Ann Adviser")
+
+
+@pytest.fixture
+def signed_in(browser, adviser, session) -> Browser:
+    session.commit()
+    browser.sign_in(adviser.email)
+    return browser

@@ -1,0 +1,101 @@
+"""Every route says who may call it: `@public`, or `@requires()` (any signed-in officer) or
+`@requires(roles=...)`. A route with neither is refused by `guard`, so forgetting is safe.
+
+Which cases an officer may see is not decided here but in workflows.access, for every layer.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from workflows.account_models import User
+
+#: The view attribute `guard` reads: "public", or a tuple of roles (empty: any signed-in officer).
+ACCESS_ATTR = "intervene_access"
+SESSION_USER = "user_id"
+#: The tail of the password hash, kept in the session: changing a password signs out its other sessions.
+SESSION_STAMP = "stamp"
+
+
+def public(view: Callable) -> Callable:
+    setattr(view, ACCESS_ATTR, "public")
+    return view
+
+
+def requires(roles: Iterable[str] = ()) -> Callable[[Callable], Callable]:
+    wanted = tuple(roles)
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        setattr(wrapper, ACCESS_ATTR, wanted)
+        return wrapper
+
+    return decorate
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def user() -> User:
+    """The signed-in officer; only called from guarded views."""
+    found = g.get("user")
+    if found is None:
+        abort(401)
+    return found
+
+
+def stamp(account: User) -> str:
+    return account.password_hash[-16:]
+
+
+def load_user() -> None:
+    from web.db import db
+
+    g.user = None
+    user_id = session.get(SESSION_USER)
+    if user_id is None:
+        return
+    account = db().get(User, user_id)
+    if account is None or not account.is_active or session.get(SESSION_STAMP) != stamp(account):
+        session.clear()
+        return
+    g.user = account
+
+
+def guard() -> object | None:
+    """before_request: refuse what the endpoint's declaration does not allow."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None  # 404 / 405: let the error handlers answer
+    view = current_app.view_functions.get(request.endpoint)
+    access = getattr(view, ACCESS_ATTR, None)
+    if access is None:
+        current_app.logger.error("route %s declares no access rule; refused", request.endpoint)
+        abort(403)
+    load_user()
+    if access == "public":
+        return None
+    if g.user is None:
+        if request.method == "GET":
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.sign_in"))
+    if access and not set(access) & set(g.user.roles):
+        abort(403)
+    return None
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to go back to after sign-in; anything pointing elsewhere is dropped."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return None
+    return target

@@ -1,0 +1,45 @@
+"""One database session per request, opened on first use.
+
+It is committed after a response below 400 and rolled back otherwise (a form with errors, a
+conflict, a 404), so a view that claims a task and then fails validation leaves nothing behind.
+A view that must keep a change although it answers with an error (a failed sign-in is counted)
+commits explicitly.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g
+from sqlalchemy.orm import Session
+
+_KEY = "intervene_session_factory"
+
+
+def db() -> Session:
+    session = g.get("_db_session")
+    if session is None:
+        session = current_app.extensions[_KEY]()
+        g._db_session = session
+    return session
+
+
+def init_app(app: Flask, factory) -> None:
+    app.extensions[_KEY] = factory
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        session = g.pop("_db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _close(_error: BaseException | None) -> None:
+        session = g.pop("_db_session", None)
+        if session is not None:  # an exception skipped after_request
+            session.rollback()
+            session.close()

@@ -1,0 +1,89 @@
+"""Dates as GOV.UK writes them, and how close a due date is, in England's time and working days."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from engine.db import utcnow
+
+LONDON = ZoneInfo("Europe/London")
+#: A task due within this many working days gets the "due soon" tag.
+DUE_SOON_WORKING_DAYS = 5
+
+
+def local_date(value: datetime | date | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LONDON).date()
+    return value
+
+
+def govuk_date(value: datetime | date | None, weekday: bool = True) -> str:
+    """'Tue 13 January 2026' (or '13 January 2026'); '' for nothing."""
+    day = local_date(value)
+    if day is None:
+        return ""
+    text = f"{day.day} {day:%B %Y}"
+    return f"{day:%a} {text}" if weekday else text
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    """'13 January 2026 at 2:05pm' in England's time."""
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+    if local.hour == 12 and local.minute == 0:
+        clock = "midday"
+    return f"{local.day} {local:%B %Y} at {clock}"
+
+
+def working_days_between(start: date, end: date) -> int | None:
+    try:
+        from workflows.calendar import working_days_between as between
+    except ImportError:  # the calendar module is optional for the web layer
+        return None
+    return between(start, end)
+
+
+@dataclass(frozen=True)
+class Urgency:
+    due_on: date | None
+    working_days_left: int | None
+    is_overdue: bool
+    is_due_soon: bool
+
+    @property
+    def tag(self) -> dict[str, str] | None:
+        if self.is_overdue:
+            return {"text": "Overdue", "classes": "govuk-tag--red"}
+        if self.is_due_soon:
+            return {"text": "Due soon", "classes": "govuk-tag--yellow"}
+        return None
+
+    @property
+    def days_text(self) -> str:
+        if self.working_days_left is None:
+            return ""
+        days = self.working_days_left
+        if self.is_overdue:
+            late = abs(days)
+            return "due today" if late == 0 else f"{late} working day{'s' if late != 1 else ''} late"
+        return f"{days} working day{'s' if days != 1 else ''}"
+
+
+def urgency(due_at: datetime | None, now: datetime | None = None) -> Urgency:
+    if due_at is None:
+        return Urgency(None, None, False, False)
+    now = now or utcnow()
+    due_on, today = local_date(due_at), local_date(now)
+    left = working_days_between(today, due_on)
+    overdue = due_at < now
+    soon = not overdue and left is not None and left <= DUE_SOON_WORKING_DAYS
+    if left is None and not overdue:
+        soon = (due_on - today).days <= 7
+    return Urgency(due_on, left, overdue, soon)
