@@ -1,0 +1,102 @@
+"""What a task page and a case page both show about a case, read from projections and the audit log."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
+from workflows.school_models import School
+
+from .lookups import route_title
+
+#: Audit actions a timeline shows, in words.
+ACTION_WORDS = {
+    "started": "Case started",
+    "task_completed": "Completed",
+    "task_claimed": "Claimed",
+    "task_unclaimed": "Unclaimed",
+    "task_reassigned": "Reassigned",
+    "timer_fired": "Time limit reached",
+    "suspended": "Case suspended",
+    "resumed": "Case resumed",
+    "terminated": "Case closed early",
+    "retried": "Case retried",
+    "error": "Stopped with an error",
+    "migrated": "Moved to a new version of the route",
+}
+STATUS_TAGS = {
+    "running": ("In progress", "govuk-tag--blue"),
+    "waiting": ("Waiting", "govuk-tag--grey"),
+    "suspended": ("Suspended", "govuk-tag--yellow"),
+    "error": ("Error", "govuk-tag--red"),
+    "completed": ("Completed", "govuk-tag--green"),
+    "terminated": ("Closed early", "govuk-tag--grey"),
+}
+DEADLINE_TAGS = {
+    "pending": ("Pending", "govuk-tag--blue"),
+    "met": ("Met", "govuk-tag--green"),
+    "missed": ("Missed", "govuk-tag--red"),
+    "unknown": ("Not yet known", "govuk-tag--grey"),
+}
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    instance: ProcessInstance
+    school: School | None
+    route: str
+
+    @property
+    def school_name(self) -> str:
+        return self.school.name if self.school else (self.instance.business_key or "No school")
+
+    @property
+    def status_tag(self) -> dict[str, str]:
+        text, classes = STATUS_TAGS.get(self.instance.status, (self.instance.status, "govuk-tag--grey"))
+        return {"text": text, "classes": classes}
+
+
+def case_context(session: Session, instance: ProcessInstance) -> CaseContext:
+    school = session.get(School, instance.business_key) if instance.business_key else None
+    return CaseContext(instance, school, route_title(instance.process_key))
+
+
+def completed_steps(session: Session, instance_id: int) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
+                                                         AuditEvent.action == "task_completed")
+                                .order_by(AuditEvent.at, AuditEvent.id)))
+
+
+def timeline(session: Session, instance_id: int) -> list[dict[str, Any]]:
+    events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                             .order_by(AuditEvent.at, AuditEvent.id))
+    return [{"at": e.at, "what": ACTION_WORDS.get(e.action, e.action.replace("_", " ").capitalize()),
+             "detail": e.detail, "actor": e.actor, "action": e.action} for e in events]
+
+
+def deadlines(session: Session, instance_id: int, open_only: bool = False) -> list[dict[str, Any]]:
+    query = select(Deadline).where(Deadline.instance_id == instance_id)
+    if open_only:
+        query = query.where(Deadline.status.in_(("pending", "unknown", "missed")), Deadline.met_on.is_(None))
+    rows = session.scalars(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, Deadline.deadline_id))
+    result = []
+    for row in rows:
+        text, classes = DEADLINE_TAGS.get(row.status, (row.status, "govuk-tag--grey"))
+        result.append({"row": row, "tag": {"text": text, "classes": classes}})
+    return result
+
+
+def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                        HumanTask.is_open.is_(True))
+                                .order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.created_at)))
+
+
+def pending_timers(session: Session, instance_id: int) -> list[TimerJob]:
+    return list(session.scalars(select(TimerJob).where(TimerJob.instance_id == instance_id,
+                                                       TimerJob.fired_at.is_(None),
+                                                       TimerJob.is_cancelled.is_(False))
+                                .order_by(TimerJob.due_at)))

@@ -1,0 +1,1 @@
+"""The officer's inbox: tasks assigned to them and tasks for their roles."""

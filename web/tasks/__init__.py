@@ -1,0 +1,1 @@
+"""A task page: the case context and the generated form."""
