@@ -1,0 +1,1 @@
+"""Organisation administrators: users and their roles."""

@@ -1,0 +1,1 @@
+"""Case pages, the case list and starting a case."""

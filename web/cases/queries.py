@@ -1,0 +1,44 @@
+"""Case list and school search queries: projection columns and the schools table only."""
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from engine.models import ProcessInstance
+from workflows.access import Viewer, instance_clause
+from workflows.school_models import School
+from workflows.schools import find_schools
+
+from ..lookups import school_matches
+
+SEARCH_LIMIT = 20
+
+
+def case_list_select(viewer: Viewer, route: str = "", status: str = "", school: str = "") -> Select:
+    query = (select(ProcessInstance, School.name)
+             .outerjoin(School, School.urn == ProcessInstance.business_key)
+             .where(instance_clause(viewer)))
+    if route:
+        query = query.where(ProcessInstance.process_key == route)
+    if status == "open":
+        query = query.where(ProcessInstance.status.not_in(("completed", "terminated")))
+    elif status == "closed":
+        query = query.where(ProcessInstance.status.in_(("completed", "terminated")))
+    if school:
+        query = query.where(school_matches(school, ProcessInstance.business_key))
+    return query
+
+
+def case_page_of(session: Session, query: Select, offset: int, limit: int):
+    ordered = query.order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
+    return [(row[0], row[1]) for row in session.execute(ordered.offset(offset).limit(limit))]
+
+
+def search_schools(session: Session, text: str) -> list[School]:
+    return find_schools(session, search=text, limit=SEARCH_LIMIT) if text.strip() else []
+
+
+def cases_of_school(session: Session, viewer: Viewer, urn: str) -> list[ProcessInstance]:
+    return list(session.scalars(select(ProcessInstance).where(instance_clause(viewer),
+                                                              ProcessInstance.business_key == urn)
+                                .order_by(ProcessInstance.started_at.desc())))

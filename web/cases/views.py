@@ -1,0 +1,101 @@
+"""/cases: the case list, a case page with its diagram, deadlines, timeline and letters."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from sqlalchemy import select
+
+from engine.db import utcnow
+from engine.models import AuditEvent
+from workflows.access import may_act_on, may_start_cases, visible_instance
+
+from ..access import requires, user
+from ..case_context import case_context, deadlines, open_tasks, pending_timers, timeline
+from ..db import db
+from ..formatting import urgency
+from ..inbox.queries import count
+from ..lookups import role_name, route_choices, route_title
+from ..paging import PER_PAGE, Page, page_number
+from .queries import case_list_select, case_page_of
+
+blueprint = Blueprint("cases", __name__, url_prefix="/cases")
+#: Audit actions that mean "this BPMN element is done" on the diagram.
+DONE_ACTIONS = ("task_completed", "timer_fired")
+
+
+@blueprint.get("")
+@requires()
+def case_list():
+    me, session = user(), db()
+    route, status = request.args.get("route", ""), request.args.get("status", "open")
+    school = request.args.get("school", "").strip()[:200]
+    query = case_list_select(me, route, status if status in ("open", "closed") else "", school)
+    page = Page(page_number(), count(session, query))
+    rows = [{"instance": instance, "school_name": name, "route": route_title(instance.process_key),
+             "context": case_context(session, instance)}
+            for instance, name in case_page_of(session, query, page.offset, PER_PAGE)]
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("cases/list.html", rows=rows, page=page, routes=route_choices(),
+                           filters={"route": route, "status": status, "school": school},
+                           may_start=may_start_cases(me),
+                           pagination=page.component(lambda n: url_for("cases.case_list", **args, page=n)))
+
+
+def diagram_markers(session, instance, tasks, timers, now) -> dict[str, list[str]]:
+    """bpmn element ids to mark: done (completed tasks, fired timers), current and overdue."""
+    done = session.scalars(select(AuditEvent.bpmn_id).where(AuditEvent.instance_id == instance.id,
+                                                            AuditEvent.action.in_(DONE_ACTIONS),
+                                                            AuditEvent.bpmn_id.is_not(None)).distinct())
+    current = [t.bpmn_id for t in tasks] + [j.bpmn_id for j in timers]
+    overdue = [t.bpmn_id for t in tasks if t.due_at is not None and t.due_at < now]
+    return {"completed": sorted(set(done) - set(current)), "current": sorted(set(current)),
+            "overdue": sorted(set(overdue))}
+
+
+def _letters(session, instance_id: int) -> list:
+    try:
+        from workflows.letters import letters_for_case  # type: ignore[import-not-found]
+    except ImportError:
+        return []
+    return list(letters_for_case(session, instance_id))
+
+
+@blueprint.get("/<int:instance_id>")
+@requires()
+def case_page(instance_id: int):
+    me, session, now = user(), db(), utcnow()
+    instance = visible_instance(session, me, instance_id)
+    tasks, timers = open_tasks(session, instance.id), pending_timers(session, instance.id)
+    task_rows = [{"task": t, "urgency": urgency(t.due_at, now), "may_act": may_act_on(me, t),
+                  "role": role_name(t.role)} for t in tasks]
+    return render_template(
+        "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
+        timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
+        letters=_letters(session, instance.id), markers=diagram_markers(session, instance, tasks, timers, now))
+
+
+@blueprint.get("/<int:instance_id>/diagram.bpmn")
+@requires()
+def diagram(instance_id: int):
+    instance = visible_instance(db(), user(), instance_id)
+    return Response(instance.definition.bpmn_xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f'inline; filename="{instance.process_key}.bpmn"'})
+
+
+@blueprint.get("/<int:instance_id>/letters/<int:letter_id>")
+@requires()
+def letter(instance_id: int, letter_id: int):
+    session = db()
+    instance = visible_instance(session, user(), instance_id)
+    try:
+        from workflows.letters import letter_by_id  # type: ignore[import-not-found]
+    except ImportError:
+        abort(404)
+    found = letter_by_id(session, instance.id, letter_id)
+    if found is None:
+        abort(404)
+    filename = str(found.filename).replace('"', "").replace("\r", "").replace("\n", "")
+    return Response(found.content, mimetype=found.media_type or "application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)
