@@ -1,0 +1,199 @@
+"""Statutory letters as PDFs: warning notices, notices of intention, statements of action, Letters of Concern.
+
+A BPMN user task names the letter its completion issues with the camunda:property `letter`
+(`warning_notice`, `notice_of_intention`, `statement_of_action`, `letter_of_concern`). When an
+officer completes it, `generate_for_task` renders the letter from the case data and stores the PDF
+in the same transaction as the step, so a case never moves on without the notice it gave.
+
+Missing statutory content never blocks the step: the PDF shows a red "MISSING: ..." placeholder
+where the content belongs and the title ends "(incomplete)", so the gap is visible before the letter
+is sent, and `check_required_content` lets a form warn earlier. Which data keys each letter reads is
+documented in `workflows.letter_content`.
+
+Rendering is offline: Jinja2 HTML templates in `letter_templates/` with their CSS inlined, fonts from
+the machine's fontconfig (DejaVu Sans or Liberation Sans), and a URL fetcher that refuses anything
+but local files under the templates folder and data: URLs.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from engine.db import utcnow
+from engine.hooks import register_task_completed_hook
+from engine.projections import today_local
+
+from . import letter_content as content
+from .letter_content import check_required_content, day, recipients, text
+from .letter_context import build_context
+from .letter_models import LETTER_KINDS, Letter
+
+__all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
+           "letters_for_case", "recipients", "register_with_engine", "render_letter"]
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "letter_templates"
+MEDIA_TYPE = "application/pdf"
+
+
+class _LocalOnlyFetcher(URLFetcher):
+    """Letters never touch the network: a template that links a web font or image fails to render."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file:"):
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not path.is_relative_to(TEMPLATE_DIR):
+                raise ValueError(f"letters may only read files under {TEMPLATE_DIR}, not {path}")
+        elif not url.startswith("data:"):
+            raise ValueError(f"letters may not fetch {url}")
+        return super().fetch(url, headers)
+
+
+def long_date(value: Any) -> str:
+    """'Tuesday 13 January 2026', the way GOV.UK writes dates."""
+    found = content.as_day(value)
+    return f"{found:%A} {found.day} {found:%B %Y}" if found else ""
+
+
+def paragraphs(value: Any) -> Markup:
+    """Officer-typed text as paragraphs; a block whose every line starts with '-', '*' or '1.' is a list."""
+    if not value:
+        return Markup("")
+    if isinstance(value, list | tuple):
+        value = "\n".join(f"- {item}" for item in value)
+    marker = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s+")
+    html = []
+    for block in re.split(r"\n\s*\n", str(value).strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if (len(lines) > 1 and all(marker.match(line) for line in lines)) or (
+                len(lines) == 1 and lines[0][:2] in ("- ", "* ")):
+            items = "".join(f"<li>{escape(marker.sub('', line))}</li>" for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        else:
+            html.append(f"<p>{Markup('<br>').join(escape(line) for line in lines)}</p>")
+    return Markup("".join(html))
+
+
+def lines(value: Any) -> Markup:
+    """An address typed on several lines, or given as a list, as lines."""
+    if not value:
+        return Markup("")
+    parts = value if isinstance(value, list | tuple) else re.split(r"\n|,\s*(?=\S)", str(value))
+    return Markup("<br>").join(escape(str(part).strip()) for part in parts if str(part).strip())
+
+
+def join_and(items: Any) -> str:
+    """'A, B and C'."""
+    items = [str(item) for item in items or ()]
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def placeholder(message: str) -> Markup:
+    return Markup('<span class="missing">MISSING: {}</span>').format(message)
+
+
+@functools.cache
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(long_date=long_date, paragraphs=paragraphs, lines=lines, join_and=join_and)
+    env.globals.update(placeholder=placeholder)
+    return env
+
+
+def render_html(kind: str, data: dict[str, Any], issued_on: date, organisation_name: str) -> tuple[str, dict]:
+    if kind not in LETTER_KINDS:
+        raise ValueError(f"unknown letter kind {kind!r}; one of {', '.join(LETTER_KINDS)}")
+    context = build_context(kind, dict(data or {}), issued_on, organisation_name)
+    return _environment().get_template(f"{kind}.html").render(**context), context
+
+
+def render_letter(kind: str, data: dict[str, Any], issued_on: date,
+                  organisation_name: str) -> tuple[str, str, bytes, list[dict[str, str]]]:
+    """Render one letter: (title, filename, PDF bytes, recipients)."""
+    html, context = render_html(kind, data, issued_on, organisation_name)
+    document = HTML(string=html, base_url=str(TEMPLATE_DIR) + "/", url_fetcher=_LocalOnlyFetcher())
+    pdf = document.write_pdf()
+    if pdf is None:  # only when a target is given
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return context["title"], context["filename"], pdf, context["recipients"]
+
+
+#: The data item holding the day a letter of each kind is given: the letter bears that date.
+GIVEN_ON = {"warning_notice": "notice_given_on", "notice_of_intention": "notice_of_intention_given_on",
+            "statement_of_action": "statement_sent_on"}
+
+
+def _letter_date(kind: str, data: dict[str, Any]) -> date:
+    """The date the letter bears: the day the form says it is given (or `letter_dated_on`), else today."""
+    explicit = content.as_day(data.get("letter_dated_on"))
+    if explicit is None and kind in GIVEN_ON:
+        explicit = day(data, GIVEN_ON[kind])
+    return explicit or today_local()
+
+
+def issue_letter(session: Session, instance: Any, kind: str, data: dict[str, Any], actor: str,
+                 task_id: str | None = None) -> Letter:
+    """Render a letter for a case from its data and store it; the caller's transaction commits it."""
+    merged = {**(instance.data or {}), **(data or {})}
+    if text(merged, "urn") is None and instance.business_key:
+        merged["urn"] = instance.business_key
+    merged.setdefault("case_id", instance.id)
+    organisation = text(merged, "la_name") or instance.owner or "The local authority"
+    title, filename, pdf, sent_to = render_letter(kind, merged, _letter_date(kind, merged), organisation)
+    letter = Letter(instance_id=instance.id, owner=instance.owner, kind=kind, title=title[:300],
+                    filename=filename[:200], media_type=MEDIA_TYPE, content=pdf,
+                    sha256=hashlib.sha256(pdf).hexdigest(), created_at=utcnow(), created_by=actor,
+                    task_id=task_id, recipients=sent_to)
+    session.add(letter)
+    session.flush()
+    from engine.runtime import audit  # the runtime imports the hooks; import it when first used
+
+    audit(session, instance, actor, "letter_issued", task_id=task_id, detail=title,
+          data={"letter_id": letter.id, "kind": kind, "sha256": letter.sha256})
+    return letter
+
+
+def generate_for_task(session: Session, instance: Any, task_row: Any, data: dict[str, Any]) -> None:
+    """The engine's task-completed hook: issue the letter the completed task names, if any."""
+    kind = str((getattr(task_row, "properties", None) or {}).get("letter") or "").strip()
+    if not kind:
+        return
+    if kind not in LETTER_KINDS:
+        log.warning("task %s names an unknown letter %r; no letter issued", task_row.bpmn_id, kind)
+        return
+    issue_letter(session, instance, kind, data, task_row.completed_by or "system", task_row.id)
+
+
+def letters_for_case(session: Session, instance_id: int) -> list[Letter]:
+    """A case's letters, oldest first, without their PDF bytes (loaded when `content` is read)."""
+    query = select(Letter).where(Letter.instance_id == instance_id).order_by(Letter.created_at, Letter.id)
+    return list(session.scalars(query))
+
+
+def letter_by_id(session: Session, instance_id: int, letter_id: int) -> Letter | None:
+    """One letter of one case, with its bytes; None for a letter of another case (or none at all)."""
+    query = (select(Letter).options(undefer(Letter.content))
+             .where(Letter.id == letter_id, Letter.instance_id == instance_id))
+    return session.scalars(query).first()
+
+
+def register_with_engine() -> None:
+    register_task_completed_hook(generate_for_task)
