@@ -133,6 +133,9 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
     submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
     instance = _open_instance(session, row.instance_id)
+    session.refresh(row)  # re-read under the case lock: someone may have completed it meanwhile
+    if not row.is_open:
+        raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
     workflow = load_workflow(instance)
     task = _find_task(workflow, row.id)
     if task is None or task.state != TaskState.READY:
@@ -155,8 +158,23 @@ def _find_task(workflow: BpmnWorkflow, task_id: str):
         return None
 
 
-def _open_instance(session: Session, instance_id: int) -> ProcessInstance:
+def lock_instance(session: Session, instance_id: int | str) -> ProcessInstance:
+    """Load a case for a write, holding its row lock until commit.
+
+    On PostgreSQL a second writer waits here and then sees the first one's result, instead of
+    racing it to the projections; SQLite's BEGIN IMMEDIATE already serialises writers. The
+    lock_version check at save stays as the safety net.
+    """
     instance = get_instance(session, instance_id)
+    if session.get_bind().dialect.name == "postgresql":
+        session.scalars(select(ProcessInstance).where(ProcessInstance.id == instance.id)
+                        .with_for_update(of=ProcessInstance)
+                        .execution_options(populate_existing=True)).one()
+    return instance
+
+
+def _open_instance(session: Session, instance_id: int) -> ProcessInstance:
+    instance = lock_instance(session, instance_id)
     if instance.status == "suspended":
         raise Conflict(f"case {instance.id} is suspended; resume it first")
     if instance.status in CLOSED_STATUSES:
@@ -293,7 +311,7 @@ def _open_task(session: Session, task_id: str) -> HumanTask:
 
 
 def suspend_instance(session: Session, instance_id: int, actor: str, reason: str = "") -> ProcessInstance:
-    instance = get_instance(session, instance_id)
+    instance = lock_instance(session, instance_id)
     if instance.status in CLOSED_STATUSES or instance.status == "suspended":
         raise Conflict(f"case {instance.id} is {instance.status} and cannot be suspended")
     instance.status, instance.updated_at = "suspended", utcnow()
@@ -303,7 +321,7 @@ def suspend_instance(session: Session, instance_id: int, actor: str, reason: str
 
 
 def resume_instance(session: Session, instance_id: int, actor: str) -> ProcessInstance:
-    instance = get_instance(session, instance_id)
+    instance = lock_instance(session, instance_id)
     if instance.status != "suspended":
         raise Conflict(f"case {instance.id} is {instance.status}, not suspended")
     instance.status = "running"
@@ -315,7 +333,7 @@ def resume_instance(session: Session, instance_id: int, actor: str) -> ProcessIn
 
 
 def terminate_instance(session: Session, instance_id: int, actor: str, reason: str = "") -> ProcessInstance:
-    instance = get_instance(session, instance_id)
+    instance = lock_instance(session, instance_id)
     if instance.status in CLOSED_STATUSES:
         raise Conflict(f"case {instance.id} is already {instance.status}")
     workflow = load_workflow(instance)
@@ -334,7 +352,7 @@ def terminate_instance(session: Session, instance_id: int, actor: str, reason: s
 
 
 def retry_instance(session: Session, instance_id: int, actor: str) -> ProcessInstance:
-    instance = get_instance(session, instance_id)
+    instance = lock_instance(session, instance_id)
     if instance.status != "error":
         raise Conflict(f"case {instance.id} is {instance.status}, not in error")
     workflow = load_workflow(instance)

@@ -97,10 +97,18 @@ def fire_claimed(factory: sessionmaker[Session], job_id: int, worker_id: str) ->
             job.lease_until = job.leased_by = None
             return fired
     except Conflict:
-        # The case changed under us (an officer completed a task at that moment): the lease runs
-        # out and the next sweep tries again on the new state.
+        # The case changed under us (an officer completed a task at that moment): give the job
+        # back so the next sweep tries again on the new state.
         log.info("timer job %s: case changed concurrently; will retry", job_id)
+        release(factory, job_id, worker_id)
         return False
+
+
+def release(factory: sessionmaker[Session], job_id: int, worker_id: str) -> None:
+    with transaction(factory) as session:
+        session.execute(update(TimerJob).where(TimerJob.id == job_id, TimerJob.leased_by == worker_id,
+                                               TimerJob.fired_at.is_(None))
+                        .values(lease_until=None, leased_by=None))
 
 
 def fire_due(factory: sessionmaker[Session], worker_id: str | None = None, now: datetime | None = None,
@@ -116,7 +124,7 @@ def fire_due(factory: sessionmaker[Session], worker_id: str | None = None, now: 
             try:
                 fired += fire_claimed(factory, job_id, worker_id)
             except Exception:  # one broken case must not stop the others' timers
-                log.exception("timer job %s failed", job_id)
+                log.exception("timer job %s failed; its lease will run out and it is retried", job_id)
     return fired
 
 

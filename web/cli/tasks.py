@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 
 from engine import runtime
 from engine.models import HumanTask
@@ -34,7 +34,8 @@ def list_command(role: str | None, case_id: int | None, assignee: str | None, in
         if not include_closed:
             query = query.where(HumanTask.is_open.is_(True))
         if role:
-            query = query.where(or_(HumanTask.role == role, HumanTask.candidate_groups.contains(role)))
+            query = query.where(or_(HumanTask.role == role,
+                                    cast(HumanTask.candidate_groups, String).contains(f'"{role}"')))
         if case_id is not None:
             query = query.where(HumanTask.instance_id == case_id)
         if assignee:
