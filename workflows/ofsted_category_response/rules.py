@@ -1,0 +1,269 @@
+"""Gateway helpers, DMN helpers and deadlines of the route for a maintained school that Ofsted
+judges to need special measures or significant improvement (EA 2005 s44, s13, s15).
+
+Two rules changed on a date, and each is chosen by the date of the event it governs, never by
+today: which inspection framework graded the school (by the inspection date: overall effectiveness
+until 1 Sep 2024, key judgements from 2 Sep 2024, report cards from 10 Nov 2025), and whether the
+Secretary of State must or may make an academy order (by the date of HMCI's notice: Academies Act
+2010 s4(A1) duty before 29 Jun 2026, s4(1)(b) power from then, CWSA 2026 s58).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from engine.errors import InvalidInput
+from engine.hooks import DeadlineInfo, StartContext
+from workflows.calendar import (
+    HOLIDAY_LONGER_THAN_DAYS,
+    add_calendar_months,
+    as_date,
+    inspection_working_days_after,
+    skipped_holidays,
+    working_days_after,
+)
+from workflows.maintained_warning_notice.rules import (
+    deadline_status,
+    describe_days,
+    format_day,
+    months_rule,
+    optional_date,
+    ordinal,
+    working_days_rule,
+)
+
+PROCESS_KEY = "ofsted_category_response"
+
+#: Ofsted stopped grading overall effectiveness for inspections from this day (Sept 2024 handbook).
+KEY_JUDGEMENTS_FROM = date(2024, 9, 2)
+#: Report cards: inspections from this day are graded on the five-point scale per evaluation area.
+REPORT_CARDS_FROM = date(2025, 11, 10)
+FRAMEWORK_OVERALL_EFFECTIVENESS = "overall_effectiveness"
+FRAMEWORK_KEY_JUDGEMENTS = "key_judgements_2024"
+FRAMEWORK_REPORT_CARDS = "report_cards_2025"
+
+CATEGORIES = ("special_measures", "requires_significant_improvement", "none")
+
+#: CWSA 2026 s58 repeals Academies Act 2010 s4(A1) from this day (s78(2)).
+ACADEMY_ORDER_DUTY_REPEALED_ON = date(2026, 6, 29)
+ACADEMY_ORDER_DUTY = "duty_s4_A1"
+ACADEMY_ORDER_POWER = "power_s4_1_b"
+
+#: EA 2005 s15: "the prescribed period", generally given as 10 working days (regulation not found).
+STATEMENT_OF_ACTION_WORKING_DAYS = 10
+#: Derbyshire Annex 4 (2014): 5 working days to comment on the draft; current period not found.
+DEFAULT_DRAFT_COMMENTS_WORKING_DAYS = 5
+#: Derbyshire Annex 4: parents receive the report within 5 working days of the school's receipt.
+PARENTS_COPIES_WORKING_DAYS = 5
+#: Derbyshire: School Progress Reviews "at least three times per year", so no more than 4 months apart.
+PROGRESS_REVIEW_INTERVAL_MONTHS = 4
+#: Derbyshire: the school stays in the Priority schools programme for at least 12 months after exit.
+FOLLOW_UP_MONTHS = 12
+
+NO_TERM_DATES_NOTE = ("no term dates recorded for this school's authority: import them with "
+                      "`intervene schools term-dates import`")
+
+START_DEFAULTS: dict[str, Any] = {
+    "category": None,
+    "final_report_received_on": None,
+    "statement_of_action_counted_from_on": None,
+    "sos_directed_period_working_days": None,
+    "review_held_on": None,
+}
+
+SOURCE_DRAFT = ("EA 2005 s13(2) (comments on the draft report within the prescribed period); 5 working days per "
+                "Derbyshire Annex 4 (2014): the current prescribed period was not found, so it is set per case; "
+                "counted under the Education (School Inspection) (England) Regulations 2005 reg 2")
+SOURCE_PARENTS = ("Derbyshire Annex 4 (2014): the school secures that parents receive the report within 5 working "
+                  "days of receiving the final report (underlying regulation not re-verified); counted under the "
+                  "Education (School Inspection) (England) Regulations 2005 reg 2")
+SOURCE_STATEMENT = ("EA 2005 s15(2)-(3): the statement of action within the prescribed period, generally 10 working "
+                    "days (regulation not found); the Secretary of State may direct a shorter period for special "
+                    "measures (s15(3)(b)). Start point disputed: receipt of the final report (Derbyshire; Ofsted "
+                    "2012 guidance) or its publication (EA 2005 Explanatory Notes)")
+SOURCE_REVIEWS = "Derbyshire procedures: School Progress Reviews at least three times a year (local)"
+SOURCE_FOLLOW_UP = ("EA 2005 s13(4)/(5) (HMCI states the category is no longer needed); Derbyshire keeps the school "
+                    "in its Priority schools programme for at least 12 months (local)")
+
+
+def inspection_framework(inspection_date: Any) -> str:
+    """Which grading scheme the inspection used, by the date of the inspection."""
+    day = as_date(inspection_date, "inspection_date")
+    if day < KEY_JUDGEMENTS_FROM:
+        return FRAMEWORK_OVERALL_EFFECTIVENESS
+    if day < REPORT_CARDS_FROM:
+        return FRAMEWORK_KEY_JUDGEMENTS
+    return FRAMEWORK_REPORT_CARDS
+
+
+def count_graded(grade: str, *judgements: Any) -> int:
+    """How many of the judgements have this grade; for the DMN table's inputs."""
+    return sum(1 for judgement in judgements if judgement == grade)
+
+
+def academy_order_regime(hmci_notice_given_on: Any) -> str:
+    """Duty or power to make an academy order, by the date of HMCI's s13(3) notice (not today)."""
+    day = as_date(hmci_notice_given_on, "hmci_notice_given_on")
+    return ACADEMY_ORDER_DUTY if day < ACADEMY_ORDER_DUTY_REPEALED_ON else ACADEMY_ORDER_POWER
+
+
+def statement_period_working_days(category: Any, sos_directed_period_working_days: Any) -> int:
+    """10, or the shorter period the Secretary of State directed (special measures only, s15(3)(b))."""
+    directed = sos_directed_period_working_days
+    if category == "special_measures" and isinstance(directed, int) and not isinstance(directed, bool) \
+            and 0 < directed < STATEMENT_OF_ACTION_WORKING_DAYS:
+        return directed
+    return STATEMENT_OF_ACTION_WORKING_DAYS
+
+
+def statement_of_action_due_on(category: Any, final_report_received_on: Any, statement_of_action_counted_from_on: Any,
+                               sos_directed_period_working_days: Any) -> date:
+    """The Nth working day following the counting-from date (receipt of the final report by default).
+
+    Counted in working days as the Bank Holidays definition has them (domain note §8 example 3):
+    if the inspection regulations' definition applied, school holidays would push it later, so
+    this is never the later of the two readings.
+    """
+    start = statement_of_action_counted_from_on or final_report_received_on
+    return working_days_after(as_date(start, "final_report_received_on"),
+                              statement_period_working_days(category, sos_directed_period_working_days))
+
+
+def progress_review_due_on(review_held_on: Any, statement_of_action_sent_on: Any) -> date:
+    """At most four calendar months after the last review (or after the statement of action)."""
+    return add_calendar_months(as_date(review_held_on or statement_of_action_sent_on, "review_held_on"),
+                               PROGRESS_REVIEW_INTERVAL_MONTHS)
+
+
+def apply_start_defaults(session: Any, context: StartContext) -> None:
+    """Start hook: check a milestone start's facts, fill the data gateways read, and copy the
+    school's recorded holidays (inspection-regulation periods skip those longer than a week)."""
+    if context.process_key != PROCESS_KEY:
+        return
+    data = context.data
+    for key, value in START_DEFAULTS.items():
+        data.setdefault(key, value)
+    in_category = [c for c in CATEGORIES if c != "none"]
+    if data["category"] not in (None, *in_category):
+        raise InvalidInput(f"category must be one of {', '.join(in_category)} (or left out to work it out from the "
+                           f"grades), not {data['category']!r}")
+    for key in ("final_report_received_on", "statement_of_action_counted_from_on"):
+        if data[key] not in (None, "") and optional_date(data[key]) is None:
+            raise InvalidInput(f"{key} must be an ISO date like 2025-12-12, not {data[key]!r}")
+    if "school_holidays" not in data:
+        data["school_holidays"] = _recorded_holidays(session, context.business_key)
+
+
+def _recorded_holidays(session: Any, urn: str | None) -> list[list[str]] | None:
+    if session is None or not urn:
+        return None
+    try:
+        from workflows.schools import school_holidays
+    except ImportError:  # the schools register is optional for the engine
+        return None
+    found = [[first.isoformat(), last.isoformat()] for first, last in school_holidays(session, urn)]
+    return found or None
+
+
+# --- Deadlines ------------------------------------------------------------------------------
+
+
+def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
+    if data.get("category") == "none":
+        return []
+    found = [_draft_comments(data, today), _parents_copies(data, today), _statement_of_action(data, today)]
+    removed_on = optional_date(data.get("category_removed_on"))
+    if removed_on is None and optional_date(data.get("statement_of_action_sent_on")) is not None:
+        found.append(_progress_review(data, today))
+    if removed_on is not None:
+        found.append(_follow_up(data, removed_on))
+    return found
+
+
+def _inspection_deadline(deadline_id: str, name: str, source: str, data: dict[str, Any], start_key: str,
+                         days: Any, done_key: str, today: date, what: str) -> DeadlineInfo:
+    start = optional_date(data.get(start_key))
+    if start is None:
+        return DeadlineInfo(deadline_id, name, None, f"{ordinal(int(days))} working day following {what}", source,
+                            "unknown", note=f"the date of {what} is not recorded")
+    holidays = data.get("school_holidays") or []
+    rule = f"{ordinal(int(days))} working day following {format_day(start)} ({what}), school holidays longer " \
+           "than a week not counted"
+    if not holidays:
+        return DeadlineInfo(deadline_id, name, None, rule, source, "unknown", note=NO_TERM_DATES_NOTE)
+    due = inspection_working_days_after(start, days, holidays)
+    rule = f"{rule} ({inspection_skips(start, due, holidays)})"
+    status, met_on, note = deadline_status(due, optional_date(data.get(done_key)), today)
+    return DeadlineInfo(deadline_id, name, due, rule, source, status, met_on, note)
+
+
+def inspection_skips(start: date, end: date, holidays: list[Any]) -> str:
+    """What an inspection-regulations count skipped besides weekends, in words."""
+    long = []
+    for first_value, last_value in holidays:
+        first, last = as_date(first_value), as_date(last_value)
+        if (last - first).days + 1 > HOLIDAY_LONGER_THAN_DAYS and first <= end and last > start:
+            long.append((first, last))
+    in_holiday = [day for first, last in long for day in _days(first, last)]
+    bank = [day for day, _name in skipped_holidays(start, end) if day not in in_holiday]
+    parts = [f"skips {describe_days(bank)}"] if bank else []
+    parts += [f"skips the school holiday {format_day(first)} - {format_day(last)}" for first, last in long]
+    return "; ".join(parts) if parts else "no holidays in between"
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def _draft_comments(data: dict[str, Any], today: date) -> DeadlineInfo:
+    days = data.get("draft_comments_working_days") or DEFAULT_DRAFT_COMMENTS_WORKING_DAYS
+    return _inspection_deadline("draft_comments_due", "Governing body's comments on the draft report", SOURCE_DRAFT,
+                                data, "draft_report_received_on", days, "draft_comments_sent_on", today,
+                                "receipt of the draft report")
+
+
+def _parents_copies(data: dict[str, Any], today: date) -> DeadlineInfo:
+    return _inspection_deadline("parents_copies_due", "Parents receive the inspection report", SOURCE_PARENTS,
+                                data, "final_report_received_on", PARENTS_COPIES_WORKING_DAYS,
+                                "parents_copies_sent_on", today, "receipt of the final report")
+
+
+def _statement_of_action(data: dict[str, Any], today: date) -> DeadlineInfo:
+    name = "LA statement of action sent to HMCI"
+    received = optional_date(data.get("final_report_received_on"))
+    counted_from = optional_date(data.get("statement_of_action_counted_from_on")) or received
+    if counted_from is None:
+        return DeadlineInfo("statement_of_action_due", name, None, "10th working day following receipt of the "
+                            "final report", SOURCE_STATEMENT, "unknown", note="the final report's receipt is not "
+                            "recorded")
+    days = statement_period_working_days(data.get("category"), data.get("sos_directed_period_working_days"))
+    due = working_days_after(counted_from, days)
+    what = "receipt of the final report" if counted_from == received else "the date the period is counted from"
+    rule = f"{working_days_rule(counted_from, days, due)}, {what}; the period begins the day after"
+    if days != STATEMENT_OF_ACTION_WORKING_DAYS:
+        rule += "; shorter period directed by the Secretary of State (special measures)"
+    status, met_on, note = deadline_status(due, optional_date(data.get("statement_of_action_sent_on")), today)
+    return DeadlineInfo("statement_of_action_due", name, due, rule, SOURCE_STATEMENT, status, met_on, note)
+
+
+def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
+    last = optional_date(data.get("review_held_on"))
+    start = last or optional_date(data.get("statement_of_action_sent_on"))
+    due = add_calendar_months(start, PROGRESS_REVIEW_INTERVAL_MONTHS)
+    what = "the last School Progress Review" if last else "the statement of action"
+    rule = months_rule(start, PROGRESS_REVIEW_INTERVAL_MONTHS, due, what)
+    status, met_on, note = deadline_status(due, None, today)
+    if status == "missed":
+        note = "no School Progress Review recorded since"
+    return DeadlineInfo("progress_review_due", "Next School Progress Review", due, rule, SOURCE_REVIEWS, status,
+                        met_on, note)
+
+
+def _follow_up(data: dict[str, Any], removed_on: date) -> DeadlineInfo:
+    due = add_calendar_months(removed_on, FOLLOW_UP_MONTHS)
+    rule = months_rule(removed_on, FOLLOW_UP_MONTHS, due, "HMCI removed the category")
+    closed_on = optional_date(data.get("follow_up_closed_on"))
+    if closed_on is not None:
+        return DeadlineInfo("follow_up_end", "End of the 12 months' follow-up", due, rule, SOURCE_FOLLOW_UP,
+                            "met", closed_on, "follow-up closed")
+    return DeadlineInfo("follow_up_end", "End of the 12 months' follow-up", due, rule, SOURCE_FOLLOW_UP, "pending")
