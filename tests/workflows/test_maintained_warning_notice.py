@@ -1,0 +1,431 @@
+"""The maintained-school warning notice route (EIA 2006 s60/s60A) walked end to end through the
+real engine: every gateway outcome, timers fired with time moved by time-machine, and each walk run
+twice (the workflow kept in memory, and restored from the database between steps)."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from engine import definitions, runtime
+from engine.errors import InvalidInput
+from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
+from engine.timers import fire_due_in_session
+from workflows.maintained_warning_notice import PROCESS
+from workflows.registry import install
+from workflows.school_models import School
+
+URN = "830001"
+BST_DAY_END = (22, 59, 59)  # 23:59:59 in London during British Summer Time, in UTC
+GMT_DAY_END = (23, 59, 59)
+
+
+def at(*args) -> time_machine.travel:
+    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=False)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def create_school(session, urn: str = URN, type_of_establishment: str = "Community school", **fields) -> School:
+    values = {"name": f"School {urn}", "search_name": f"school {urn}", "la_code": "830", "la_name": "Derbyshire",
+              "status": "Open", **fields}
+    school = School(urn=urn, type_of_establishment=type_of_establishment, **values)
+    session.add(school)
+    session.flush()
+    return school
+
+
+def deploy_package(session, package) -> None:
+    definitions.deploy(session, package.read_bpmn(), "test", dmn_xml=package.read_dmn())
+
+
+def open_tasks(session, case) -> list[tuple[str, str | None, datetime | None]]:
+    """(bpmn id, role, due_at) of each open task, by bpmn id."""
+    session.flush()
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id, HumanTask.is_open.is_(True))
+                           .order_by(HumanTask.bpmn_id))
+    return [(row.bpmn_id, row.role, row.due_at) for row in rows]
+
+
+def task_row(session, case, bpmn_id: str) -> HumanTask:
+    session.flush()
+    return session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id, HumanTask.is_open.is_(True),
+                                                   HumanTask.bpmn_id == bpmn_id)).one()
+
+
+def complete(session, case, bpmn_id: str, data: dict, actor: str = "officer@example.test"):
+    return runtime.complete_task(session, task_row(session, case, bpmn_id).id, actor, data)
+
+
+def pending_timers(session, case) -> list[tuple[str, datetime]]:
+    session.flush()
+    jobs = session.scalars(select(TimerJob).where(TimerJob.instance_id == case.id, TimerJob.fired_at.is_(None),
+                                                  TimerJob.is_cancelled.is_(False)).order_by(TimerJob.bpmn_id))
+    return [(job.bpmn_id, job.due_at) for job in jobs]
+
+
+def deadlines_of(session, case) -> dict[str, Deadline]:
+    session.flush()
+    return {row.deadline_id: row for row in session.scalars(select(Deadline).where(Deadline.instance_id == case.id))}
+
+
+def start(session, data: dict | None = None, urn: str = URN) -> ProcessInstance:
+    return runtime.start_instance(session, PROCESS.key, "officer@example.test", business_key=urn, data=data)
+
+
+@pytest.fixture
+def route(session):
+    deploy_package(session, PROCESS)
+    create_school(session)
+    return session
+
+
+# --- the informal stage and the decision ------------------------------------------------------
+
+INFORMAL = {"concerns_discussed_on": "2026-03-02", "discussed_with": "headteacher_and_chair",
+            "concerns_summary": "Standards in reading have fallen for three years."}
+CONFIRMED = {"concerns_confirmed_on": "2026-03-04", "action_plan_agreed": True}
+
+
+def walk_to_recommendation(session) -> ProcessInstance:
+    with at(2026, 3, 2, 9, 0):
+        case = start(session)
+        assert open_tasks(session, case) == [("discuss_concerns", "link_adviser", None)]
+        complete(session, case, "discuss_concerns", INFORMAL)
+        assert open_tasks(session, case) == [("confirm_concerns_in_writing", "deputy_assistant_director", None)]
+        complete(session, case, "confirm_concerns_in_writing", CONFIRMED)
+        assert open_tasks(session, case) == [("recommend_warning_notice", "director_childrens_services", None)]
+    return case
+
+
+def recommend(session, case, notice_type: str = "s60", recommended: bool = True) -> None:
+    with at(2026, 3, 9, 9, 0):
+        complete(session, case, "recommend_warning_notice", {
+            "notice_recommended": recommended, "notice_type": notice_type, "recommended_on": "2026-03-09",
+            "recommendation_reasons": "No improvement since the concerns were confirmed."})
+
+
+def test_the_model_deploys_without_problems():
+    install()  # registers the script functions the expressions call
+    assert definitions.validate(PROCESS.read_bpmn(), PROCESS.read_dmn()) == []
+
+
+def test_not_recommended_ends_with_support_continuing(route, save_restore):
+    case = walk_to_recommendation(route)
+    recommend(route, case, recommended=False)
+    assert open_tasks(route, case) == []
+    assert case.status == "completed"
+    assert case.data["notice_given_on"] is None
+
+
+def test_cabinet_member_decides_not_to_issue(route, save_restore):
+    case = walk_to_recommendation(route)
+    recommend(route, case)
+    assert open_tasks(route, case) == [("decide_warning_notice", "cabinet_member", None)]
+    with at(2026, 3, 16, 9, 0):
+        complete(route, case, "decide_warning_notice", {"cabinet_member_decision": "do_not_issue",
+                                                        "decided_on": "2026-03-16"})
+    assert open_tasks(route, case) == [] and case.status == "completed"
+
+
+NOTICE_EASTER_2026 = {
+    "notice_given_on": "2026-03-23", "ground_low_standards": True, "matters_of_concern": "Reading results ...",
+    "required_action": "Commission an external review of governance.", "compliance_period_working_days": 15,
+    "minded_action": "Appoint additional governors (s64).",
+}
+
+
+def issue_notice(session, case, notice: dict = NOTICE_EASTER_2026) -> None:
+    with at(2026, 3, 23, 9, 0):
+        complete(session, case, "decide_warning_notice", {"cabinet_member_decision": "issue", "decided_on": "2026-03-20",
+                                                          "discussed_with_school_on": "2026-03-18"})
+        assert open_tasks(session, case) == [("issue_warning_notice", "cabinet_member", None)]
+        row = task_row(session, case, "issue_warning_notice")
+        assert row.properties["letter"] == "warning_notice"
+        assert row.properties["legal_source"].startswith("EIA 2006 s60(4)")
+        complete(session, case, "issue_warning_notice", notice)
+
+
+def walk_to_compliance_review(session, notice_type: str = "s60") -> ProcessInstance:
+    """Notice given Mon 23 Mar 2026 with 15 working days: the period ends Wed 15 Apr 2026, skipping
+    Good Friday (Fri 3 Apr) and Easter Monday (Mon 6 Apr); the powers window ends Mon 15 Jun 2026."""
+    case = walk_to_recommendation(session)
+    recommend(session, case, notice_type)
+    issue_notice(session, case)
+    # The copies are due the day the notice is given (end of Mon 23 Mar, GMT).
+    assert open_tasks(session, case) == [("send_warning_notice_copies", "case_manager", utc(2026, 3, 23, *GMT_DAY_END))]
+    # The period ends at the end of Wed 15 Apr in England: midnight BST is 23:00 UTC.
+    assert pending_timers(session, case) == [("compliance_period_ended", utc(2026, 4, 15, 23, 0))]
+    assert case.data["compliance_period_ends_on"] == "2026-04-15"
+    assert case.data["powers_window_ends_on"] == "2026-06-15"
+    with at(2026, 3, 23, 15, 0):
+        complete(session, case, "send_warning_notice_copies", {
+            "copy_to_headteacher_on": "2026-03-23", "copy_to_hmci_on": "2026-03-23",
+            "copy_to_secretary_of_state_on": "2026-03-23"})
+    assert open_tasks(session, case) == [] and case.status == "waiting"
+    with at(2026, 4, 15, 22, 59, 59):
+        assert fire_due_in_session(session) == 0
+    with at(2026, 4, 15, 23, 0, 1):
+        assert fire_due_in_session(session) == 1
+    # Given after 18 Apr 2016: no representations step, straight to the review.
+    assert open_tasks(session, case) == [("review_compliance", "deputy_assistant_director", None)]
+    return case
+
+
+def test_governing_body_complies(route, save_restore):
+    case = walk_to_compliance_review(route)
+    with at(2026, 4, 17, 9, 0):
+        complete(route, case, "review_compliance", {"compliance_reviewed_on": "2026-04-17",
+                                                     "governing_body_complied": True,
+                                                     "compliance_evidence": "External review commissioned."})
+        assert open_tasks(route, case) == [("record_compliance_outcome", "assistant_director", None)]
+        found = deadlines_of(route, case)
+        assert found["compliance_period_end"].status == "met"
+        assert "powers_window_end" not in found  # no longer relevant once the governing body complied
+        complete(route, case, "record_compliance_outcome", {"after_compliance": "no_longer_causing_concern",
+                                                            "outcome_confirmed_on": "2026-04-20"})
+    assert open_tasks(route, case) == [] and case.status == "completed"
+
+
+POWERS_WINDOW_DUE = utc(2026, 6, 15, *BST_DAY_END)
+
+
+def not_complied(session, case) -> None:
+    with at(2026, 4, 17, 9, 0):
+        complete(session, case, "review_compliance", {"compliance_reviewed_on": "2026-04-17",
+                                                      "governing_body_complied": False,
+                                                      "compliance_evidence": "No review commissioned."})
+        assert open_tasks(session, case) == [("give_notice_of_intention", "cabinet_member", None)]
+        assert task_row(session, case, "give_notice_of_intention").properties["letter"] == "notice_of_intention"
+    # Reasonable notice: 5 working days following Mon 20 Apr 2026 is Mon 27 Apr (no holidays), so
+    # the wait is over at midnight BST, 23:00 UTC on the 27th.
+    with at(2026, 4, 20, 9, 0):
+        complete(session, case, "give_notice_of_intention", {"notice_of_intention_given_on": "2026-04-20",
+                                                             "reasonable_notice_working_days": 5,
+                                                             "powers_proposed": "Additional governors (s64)."})
+        assert open_tasks(session, case) == []
+        assert pending_timers(session, case) == [("reasonable_notice_ended", utc(2026, 4, 27, 23, 0))]
+    with at(2026, 4, 27, 23, 0, 1):
+        assert fire_due_in_session(session) == 1
+
+
+def powers(**chosen) -> dict:
+    data = {"use_s64_additional_governors": False, "use_s65_interim_executive_board": False,
+            "use_s66_suspend_delegated_budget": False, "powers_decided_on": "2026-05-01",
+            "powers_reasons": "The governing body has not acted."}
+    data.update(chosen)
+    return data
+
+
+def notify_dfe(session, case) -> None:
+    assert open_tasks(session, case) == [("notify_dfe_of_powers", "case_manager", None)]
+    complete(session, case, "notify_dfe_of_powers", {"powers_used_on": "2026-05-11", "dfe_notified_on": "2026-05-11",
+                                                     "powers_used_summary": "Two additional governors appointed."})
+
+
+def test_not_complied_s60_powers_used_and_dfe_told(route, save_restore):
+    case = walk_to_compliance_review(route)
+    not_complied(route, case)
+    assert open_tasks(route, case) == [("choose_powers_s60", "cabinet_member", POWERS_WINDOW_DUE)]
+    assert pending_timers(route, case) == [("window_closed_s60", utc(2026, 6, 15, 23, 0))]
+    with at(2026, 5, 1, 9, 0):
+        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=True, use_s64_additional_governors=True))
+        assert pending_timers(route, case) == []  # the window timer went with the task
+        notify_dfe(route, case)
+        assert deadlines_of(route, case)["powers_window_end"].status == "met"
+    assert open_tasks(route, case) == [] and case.status == "completed"
+
+
+def test_ieb_refused_then_other_powers_chosen_again(route, save_restore):
+    case = walk_to_compliance_review(route)
+    not_complied(route, case)
+    with at(2026, 5, 1, 9, 0):
+        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
+                                                          use_s65_interim_executive_board=True))
+        assert open_tasks(route, case) == [("seek_ieb_consent", "regional_director", POWERS_WINDOW_DUE)]
+        assert pending_timers(route, case) == [("window_closed_ieb", utc(2026, 6, 15, 23, 0))]
+    with at(2026, 5, 20, 9, 0):
+        complete(route, case, "seek_ieb_consent", {"sos_consent_given": False, "sos_consent_decided_on": "2026-05-20"})
+        # Refused: back to choosing, the window still open.
+        assert open_tasks(route, case) == [("choose_powers_s60", "cabinet_member", POWERS_WINDOW_DUE)]
+        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
+                                                          use_s66_suspend_delegated_budget=True))
+        notify_dfe(route, case)
+    assert case.status == "completed"
+
+
+def test_no_powers_chosen(route, save_restore):
+    case = walk_to_compliance_review(route)
+    not_complied(route, case)
+    with at(2026, 5, 1, 9, 0):
+        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False))
+    assert open_tasks(route, case) == [] and case.status == "completed"
+
+
+def test_window_closes_before_powers_are_chosen(route, save_restore):
+    case = walk_to_compliance_review(route)
+    not_complied(route, case)
+    with at(2026, 6, 15, 22, 59, 59):
+        assert fire_due_in_session(route) == 0
+        assert deadlines_of(route, case)["powers_window_end"].status == "pending"
+    with at(2026, 6, 15, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+        assert open_tasks(route, case) == []
+        assert case.status == "completed"
+        # Saved just after midnight in London on Tue 16 Jun: the window closed with no decision.
+        found = deadlines_of(route, case)
+        assert (found["powers_window_end"].status, found["powers_window_end"].note) == (
+            "missed", "the window closed without a decision to use powers")
+        assert found["compliance_period_end"].status == "missed"
+
+
+def test_window_closes_while_waiting_for_ieb_consent(route, save_restore):
+    case = walk_to_compliance_review(route)
+    not_complied(route, case)
+    with at(2026, 5, 1, 9, 0):
+        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
+                                                          use_s65_interim_executive_board=True))
+    with at(2026, 6, 15, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+    assert open_tasks(route, case) == [] and case.status == "completed"
+
+
+# --- s60A: powers limited to ss64-66 ------------------------------------------------------------
+
+def test_s60a_offers_only_ss64_to_66_and_ieb_with_consent(route, save_restore):
+    case = walk_to_compliance_review(route, notice_type="s60A")
+    not_complied(route, case)
+    assert open_tasks(route, case) == [("choose_powers_s60a", "cabinet_member", POWERS_WINDOW_DUE)]
+    fields = [f["id"] for f in task_row(route, case, "choose_powers_s60a").form["fields"]]
+    assert "use_s63_arrangements" not in fields and "use_s64_additional_governors" in fields
+    with at(2026, 5, 1, 9, 0):
+        with pytest.raises(InvalidInput):  # the form refuses s63 for a pay and conditions notice
+            complete(route, case, "choose_powers_s60a", powers(use_s63_arrangements=True))
+        complete(route, case, "choose_powers_s60a", powers(use_s65_interim_executive_board=True))
+        complete(route, case, "seek_ieb_consent", {"sos_consent_given": True, "sos_consent_decided_on": "2026-05-08"})
+        notify_dfe(route, case)
+    assert case.status == "completed"
+
+
+def test_s60a_window_closes(route, save_restore):
+    case = walk_to_compliance_review(route, notice_type="s60A")
+    not_complied(route, case)
+    with at(2026, 6, 15, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+    assert open_tasks(route, case) == [] and case.status == "completed"
+
+
+def test_s60a_other_powers_without_ieb(route, save_restore):
+    case = walk_to_compliance_review(route, notice_type="s60A")
+    not_complied(route, case)
+    with at(2026, 5, 1, 9, 0):
+        complete(route, case, "choose_powers_s60a", powers(use_s64_additional_governors=True))
+        notify_dfe(route, case)
+    assert case.status == "completed"
+
+
+# --- cases started at their milestone -----------------------------------------------------------
+
+def test_started_at_the_notice_already_given_waits_for_the_compliance_period(route, save_restore):
+    """Domain note §8 example 1: given Thu 18 Dec 2025, 15 working days, skipping Thu 25 Dec, Fri 26
+    Dec 2025 and Thu 1 Jan 2026: the period ends Tue 13 Jan 2026 and the window Fri 13 Mar 2026."""
+    with at(2026, 1, 5, 9, 0):
+        case = start(route, {"notice_type": "s60", "notice_given_on": "2025-12-18",
+                             "compliance_period_working_days": 15})
+        assert open_tasks(route, case) == []
+        assert case.status == "waiting"
+        assert pending_timers(route, case) == [("compliance_period_ended", utc(2026, 1, 14, 0, 0))]
+        found = deadlines_of(route, case)
+        assert sorted(found) == ["compliance_period_end", "powers_window_end"]
+        assert found["compliance_period_end"].due_on == date(2026, 1, 13)
+        assert found["compliance_period_end"].rule == (
+            "15th working day following Thu 18 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025, Thu 1 Jan 2026)")
+        assert found["compliance_period_end"].status == "pending"
+        assert found["powers_window_end"].due_on == date(2026, 3, 13)
+        assert case.owner == "830" and case.data["school_kind"] == "maintained"
+    with at(2026, 1, 14, 0, 0, 1):
+        assert fire_due_in_session(route) == 1
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+
+
+def test_started_at_the_notice_with_a_stated_end_date(route, save_restore):
+    with at(2026, 1, 5, 9, 0):
+        case = start(route, {"notice_type": "s60", "notice_given_on": "2025-12-18",
+                             "compliance_period_end_stated_on": "2026-01-30"})
+        assert pending_timers(route, case) == [("compliance_period_ended", utc(2026, 1, 31, 0, 0))]
+        found = deadlines_of(route, case)
+        assert found["compliance_period_end"].due_on == date(2026, 1, 30)
+        assert found["powers_window_end"].due_on == date(2026, 3, 30)
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"notice_type": "s60A", "notice_given_on": "2009-12-01"}, "s60A was not in force"),
+    ({"notice_type": "s61", "notice_given_on": "2025-12-18"}, "notice_type must be one of"),
+    ({"notice_given_on": "2025-12-18"}, "notice_type must be one of"),
+    ({"notice_type": "s60", "notice_given_on": "18/12/2025"}, "ISO date"),
+])
+def test_a_milestone_start_with_bad_facts_is_refused(route, data, message):
+    with pytest.raises(InvalidInput, match=message):
+        start(route, data)
+
+
+def test_an_academy_is_refused(route):
+    create_school(route, "830099", "Academy converter")
+    with pytest.raises(InvalidInput, match="applies to maintained schools only"):
+        start(route, urn="830099")
+
+
+# --- the 18 Apr 2016 switch, by the day the notice was given ------------------------------------
+
+def test_notice_given_17_apr_2016_has_the_initial_period_and_representations(route, save_restore):
+    """Given Sun 17 Apr 2016 (day 0 even on a Sunday), as enacted: the 15th working day following
+    is Mon 9 May 2016, skipping Mon 2 May (early May bank holiday), whatever period was recorded."""
+    with at(2016, 4, 20, 9, 0):
+        case = start(route, {"notice_type": "s60", "notice_given_on": "2016-04-17",
+                             "compliance_period_working_days": 30})
+        assert case.data["notice_regime"] == "initial_period_as_enacted"
+        assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 9, 23, 0))]
+        [info] = [d for d in deadlines_of(route, case).values() if d.deadline_id == "compliance_period_end"]
+        assert info.due_on == date(2016, 5, 9) and info.source.startswith("EIA 2006 s60(1)(b) as enacted")
+        assert info.rule == "15th working day following Sun 17 Apr 2016 (skips Mon 2 May 2016)"
+    with at(2016, 5, 9, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+    assert open_tasks(route, case) == [("record_representations", "deputy_assistant_director", None)]
+    complete(route, case, "record_representations", {"representations_outcome": "confirmed",
+                                                     "representations_decided_on": "2016-05-05"})
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+
+
+def test_pre_2016_notice_not_confirmed_has_no_further_effect(route, save_restore):
+    with at(2016, 4, 20, 9, 0):
+        case = start(route, {"notice_type": "s60A", "notice_given_on": "2016-04-15"})
+    with at(2016, 5, 9, 23, 0, 1):  # Fri 15 Apr 2016 + 15 working days = Mon 9 May (skips Mon 2 May)
+        assert fire_due_in_session(route) == 1
+    complete(route, case, "record_representations", {"representations_outcome": "not_confirmed"})
+    assert open_tasks(route, case) == [] and case.status == "completed"
+    assert deadlines_of(route, case) == {}
+
+
+def test_notice_given_18_apr_2016_uses_the_period_the_notice_sets(route, save_restore):
+    """Given Mon 18 Apr 2016 (the commencement day), 20 working days: Tue 17 May 2016, skipping
+    Mon 2 May (early May bank holiday); no representations step."""
+    with at(2016, 4, 20, 9, 0):
+        case = start(route, {"notice_type": "s60", "notice_given_on": "2016-04-18",
+                             "compliance_period_working_days": 20})
+        assert case.data["notice_regime"] == "compliance_period_as_amended_2016"
+        assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 17, 23, 0))]
+    with at(2016, 5, 17, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+
+
+# --- the model's conventions --------------------------------------------------------------------
+
+def test_every_user_task_has_a_form_a_role_matching_its_lane_and_a_legal_source():
+    from tests.workflows.test_deadline_rules_wn_ofsted import check_model_conventions
+
+    check_model_conventions(PROCESS)

@@ -1,0 +1,336 @@
+"""The route for a maintained school in an Ofsted category, walked end to end through the real
+engine with its decision table: every gateway outcome and every row of the category table, both
+sides of each date switch (inspection date 2 Sep 2024 and 10 Nov 2025; HMCI's notice 29 Jun 2026),
+timers fired with time moved by time-machine, each walk in memory and restored from the database."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from engine import definitions
+from engine.errors import InvalidInput
+from engine.timers import fire_due_in_session
+from tests.workflows.test_deadline_rules_wn_ofsted import check_model_conventions
+from tests.workflows.test_maintained_warning_notice import (
+    BST_DAY_END,
+    GMT_DAY_END,
+    URN,
+    at,
+    complete,
+    create_school,
+    deadlines_of,
+    deploy_package,
+    open_tasks,
+    pending_timers,
+    task_row,
+    utc,
+)
+from workflows.ofsted_category_response import PROCESS
+from workflows.registry import install
+from workflows.school_models import SchoolHoliday
+
+VA_URN = "830002"
+
+
+def start(session, data: dict | None = None, urn: str = URN):
+    from engine import runtime
+
+    return runtime.start_instance(session, PROCESS.key, "officer@example.test", business_key=urn, data=data)
+
+
+@pytest.fixture
+def route(session):
+    deploy_package(session, PROCESS)
+    create_school(session)
+    create_school(session, VA_URN, "Voluntary aided school", diocese_name="Diocese of Derby",
+                  religious_character="Church of England")
+    return session
+
+
+def christmas_holiday(session) -> None:
+    """Derbyshire's Christmas holiday 2025: Mon 22 Dec 2025 - Fri 2 Jan 2026 (longer than a week)."""
+    session.add(SchoolHoliday(la_code="830", name="Christmas holiday 2025", first_day=date(2025, 12, 22),
+                              last_day=date(2026, 1, 2)))
+    session.flush()
+
+
+def test_the_model_and_its_decision_table_deploy_without_problems():
+    install()
+    assert definitions.validate(PROCESS.read_bpmn(), PROCESS.read_dmn()) == []
+
+
+def test_conventions():
+    check_model_conventions(PROCESS)
+
+
+# --- the category, by the framework in force on the inspection date ------------------------------
+
+GOOD_2024 = {"quality_of_education": "good", "behaviour_and_attitudes": "good", "personal_development": "good",
+             "leadership_and_management": "good", "early_years_provision": "not_applicable",
+             "sixth_form_provision": "not_applicable", "safeguarding_effective": True}
+EXPECTED_2025 = {"inclusion": "expected_standard", "curriculum_and_teaching": "expected_standard",
+                 "achievement": "expected_standard", "attendance_and_behaviour": "expected_standard",
+                 "personal_development_and_wellbeing": "expected_standard", "leadership_and_governance": "expected_standard",
+                 "early_years": "not_applicable", "sixth_form": "not_applicable", "safeguarding_met": True}
+URGENT = "urgent_improvement"
+
+CATEGORY_CASES = [
+    # inspection date, grading task, grades, category, Ofsted's term
+    ("2024-09-01", "record_overall_effectiveness", {"overall_effectiveness": "inadequate", "leaders_have_capacity": False},
+     "special_measures", "special measures"),
+    ("2024-09-01", "record_overall_effectiveness", {"overall_effectiveness": "inadequate", "leaders_have_capacity": True},
+     "requires_significant_improvement", "serious weaknesses"),
+    ("2024-09-01", "record_overall_effectiveness", {"overall_effectiveness": "requires_improvement",
+                                                    "leaders_have_capacity": True}, "none", ""),
+    ("2024-09-02", "record_key_judgements", {**GOOD_2024, "leadership_and_management": "inadequate"},
+     "special_measures", "special measures"),
+    ("2024-09-02", "record_key_judgements", {**GOOD_2024, "quality_of_education": "inadequate"},
+     "requires_significant_improvement", "serious weaknesses"),
+    ("2025-11-09", "record_key_judgements", {**GOOD_2024, "sixth_form_provision": "inadequate"},
+     "requires_significant_improvement", "serious weaknesses"),
+    ("2025-11-09", "record_key_judgements", {**GOOD_2024, "safeguarding_effective": False},
+     "requires_significant_improvement", "serious weaknesses"),
+    ("2025-11-09", "record_key_judgements", {**GOOD_2024, "behaviour_and_attitudes": "requires_improvement"}, "none", ""),
+    ("2025-11-10", "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT, "achievement": URGENT},
+     "special_measures", "special measures"),
+    ("2025-11-10", "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT, "safeguarding_met": False},
+     "special_measures", "special measures"),
+    ("2025-11-10", "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT},
+     "requires_significant_improvement", "requires significant improvement"),
+    ("2026-01-12", "record_report_card", {**EXPECTED_2025, "early_years": URGENT, "inclusion": "needs_attention"},
+     "requires_significant_improvement", "requires significant improvement"),
+    ("2026-01-12", "record_report_card", {**EXPECTED_2025, "safeguarding_met": False},
+     "requires_significant_improvement", "requires significant improvement"),
+    ("2026-01-12", "record_report_card", {**EXPECTED_2025, "leadership_and_governance": "needs_attention",
+                                          "achievement": "needs_attention"}, "none", ""),
+]
+
+
+@pytest.mark.parametrize("inspected_on, grading_task, grades, category, term", CATEGORY_CASES)
+def test_category_from_the_grades(route, save_restore, inspected_on, grading_task, grades, category, term):
+    with at(2026, 1, 12, 9, 0):
+        case = start(route)
+        assert open_tasks(route, case) == [("record_inspection", "link_adviser", None)]
+        complete(route, case, "record_inspection", {"inspection_date": inspected_on})
+        assert open_tasks(route, case) == [(grading_task, "link_adviser", None)]
+        complete(route, case, grading_task, grades)
+    assert (case.data["category"], case.data["category_term"]) == (category, term)
+    assert case.data["category_reason"]
+    if category == "none":
+        assert open_tasks(route, case) == [] and case.status == "completed"
+        assert deadlines_of(route, case) == {}
+    else:
+        assert open_tasks(route, case) == [("record_draft_report", "link_adviser", None)]
+
+
+# --- the whole route from the inspection, for a community school ---------------------------------
+
+def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
+    christmas_holiday(route)
+    with at(2025, 11, 12, 9, 0):
+        case = start(route)
+        assert case.data["school_holidays"] == [["2025-12-22", "2026-01-02"]]
+        complete(route, case, "record_inspection", {"inspection_date": "2025-11-11"})
+        complete(route, case, "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT,
+                                                     "achievement": URGENT})
+        assert case.data["category"] == "special_measures"
+    with at(2025, 12, 1, 9, 0):
+        complete(route, case, "record_draft_report", {"draft_report_received_on": "2025-12-01",
+                                                      "draft_comments_working_days": 5})
+        # Mon 1 Dec 2025 + 5 working days = Mon 8 Dec (no holidays in between), end of day GMT.
+        assert open_tasks(route, case) == [("send_draft_report_comments", "link_adviser", utc(2025, 12, 8, *GMT_DAY_END))]
+        assert deadlines_of(route, case)["draft_comments_due"].due_on == date(2025, 12, 8)
+        complete(route, case, "send_draft_report_comments", {"draft_comments_sent_on": "2025-12-05"})
+        assert open_tasks(route, case) == [("record_final_report", "link_adviser", None)]
+    with at(2025, 12, 12, 9, 0):
+        complete(route, case, "record_final_report", {"final_report_received_on": "2025-12-12"})
+        # Parents: Fri 12 Dec + 5 inspection working days = Fri 19 Dec (before the school holiday).
+        # Statement of action: §8 example 3, Tue 30 Dec 2025 (skips 25 and 26 Dec).
+        assert open_tasks(route, case) == [
+            ("confirm_parents_copies", "link_adviser", utc(2025, 12, 19, *GMT_DAY_END)),
+            ("record_hmci_notice", "regions_group_officer", None),
+            ("send_statement_of_action", "director_childrens_services", utc(2025, 12, 30, *GMT_DAY_END)),
+        ]
+        found = deadlines_of(route, case)
+        assert (found["draft_comments_due"].status, found["draft_comments_due"].met_on) == ("met", date(2025, 12, 5))
+        assert (found["parents_copies_due"].due_on, found["parents_copies_due"].status) == (date(2025, 12, 19), "pending")
+        assert found["statement_of_action_due"].due_on == date(2025, 12, 30)
+        complete(route, case, "confirm_parents_copies", {"parents_copies_sent_on": "2025-12-16"})
+        complete(route, case, "record_hmci_notice", {"hmci_notice_given_on": "2025-12-10"})
+        assert open_tasks(route, case)[0] == ("make_academy_order", "regional_director", None)
+        complete(route, case, "make_academy_order", {"academy_order_made_on": "2026-01-20"})
+    with at(2025, 12, 29, 9, 0):
+        row = task_row(route, case, "send_statement_of_action")
+        assert (row.properties["letter"], row.properties["legal_source"]) == ("statement_of_action", "EA 2005 s15(2)-(3)")
+        complete(route, case, "send_statement_of_action", STATEMENT)
+        # Not voluntary aided: straight to monitoring; first review within 4 months of the statement.
+        assert open_tasks(route, case) == [("hold_progress_review", "senior_adviser", utc(2026, 4, 29, *BST_DAY_END))]
+        assert deadlines_of(route, case)["statement_of_action_due"].status == "met"
+    with at(2026, 2, 10, 9, 0):
+        review(route, case, "continue", "2026-02-10")
+        assert open_tasks(route, case) == [("hold_progress_review", "senior_adviser", utc(2026, 6, 10, *BST_DAY_END))]
+        assert deadlines_of(route, case)["progress_review_due"].due_on == date(2026, 6, 10)
+    with at(2026, 5, 5, 9, 0):
+        review(route, case, "converted_to_academy", "2026-05-05", academy_opened_on="2026-05-01")
+    assert open_tasks(route, case) == [] and case.status == "completed"
+
+
+STATEMENT = {"proposed_action": "Additional governors; weekly support from the link adviser.",
+             "action_timescale": "Within 18 months", "parental_arrangements": "Meeting for parents on 14 Jan.",
+             "specified_person_appointed": False, "intervention_powers_proposed": "s64 if progress stalls",
+             "statement_of_action_sent_on": "2025-12-29"}
+
+
+def review(session, case, outcome: str, held_on: str, **extra) -> None:
+    complete(session, case, "hold_progress_review", {"review_held_on": held_on, "progress_summary": "...",
+                                                     "review_outcome": outcome, **extra})
+
+
+# --- a case started at its milestone -------------------------------------------------------------
+
+def test_started_at_the_final_report(route, save_restore):
+    """§8 example 3: final report received Fri 12 Dec 2025, statement due Tue 30 Dec 2025, skipping
+    Thu 25 and Fri 26 Dec. No term dates are recorded, so the parents' deadline is unknown."""
+    with at(2025, 12, 15, 9, 0):
+        case = start(route, {"category": "special_measures", "final_report_received_on": "2025-12-12"})
+        assert case.data["school_holidays"] is None
+        assert open_tasks(route, case) == [
+            ("confirm_parents_copies", "link_adviser", utc(2025, 12, 19, *GMT_DAY_END)),
+            ("record_hmci_notice", "regions_group_officer", None),
+            ("send_statement_of_action", "director_childrens_services", utc(2025, 12, 30, *GMT_DAY_END)),
+        ]
+        found = deadlines_of(route, case)
+        assert found["statement_of_action_due"].due_on == date(2025, 12, 30)
+        assert found["statement_of_action_due"].rule.startswith(
+            "10th working day following Fri 12 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025)")
+        assert (found["parents_copies_due"].status, found["parents_copies_due"].due_on) == ("unknown", None)
+        assert "intervene schools term-dates import" in found["parents_copies_due"].note
+
+
+def test_started_at_the_category_goes_to_the_draft_report(route, save_restore):
+    with at(2025, 12, 1, 9, 0):
+        case = start(route, {"category": "requires_significant_improvement"})
+    assert open_tasks(route, case) == [("record_draft_report", "link_adviser", None)]
+
+
+@pytest.mark.parametrize("data, message", [({"category": "serious"}, "category must be one of"),
+                                           ({"category": "none"}, "category must be one of"),
+                                           ({"category": "special_measures", "final_report_received_on": "12/12/2025"},
+                                            "ISO date")])
+def test_a_milestone_start_with_bad_facts_is_refused(route, data, message):
+    with pytest.raises(InvalidInput, match=message):
+        start(route, data)
+
+
+def test_a_shorter_period_directed_for_special_measures(route, save_restore):
+    """Received Fri 12 Dec 2025; the Secretary of State directs 5 working days: Fri 19 Dec 2025."""
+    with at(2025, 12, 1, 9, 0):
+        case = start(route, {"category": "special_measures"})
+        complete(route, case, "record_draft_report", {"draft_report_received_on": "2025-12-01",
+                                                      "draft_comments_working_days": 5})
+        complete(route, case, "send_draft_report_comments", {})
+        complete(route, case, "record_final_report", {"final_report_received_on": "2025-12-12",
+                                                      "sos_directed_period_working_days": 5})
+        assert task_row(route, case, "send_statement_of_action").due_at == utc(2025, 12, 19, *GMT_DAY_END)
+        assert deadlines_of(route, case)["statement_of_action_due"].due_on == date(2025, 12, 19)
+
+
+# --- voluntary aided school; academy order as a power; powers; exit and follow-up ----------------
+
+def walk_to_monitoring(session, hmci_notice_on: str, urn: str = VA_URN):
+    """Final report received Mon 22 Jun 2026: statement due Mon 6 Jul 2026 (no holidays)."""
+    with at(2026, 6, 22, 9, 0):
+        case = start(session, {"category": "requires_significant_improvement",
+                               "final_report_received_on": "2026-06-22"}, urn=urn)
+        complete(session, case, "confirm_parents_copies", {"parents_copies_sent_on": "2026-06-24"})
+        complete(session, case, "record_hmci_notice", {"hmci_notice_given_on": hmci_notice_on})
+    return case
+
+
+def test_voluntary_aided_school_and_the_academy_order_power(route, save_restore):
+    case = walk_to_monitoring(route, "2026-06-29")
+    assert case.data["is_voluntary_aided"] is True
+    due = utc(2026, 7, 6, *BST_DAY_END)
+    assert open_tasks(route, case) == [("decide_academy_order", "regional_director", None),
+                                       ("send_statement_of_action", "director_childrens_services", due)]
+    with at(2026, 7, 1, 9, 0):
+        complete(route, case, "decide_academy_order", {"academy_order_decision": "targeted_intervention",
+                                                       "academy_order_decided_on": "2026-07-01"})
+        complete(route, case, "send_statement_of_action", {**STATEMENT, "statement_of_action_sent_on": "2026-07-01"})
+        # Voluntary aided: a copy to the person who appoints the foundation governors (s15(2)(e)).
+        assert open_tasks(route, case) == [("send_statement_to_foundation_appointer", "case_manager", due)]
+        complete(route, case, "send_statement_to_foundation_appointer",
+                 {"statement_to_foundation_appointer_on": "2026-07-01"})
+        assert open_tasks(route, case) == [("hold_progress_review", "senior_adviser", utc(2026, 11, 1, *GMT_DAY_END))]
+
+
+def test_academy_order_duty_where_hmcis_notice_came_on_28_jun_2026(route, save_restore):
+    case = walk_to_monitoring(route, "2026-06-28")
+    assert [t[0] for t in open_tasks(route, case)] == ["make_academy_order", "send_statement_of_action"]
+    fields = [f["id"] for f in task_row(route, case, "make_academy_order").form["fields"]]
+    assert "academy_order_decision" not in fields  # a duty: no choice to record
+
+
+def start_monitoring(session, case, sent_on: str = "2026-07-01") -> None:
+    with at(2026, 7, 1, 9, 0):
+        complete(session, case, "make_academy_order", {"academy_order_made_on": "2026-07-01"})
+        complete(session, case, "send_statement_of_action", {**STATEMENT, "statement_of_action_sent_on": sent_on})
+
+
+def powers(**chosen) -> dict:
+    data = {"use_s63_arrangements": False, "use_s64_additional_governors": False,
+            "use_s65_interim_executive_board": False, "use_s66_suspend_delegated_budget": False,
+            "powers_decided_on": "2026-09-10", "powers_reasons": "Too little progress."}
+    data.update(chosen)
+    return data
+
+
+def test_powers_at_any_time_then_exit_and_twelve_months_follow_up(route, save_restore):
+    case = walk_to_monitoring(route, "2026-06-28", urn=URN)
+    start_monitoring(route, case)
+    with at(2026, 9, 10, 9, 0):
+        # IEB chosen, consent refused: back to monitoring.
+        review(route, case, "use_powers", "2026-09-10")
+        assert open_tasks(route, case) == [("use_intervention_powers", "director_childrens_services", None)]
+        complete(route, case, "use_intervention_powers", powers(use_s65_interim_executive_board=True))
+        assert open_tasks(route, case) == [("seek_ieb_consent", "regional_director", None)]
+        complete(route, case, "seek_ieb_consent", {"sos_consent_given": False, "sos_consent_decided_on": "2026-09-20"})
+        assert open_tasks(route, case) == [("hold_progress_review", "senior_adviser", utc(2027, 1, 10, *GMT_DAY_END))]
+    with at(2026, 11, 2, 9, 0):
+        # No power chosen after all: back to monitoring.
+        review(route, case, "use_powers", "2026-11-02")
+        complete(route, case, "use_intervention_powers", powers())
+        assert [t[0] for t in open_tasks(route, case)] == ["hold_progress_review"]
+        # Additional governors (more than two months after the final report: no limit on this route).
+        review(route, case, "use_powers", "2026-11-03")
+        complete(route, case, "use_intervention_powers", powers(use_s64_additional_governors=True))
+        assert open_tasks(route, case) == [("notify_dfe_of_powers", "case_manager", None)]
+        complete(route, case, "notify_dfe_of_powers", {"powers_used_on": "2026-11-20", "dfe_notified_on": "2026-11-20",
+                                                       "powers_used_summary": "Two additional governors."})
+        # An IEB with consent.
+        review(route, case, "use_powers", "2026-11-04")
+        complete(route, case, "use_intervention_powers", powers(use_s65_interim_executive_board=True))
+        complete(route, case, "seek_ieb_consent", {"sos_consent_given": True, "sos_consent_decided_on": "2026-11-25"})
+        complete(route, case, "notify_dfe_of_powers", {"powers_used_on": "2026-12-01", "dfe_notified_on": "2026-12-01",
+                                                       "powers_used_summary": "Interim executive board."})
+        assert open_tasks(route, case) == [("hold_progress_review", "senior_adviser", utc(2027, 3, 4, *GMT_DAY_END))]
+    with at(2027, 7, 31, 9, 0):
+        review(route, case, "category_removed", "2027-07-31")
+        assert open_tasks(route, case) == [("record_category_removed", "deputy_assistant_director", None)]
+        complete(route, case, "record_category_removed", {"category_removed_on": "2027-07-31",
+                                                          "coasting_risk_noted": False})
+        # 12 calendar months from Sat 31 Jul 2027: Mon 31 Jul 2028; over at midnight BST (23:00 UTC).
+        assert open_tasks(route, case) == []
+        assert pending_timers(route, case) == [("follow_up_ended", utc(2028, 7, 31, 23, 0))]
+        found = deadlines_of(route, case)
+        assert (found["follow_up_end"].due_on, found["follow_up_end"].status) == (date(2028, 7, 31), "pending")
+        assert "progress_review_due" not in found
+    with at(2028, 7, 31, 22, 59, 59):
+        assert fire_due_in_session(route) == 0
+    with at(2028, 7, 31, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+        assert open_tasks(route, case) == [("close_follow_up", "assistant_director", None)]
+        complete(route, case, "close_follow_up", {"follow_up_closed_on": "2028-08-01", "follow_up_summary": "..."})
+    assert case.status == "completed"
+    assert deadlines_of(route, case)["follow_up_end"].status == "met"
