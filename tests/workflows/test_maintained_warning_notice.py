@@ -181,7 +181,7 @@ def test_governing_body_complies(route, save_restore):
     with at(2026, 4, 17, 9, 0):
         complete(route, case, "review_compliance", {"compliance_reviewed_on": "2026-04-17",
                                                      "governing_body_complied": True,
-                                                     "compliance_evidence": "External review commissioned."})
+                                                     "compliance_findings": "External review commissioned."})
         assert open_tasks(route, case) == [("record_compliance_outcome", "assistant_director", None)]
         found = deadlines_of(route, case)
         assert found["compliance_period_end"].status == "met"
@@ -198,7 +198,7 @@ def not_complied(session, case) -> None:
     with at(2026, 4, 17, 9, 0):
         complete(session, case, "review_compliance", {"compliance_reviewed_on": "2026-04-17",
                                                       "governing_body_complied": False,
-                                                      "compliance_evidence": "No review commissioned."})
+                                                      "compliance_findings": "No review commissioned."})
         assert open_tasks(session, case) == [("give_notice_of_intention", "cabinet_member", None)]
         assert task_row(session, case, "give_notice_of_intention").properties["letter"] == "notice_of_intention"
     # Reasonable notice: 5 working days following Mon 20 Apr 2026 is Mon 27 Apr (no holidays), so

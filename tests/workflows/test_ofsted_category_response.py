@@ -178,7 +178,7 @@ def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
 
 STATEMENT = {"proposed_action": "Additional governors; weekly support from the link adviser.",
              "action_timescale": "Within 18 months", "parental_arrangements": "Meeting for parents on 14 Jan.",
-             "specified_person_appointed": False, "intervention_powers_proposed": "s64 if progress stalls",
+             "specified_person_appointed": False, "powers_to_use": "s64 if progress stalls",
              "statement_of_action_sent_on": "2025-12-29"}
 
 
