@@ -230,11 +230,12 @@ def test_finance_nti_published_late_and_lifted_at_review(session, save_restore, 
     # 14 calendar days from Mon 11 May 2026 = Mon 25 May 2026, the spring bank holiday: calendar days skip nothing.
     assert open_tasks(session, instance) == []
     assert pending_timers(session, instance) == [("publication_period_ended", at(2026, 5, 25, 23))]
-    assert deadline_rows(session, instance) == {"nti_publication_due": (date(2026, 5, 25), "pending", None)}
+    assert deadline_rows(session, instance) == {"nti_publication_due": (date(2026, 5, 25), "pending", None),
+                                                "nti_review_due": (date(2026, 9, 1), "pending", None)}
     fire_at(session, time_machine, at(2026, 5, 25, 23, 0, 1), 1)
     # Sacred Heart of Mary Girls' School: dated 11 May 2026, published 5 Jun 2026.
     do(session, instance, "check_nti_publication", RGO, {"is_nti_published": True, "nti_published_on": "2026-06-05"})
-    assert deadline_rows(session, instance) == {"nti_publication_due": (date(2026, 5, 25), "missed", None)}
+    assert deadline_rows(session, instance)["nti_publication_due"] == (date(2026, 5, 25), "missed", None)
     assert pending_timers(session, instance) == [("nti_review_date_reached", at(2026, 8, 31, 23))]
     fire_at(session, time_machine, at(2026, 8, 31, 23, 0, 1), 1)
     do(session, instance, "review_nti_conditions", RD, {
@@ -242,6 +243,7 @@ def test_finance_nti_published_late_and_lifted_at_review(session, save_restore, 
        end_of(date(2026, 9, 1)))
     assert instance.status == "completed"
     assert end_events(instance) == ["nti_lifted"]
+    assert deadline_rows(session, instance)["nti_review_due"] == (date(2026, 9, 1), "met", date(2026, 9, 1))
 
 
 def test_educational_nti_dated_31_aug_2025_allowed_then_monitored_escalated_and_withdrawn_on_conditions(
@@ -257,6 +259,8 @@ def test_educational_nti_dated_31_aug_2025_allowed_then_monitored_escalated_and_
         "nti_review_outcome": "continue_monitoring", "nti_reviewed_on": "2025-12-01", "nti_review_notes": "Some."},
        end_of(date(2025, 12, 1)))
     do(session, instance, "set_next_nti_review", RGO, {"nti_review_due_on": "2026-03-02"})
+    # The 1 Dec 2025 review does not count for the new date.
+    assert deadline_rows(session, instance)["nti_review_due"] == (date(2026, 3, 2), "pending", None)
     assert pending_timers(session, instance) == [("nti_review_date_reached", at(2026, 3, 2, 0))]
     fire_at(session, time_machine, at(2026, 3, 2, 0, 0, 1), 1)
     do(session, instance, "review_nti_conditions", RD, {
@@ -284,6 +288,7 @@ def test_educational_nti_dated_31_aug_2025_allowed_then_monitored_escalated_and_
     assert end_events(instance) == ["twn_withdrawn"]
     assert deadline_rows(session, instance) == {
         "nti_publication_due": (date(2025, 9, 14), "met", date(2025, 9, 5)),
+        "nti_review_due": (date(2026, 3, 2), "met", date(2026, 3, 2)),
         "twn_representations_due": (date(2026, 4, 15), "met", date(2026, 4, 10)),
         "twn_action_due": (date(2026, 5, 29), "missed", None),
         "twn_conditions_due": (date(2026, 6, 30), "met", date(2026, 6, 26)),
@@ -405,14 +410,15 @@ def test_twn_representations_status(received, today, status, met_on):
 ])
 def test_nti_publication_counts_calendar_days_and_skips_no_holiday(issued, published, today, due, status):
     data = {"nti_issued_on": issued, "nti_publication_days": 14, "nti_published_on": published}
-    (info,) = deadlines(data, today)
+    info = {d.deadline_id: d for d in deadlines(data, today)}["nti_publication_due"]
     assert (info.deadline_id, info.due_on, info.status) == ("nti_publication_due", due, status)
     assert "calendar days" in info.rule and "NOT re-verified" in info.source
 
 
 def test_nti_publication_period_is_configurable():
-    (info,) = deadlines({"nti_issued_on": "2026-05-11", "nti_publication_days": 28}, date(2026, 5, 11))
-    assert info.due_on == date(2026, 6, 8)
+    found = {d.deadline_id: d for d in deadlines({"nti_issued_on": "2026-05-11", "nti_publication_days": 28},
+                                                 date(2026, 5, 11))}
+    assert found["nti_publication_due"].due_on == date(2026, 6, 8)
 
 
 @pytest.mark.parametrize("data", [
@@ -421,8 +427,23 @@ def test_nti_publication_period_is_configurable():
     {"nti_issued_on": "not a date", "nti_publication_days": 14},
 ])
 def test_nti_publication_unknown_without_the_facts(data):
-    (info,) = deadlines(data, date(2026, 5, 11))
+    info = {d.deadline_id: d for d in deadlines(data, date(2026, 5, 11))}["nti_publication_due"]
     assert (info.due_on, info.status) == (None, "unknown")
+
+
+@pytest.mark.parametrize(("reviewed", "today", "status", "met_on"), [
+    (None, date(2026, 9, 1), "pending", None),                     # the review date itself
+    (None, date(2026, 9, 2), "missed", None),
+    ("2026-09-01", date(2026, 9, 2), "met", date(2026, 9, 1)),     # reviewed on the day
+    ("2026-09-03", date(2026, 9, 4), "missed", None),              # two days late
+    ("2026-06-01", date(2026, 8, 1), "pending", None),             # an earlier review: not this one
+])
+def test_nti_review_due_is_the_review_date_set(reviewed, today, status, met_on):
+    data = {"nti_issued_on": "2026-05-11", "nti_publication_days": 14, "nti_review_due_on": "2026-09-01",
+            "nti_reviewed_on": reviewed}
+    info = {d.deadline_id: d for d in deadlines(data, today)}["nti_review_due"]
+    assert (info.due_on, info.status, info.met_on) == (date(2026, 9, 1), status, met_on)
+    assert "no working days counted" in info.rule
 
 
 def test_twn_deadlines_unknown_without_the_facts():

@@ -128,7 +128,8 @@ def appoint_iem(session, instance) -> None:
         "iem_notice_on": "2026-07-08", "interim_executive_members": "Three experienced AP leaders.",
         "iem_from_on": "2026-07-20"})
     do(session, instance, "constitute_iem_committee", CM,
-       {"iem_in_place_on": "2026-07-20", "la_iem_actions": "Committee dissolved; IEMs briefed."})
+       {"iem_in_place_on": "2026-07-20", "la_iem_actions": "Committee dissolved; IEMs briefed."},
+       end_of(date(2026, 7, 20)))
 
 
 def facilitate(session, instance) -> None:
@@ -223,7 +224,7 @@ def test_significant_improvement_after_repeal_read_as_a_power_closure_refused_th
     plan_qa(session, instance, date(2026, 11, 2), at(2026, 11, 2, 0))  # GMT from 25 Oct 2026
     qa_visit(session, instance, time_machine, date(2026, 11, 2), at(2026, 11, 2, 0), "removed_from_category")
     confirm_exit(session, instance, "2026-11-02")
-    assert deadline_rows(session, instance) == {}
+    assert deadline_rows(session, instance) == {"iem_in_place": (date(2026, 7, 20), "met", date(2026, 7, 20))}
 
 
 def test_special_measures_after_repeal_read_as_a_power_closure_directed_and_closed(
@@ -234,7 +235,7 @@ def test_special_measures_after_repeal_read_as_a_power_closure_directed_and_clos
     do(session, instance, "direct_closure", RD, {"closure_direction_on": "2026-07-10", "closure_by_on": "2026-12-18",
                                                  "closure_reasons": "No capacity to improve."})
     do(session, instance, "plan_closure", DAD, {"closure_plan": "Places at two other units.",
-                                                "planned_closure_on": "2026-12-18"})
+                                                "planned_closure_on": "2026-12-18"}, end_of(date(2026, 12, 18)))
     plan_qa(session, instance, date(2026, 9, 14), at(2026, 9, 13, 23))
     assert deadline_rows(session, instance)["closure_by"] == (date(2026, 12, 18), "pending", None)
     qa_visit(session, instance, time_machine, date(2026, 9, 14), at(2026, 9, 13, 23), "continue", "2026-12-21")
@@ -256,7 +257,8 @@ def test_special_measures_after_repeal_read_as_a_duty_order_with_iem_then_conver
     plan_qa(session, instance, date(2026, 9, 14), at(2026, 9, 13, 23))
     qa_visit(session, instance, time_machine, date(2026, 9, 14), at(2026, 9, 13, 23), "converted_to_academy")
     confirm_exit(session, instance, "2027-01-04")
-    assert deadline_rows(session, instance) == {"conversion_target": (date(2027, 1, 1), "missed", None)}
+    assert deadline_rows(session, instance) == {"conversion_target": (date(2027, 1, 1), "missed", None),
+                                                "iem_in_place": (date(2026, 7, 20), "met", date(2026, 7, 20))}
 
 
 def test_coasting_before_1_sep_2022_is_not_eligible(session, save_restore, time_machine):
@@ -390,6 +392,17 @@ def test_conversion_target(outcome, exit_on, status):
     (info,) = deadlines(data, date(2026, 12, 1))
     assert (info.deadline_id, info.due_on, info.status) == ("conversion_target", date(2027, 1, 1), status)
     assert "no statutory deadline found" in info.source
+
+
+@pytest.mark.parametrize(("in_place", "today", "status"), [
+    (None, date(2026, 7, 20), "pending"), (None, date(2026, 7, 21), "missed"),
+    ("2026-07-20", date(2026, 7, 21), "met"), ("2026-07-22", date(2026, 7, 22), "missed"),
+])
+def test_iem_in_place_by_the_date_in_the_notice(in_place, today, status):
+    data = {"iem_notice_on": "2026-07-08", "iem_from_on": "2026-07-20", "iem_in_place_on": in_place}
+    (info,) = deadlines(data, today)
+    assert (info.deadline_id, info.due_on, info.status) == ("iem_in_place", date(2026, 7, 20), status)
+    assert "reg 24" in info.source
 
 
 def test_no_deadlines_at_the_start():

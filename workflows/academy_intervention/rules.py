@@ -44,6 +44,7 @@ TWN_SOURCE = (f"{TERMINATION_BASIS}: the notice gives a date for representations
               "practice (NOT verified as current), so the period is set per case")
 TWN_ACTION_SOURCE = (f"{TERMINATION_BASIS}: the notice requires specified action by a specified date "
                      "(s2B for a coasting academy; the funding agreement otherwise)")
+NTI_REVIEW_SOURCE = f"{ATH}: the conditions are reviewed and the notice lifted or escalated; the dates are DfE's own"
 CONDITIONS_SOURCE = "Funding agreement: the termination warning notice withdrawn on conditions the regional director set"
 
 
@@ -95,6 +96,7 @@ def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
     found = []
     if data.get("nti_issued_on"):
         found.append(_nti_publication(data, today))
+        found.append(_nti_review(data, today))
     if data.get("twn_issued_on"):
         found.append(_twn_representations(data, today))
         found.append(_dated("twn_action_due", "Action required by the termination warning notice",
@@ -122,6 +124,21 @@ def _nti_publication(data: dict[str, Any], today: date) -> DeadlineInfo:
     rule = (f"{days} calendar days after {long_date(issued)} (the date of the notice); calendar days, so weekends "
             "and bank holidays are not skipped")
     return DeadlineInfo("nti_publication_due", name, due, rule, PUBLICATION_SOURCE, status, met_on, note)
+
+
+def _nti_review(data: dict[str, Any], today: date) -> DeadlineInfo:
+    """The review date set in the notice (or at the last review). The review task opens on that date,
+    so a review recorded before it belongs to an earlier review date and does not count."""
+    due = optional_date(data.get("nti_review_due_on"))
+    name = "Review of the trust's compliance with the notice to improve"
+    if due is None:
+        return DeadlineInfo("nti_review_due", name, None, "the review date is not recorded as a valid date",
+                            NTI_REVIEW_SOURCE, "unknown")
+    reviewed = optional_date(data.get("nti_reviewed_on"))
+    status, met_on, note = deadline_status(due, reviewed if reviewed and reviewed >= due else None, today)
+    rule = (f"the review date set for the notice's conditions ({long_date(due)}); a date, so no working days "
+            "counted; a later review date replaces it while monitoring continues")
+    return DeadlineInfo("nti_review_due", name, due, rule, NTI_REVIEW_SOURCE, status, met_on, note)
 
 
 def _twn_representations(data: dict[str, Any], today: date) -> DeadlineInfo:

@@ -38,6 +38,8 @@ IEM_ROUTES = ("academy_order_with_iem", "interim_executive_members")
 
 QA_SOURCE = ("Local procedure (Trafford 'Improving Schools Together', Feb 2026, section 5: the PRU completes the "
              "LA quality assurance document, regular progress meetings and QA visits as for maintained schools)")
+IEM_SOURCE = ("SI 2007/2978 reg 24 and Sch 4: the Secretary of State's notice that the management committee is to "
+              "consist of interim executive members; the date they take office is the notice's")
 CLOSURE_SOURCE = "EIA 2006 s68 as applied to PRUs by SI 2007/2979 Sch 1 para 23: the date in the direction"
 CONVERSION_SOURCE = ("Academy order (SI 2007/2979 Sch 1 paras 23B-23F; duty to facilitate conversion, SI 2016/608): "
                      "no statutory deadline found; the target date the LA recorded")
@@ -102,6 +104,10 @@ def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
         found.append(_dated("next_quality_assurance", "Next QA visit or progress meeting", data["next_qa_due_on"],
                             None, today, "the date the LA set for the next visit or meeting (rolling: the next date "
                             "replaces it when a visit is recorded)", QA_SOURCE))
+    if data.get("iem_notice_on"):
+        found.append(_dated("iem_in_place", "Interim executive members in office", data.get("iem_from_on"),
+                            optional_date(data.get("iem_in_place_on")), today,
+                            "the date in the Secretary of State's notice", IEM_SOURCE))
     if data.get("closure_direction_on"):
         found.append(_dated("closure_by", "Unit closed as directed", data.get("closure_by_on"),
                             exited_on if outcome == "closed" else None, today,
