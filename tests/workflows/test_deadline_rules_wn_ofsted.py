@@ -328,6 +328,10 @@ def check_model_conventions(package) -> None:
                       task.findall(f"{BPMN}extensionElements/{CAMUNDA}properties/{CAMUNDA}property")}
         assert properties.get("legal_source"), f"{task_id} names no legal source"
         assert task.findtext(f"{BPMN}documentation"), f"{task_id} has no documentation"
+    for element in nodes:  # the diagram itself answers "why is this here"
+        for prop in element.findall(f"{BPMN}extensionElements/{CAMUNDA}properties/{CAMUNDA}property"):
+            if prop.get("name") == "legal_source":
+                assert prop.get("value") in (element.findtext(f"{BPMN}documentation") or ""), element.get("id")
     for gateway in process.findall(f"{BPMN}exclusiveGateway"):
         outgoing = [f for f in flows if f.get("sourceRef") == gateway.get("id")]
         if len(outgoing) > 1:
