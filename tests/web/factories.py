@@ -15,6 +15,8 @@ from workflows.schools import search_name
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "web"
 PASSWORD = "correct horse battery staple"
+#: Markup a template meant as HTML but escaped (a str joined to Markup with ~): shows as text.
+DOUBLE_ESCAPED = re.compile(r"&lt;/?(a|span|br|strong|p|ul|li)[ >/]")
 ROUTE = ProcessPackage(
     key="web_route", title="Web test route",
     summary="A three-step route used by the web tests: check, approve, then the regional director decides.",
@@ -86,4 +88,6 @@ class Browser:
     def text(self, url: str, status: int = 200) -> str:
         response = self.client.get(url)
         assert response.status_code == status, (url, response.status_code, response.headers.get("Location"))
-        return response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert not DOUBLE_ESCAPED.search(page), f"{url}: markup escaped twice: {DOUBLE_ESCAPED.search(page)}"
+        return page

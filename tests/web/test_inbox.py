@@ -44,7 +44,7 @@ def test_for_my_roles_lists_open_unclaimed_tasks_by_due_date_with_tags(browser, 
     assert rows(page) == [tasks_of(session, c).id for c in (cases[1], cases[0], cases[2])]
     assert "For my roles (3)" in page and "Assigned to me (0)" in page
     assert "Tue 13 January 2026" in page and "Tue 20 January 2026" in page and "Mon 2 March 2026" in page
-    assert "1 working day<" in page and "6 working days" in page
+    assert "1 working day left" in page and "6 working days left" in page
     assert page.count("govuk-tag--yellow") == 1  # due within 5 working days; 20 Jan is 6 away
     assert "govuk-tag--red" not in page
     assert "URN 100002" in page and "Web test route" in page

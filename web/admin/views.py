@@ -67,12 +67,12 @@ def new_user():
 
 def _check_new(form: dict, password: str) -> dict[str, str]:
     errors = {}
+    if not form["display_name"]:
+        errors["display_name"] = "Enter the person's name"
     try:
         accounts.normalise_email(form["email"])
     except InvalidInput as refused:
         errors["email"] = str(refused) if form["email"] else "Enter an email address"
-    if not form["display_name"]:
-        errors["display_name"] = "Enter the person's name"
     try:
         accounts.check_password(password)
     except InvalidInput as refused:

@@ -22,8 +22,12 @@ async function show (container) {
       if (registry.get(id)) canvas.addMarker(id, className)
     }
   }
-  // The SVG is a picture of what the page says in words; keep it out of the accessibility tree.
-  canvasElement.querySelectorAll('svg').forEach((svg) => svg.setAttribute('aria-hidden', 'true'))
+  // The SVG is a picture of what the page says in words (current steps, timeline): keep it out of
+  // the accessibility tree and the tab order. Dragging and the mouse wheel still pan and zoom.
+  canvasElement.querySelectorAll('svg').forEach((svg) => {
+    svg.setAttribute('aria-hidden', 'true')
+    svg.setAttribute('tabindex', '-1')
+  })
   container.dataset.state = 'ready'
 }
 

@@ -55,7 +55,8 @@ def new_case():
     key = request.values.get("route", "")
     package = next((p for p in routes if p.key == key), None)
     if package is None:
-        errors = {"route": "Select a route"} if "route" in request.values else {}
+        chose = "route" in request.values or request.values.get("step") == "route"
+        errors = {"route": "Select a route"} if chose else {}
         return render_template("cases/new_route.html", school=school, routes=routes, kind=school_kind(school),
                                errors=errors, error_list=[{"text": m, "href": "#route"} for m in errors.values()]), \
             400 if errors else 200
