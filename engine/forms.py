@@ -77,6 +77,9 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str,
         raise InvalidInput("task data must be a JSON object")
     schema = form_schema(form)
     known = set(schema.fields)
+    # A field left out takes the form's camunda:defaultValue, as the form itself would show it.
+    data = {**{f["id"]: f["default"] for f in form.get("fields", []) if f.get("default") not in (None, "")
+               and f["id"] in known}, **data}
     unknown = sorted(set(data) - known)
     if unknown and form.get("fields"):
         raise FormErrors({name: "is not a field of this form" for name in unknown})

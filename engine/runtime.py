@@ -249,9 +249,22 @@ def _flush(session: Session, instance: ProcessInstance) -> None:
                        "reload it and try again") from error
 
 
+_FRONTIER = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+
+
 def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    task = workflow.last_task or workflow.task_tree
-    return dict(task.data) if task is not None else {}
+    """What the case knows now: the data of every branch it stands on, oldest change first.
+
+    With parallel branches each holds its own copy of the data; taking only the last completed
+    task would hide what the other branch recorded.
+    """
+    tasks = [t for t in workflow.get_tasks(state=_FRONTIER)]
+    if workflow.last_task is not None:
+        tasks.append(workflow.last_task)
+    merged: dict[str, Any] = {}
+    for task in sorted(tasks, key=lambda t: t.last_state_change or 0):
+        merged.update(task.data)
+    return merged if tasks else dict(workflow.task_tree.data)
 
 
 def _jsonable(value: Any) -> Any:

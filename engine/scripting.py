@@ -144,11 +144,9 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return eval(compile_expression(text), scope)  # noqa: S307 - compiled by RestrictedPython
 
     def execute(self, script, context, external_context=None):
+        # Task data is the local namespace, so a data key shadows a function of the same name, as
+        # it does in expressions; a script only fails if it calls what its data has hidden.
         scope = self._globals(external_context)
-        reserved = set(scope)
-        clash = reserved.intersection(context) - set(_BASE_NAMES)
-        if clash:
-            raise ValueError(f"task data uses reserved names: {', '.join(sorted(clash))}")
         local_vars = dict(context)
         exec(compile_script(script), scope, local_vars)  # noqa: S102 - compiled by RestrictedPython
         for key, value in local_vars.items():

@@ -26,12 +26,14 @@ from .runtime import CLOSED_STATUSES, _advance, audit, load_workflow
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+WAKE_MARGIN = timedelta(milliseconds=50)
 #: Cases in these states keep their due timers pending; they fire on resume or retry.
 PAUSED_STATUSES = ("suspended", "error")
 
 
 def _due_filter(now: datetime):
-    return (TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False), TimerJob.due_at <= now)
+    # Strictly past, as SpiffWorkflow itself decides whether a timer has fired.
+    return (TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False), TimerJob.due_at < now)
 
 
 def fire_job(session: Session, job: TimerJob, actor: str) -> bool:
@@ -173,5 +175,7 @@ class TimerService:
         due = next_due_at(self.factory)
         if due is None or due - utcnow() > timedelta(seconds=self.poll_seconds):
             return
-        self.scheduler.add_job(self.sweep, "date", run_date=max(due, utcnow()), id="wake",
+        # SpiffWorkflow counts a timer as fired only once its time is strictly past, so wake
+        # just after it rather than at it.
+        self.scheduler.add_job(self.sweep, "date", run_date=max(due, utcnow()) + WAKE_MARGIN, id="wake",
                                replace_existing=True, misfire_grace_time=30)

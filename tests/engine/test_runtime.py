@@ -152,3 +152,13 @@ def test_instance_row_holds_projection_columns_not_needing_the_workflow(session,
     assert (row.status, row.current_steps) == ("running", "Step 1")
     assert row.started_at <= datetime.now(UTC)
     assert row.serializer_version == "spiff-1.5+nospec-1" and "spec" not in row.state
+
+
+def test_form_default_values_fill_fields_left_out(session, deploy):
+    xml_path = "ten_tasks"
+    deploy(xml_path)
+    from engine.forms import validate_submission
+
+    form = {"fields": [{"id": "period", "type": "long", "label": "Period", "default": "15", "validation": {}}]}
+    assert validate_submission(form, {}) == {"period": 15}
+    assert validate_submission(form, {"period": "20"}) == {"period": 20}
