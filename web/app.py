@@ -74,7 +74,11 @@ def _configure(app: Flask, config: dict | None) -> None:
     app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
-    factory = app.config.get("SESSION_FACTORY") or make_session_factory(make_engine(app.config["DATABASE_URL"]))
+    factory = app.config.get("SESSION_FACTORY")
+    if factory is None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["intervene_engine"] = engine  # for whoever stops the app to dispose of
+        factory = make_session_factory(engine)
     db.init_app(app, factory)
     proxies = int(os.environ.get("INTERVENE_TRUSTED_PROXIES", "0") or 0)
     if proxies:

@@ -26,6 +26,7 @@ ACTION_WORDS = {
     "retried": "Case retried",
     "error": "Stopped with an error",
     "migrated": "Moved to a new version of the route",
+    "letter_issued": "Letter issued",
 }
 STATUS_TAGS = {
     "running": ("In progress", "govuk-tag--blue"),

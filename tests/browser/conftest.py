@@ -62,7 +62,9 @@ def server(committed, database_url, fast_passwords, monkeypatch):
         yield f"http://127.0.0.1:{httpd.server_port}"
     finally:
         httpd.shutdown()
+        httpd.server_close()
         thread.join(timeout=10)
+        app.extensions["intervene_engine"].dispose()
 
 
 def _console(page, message) -> None:

@@ -96,3 +96,28 @@ def test_unlocking_a_locked_out_officer(admin, session, app):
     admin.post(f"/admin/users/{ann.id}", {"intervene_action": "unlock"})
     assert user(session, "ann@trafford.gov.uk").locked_until is None
     other.sign_in("ann@trafford.gov.uk")
+
+
+def test_setting_a_new_password_for_someone_who_forgot_theirs(admin, session, app):
+    ann = user(session, "ann@trafford.gov.uk")
+    other = Browser(app.test_client())
+    other.sign_in("ann@trafford.gov.uk")
+    short = admin.post(f"/admin/users/{ann.id}", {"roles": ["link_adviser"], "is_active": "yes", "password": "short"})
+    assert short.status_code == 400 and "at least 12 characters" in short.get_data(as_text=True)
+    done = admin.post(f"/admin/users/{ann.id}", {"roles": ["link_adviser"], "is_active": "yes",
+                                                 "password": "a brand new passphrase"})
+    assert done.status_code == 302
+    assert other.get("/inbox").status_code == 302  # her old session has ended
+    other.sign_in("ann@trafford.gov.uk", "a brand new passphrase")
+    me = user(session, "admin@trafford.gov.uk")
+    admin.post(f"/admin/users/{me.id}", {"roles": ["la_admin"], "is_active": "yes", "password": "my own new passphrase"})
+    assert admin.get("/admin/users").status_code == 200  # still signed in after changing my own
+
+
+def test_demo_users_cover_every_role(session):
+    from workflows import accounts
+    from workflows.roles import ROLES
+
+    made = accounts.load_demo_users(session, "demo password for make run")
+    assert {r for u in made for r in u.roles} == {r.id for r in ROLES}
+    assert accounts.load_demo_users(session, "demo password for make run") == []

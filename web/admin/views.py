@@ -3,13 +3,14 @@ organisation only (another organisation's user answers 404)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as cookie_session
 
 from engine.errors import InvalidInput, NotFound
 from workflows import accounts
 from workflows.account_models import User
 from workflows.roles import ROLES, ROLES_BY_ID
 
-from ..access import requires, user
+from ..access import SESSION_STAMP, requires, stamp, user
 from ..db import db
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -94,6 +95,12 @@ def edit_user(user_id: int):
         return redirect(url_for("admin.edit_user", user_id=person.id))
     if request.method == "POST":
         chosen, is_active = request.form.getlist("roles"), request.form.get("is_active") == "yes"
+        new_password = request.form.get("password", "")
+        if new_password:
+            try:
+                accounts.set_password(session, person, new_password)
+            except InvalidInput as refused:
+                errors["password"] = str(refused)
         if person.id == me.id and not set(chosen) & set(ADMIN_ROLES):
             errors["roles"] = "You cannot remove your own administrator role: ask another administrator"
         elif person.id == me.id and not is_active:
@@ -103,11 +110,16 @@ def edit_user(user_id: int):
                 accounts.set_roles(session, person, chosen)
             except InvalidInput as refused:
                 errors["roles"] = str(refused)
+        errors = {k: errors[k] for k in ("roles", "is_active", "password") if k in errors}  # form order
         if not errors:
             person.is_active = is_active
-            flash(f"{person.display_name}'s roles have been saved.", "success")
+            if new_password and person.id == me.id:
+                cookie_session[SESSION_STAMP] = stamp(person)  # stay signed in here, out elsewhere
+            flash(f"{person.display_name}'s changes have been saved"
+                  + (" and their new password works now." if new_password else "."), "success")
             return redirect(url_for("admin.users"))
     error_list = [{"text": m, "href": f"#{k}"} for k, m in errors.items()]
     return render_template("admin/edit_user.html", person=person, errors=errors, error_list=error_list,
                            role_items=_role_items(me.organisation_kind, chosen), is_active=is_active,
+                           min_length=accounts.MIN_PASSWORD_LENGTH,
                            role_names={r.id: r.name for r in ROLES_BY_ID.values()}), 400 if errors else 200

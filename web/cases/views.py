@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from engine.db import utcnow
 from engine.models import AuditEvent
-from workflows.access import may_act_on, may_start_cases, visible_instance
+from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
 
 from ..access import requires, user
 from ..case_context import case_context, deadlines, open_tasks, pending_timers, timeline
@@ -66,7 +66,8 @@ def case_page(instance_id: int):
     instance = visible_instance(session, me, instance_id)
     tasks, timers = open_tasks(session, instance.id), pending_timers(session, instance.id)
     task_rows = [{"task": t, "urgency": urgency(t.due_at, now), "may_act": may_act_on(me, t),
-                  "role": role_name(t.role)} for t in tasks]
+                  "role": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role)}
+                 for t in tasks]
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
         timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
