@@ -256,33 +256,3 @@ def unlock(session: Session, user: User) -> None:
     user.failed_logins, user.locked_until = 0, None
     session.flush()
 
-
-# --- Demo ----------------------------------------------------------------------------------------
-
-#: (organisation, email, name, roles) for `make run`'s demo data: the two demo authorities
-#: (workflows/data/demo_schools.csv) and their regions, one officer per job.
-DEMO_USERS = (
-    ("358", "adviser@trafford.example", "Tara Link", ["link_adviser"]),
-    ("358", "senior@trafford.example", "Sam Senior", ["senior_adviser", "link_adviser"]),
-    ("358", "dad@trafford.example", "Dee Deputy", ["deputy_assistant_director"]),
-    ("358", "ad@trafford.example", "Ash Assistant", ["assistant_director"]),
-    ("358", "dcs@trafford.example", "Dana Director", ["director_childrens_services"]),
-    ("358", "cabinet@trafford.example", "Cal Cabinet", ["cabinet_member"]),
-    ("358", "qa@trafford.example", "Quinn Partner", ["quality_assurance_partner"]),
-    ("358", "cases@trafford.example", "Casey Manager", ["case_manager", "la_admin"]),
-    ("830", "adviser@derbyshire.example", "Derry Link", ["link_adviser", "case_manager"]),
-    ("830", "admin@derbyshire.example", "Dale Admin", ["la_admin", "senior_adviser", "deputy_assistant_director",
-                                                      "assistant_director", "director_childrens_services"]),
-    ("dfe-north-west", "rd@north-west.example", "Rhea Director", ["regional_director"]),
-    ("dfe-north-west", "officer@north-west.example", "Reg Officer", ["regions_group_officer", "region_admin"]),
-    ("dfe-east-midlands", "rd@east-midlands.example", "Ed Director", ["regional_director", "region_admin"]),
-)
-
-
-def load_demo_users(session: Session, password: str) -> list[User]:
-    """The demo officers, all with `password`; existing ones are left as they are."""
-    made = []
-    for organisation_id, email, name, roles in DEMO_USERS:
-        if user_by_email(session, email) is None:
-            made.append(create_user(session, email, password, organisation_id, roles, name))
-    return made

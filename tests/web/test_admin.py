@@ -113,11 +113,3 @@ def test_setting_a_new_password_for_someone_who_forgot_theirs(admin, session, ap
     admin.post(f"/admin/users/{me.id}", {"roles": ["la_admin"], "is_active": "yes", "password": "my own new passphrase"})
     assert admin.get("/admin/users").status_code == 200  # still signed in after changing my own
 
-
-def test_demo_users_cover_every_role(session):
-    from workflows import accounts
-    from workflows.roles import ROLES
-
-    made = accounts.load_demo_users(session, "demo password for make run")
-    assert {r for u in made for r in u.roles} == {r.id for r in ROLES}
-    assert accounts.load_demo_users(session, "demo password for make run") == []
