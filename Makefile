@@ -33,6 +33,7 @@ run: install assets
 test: install assets
 	$(BIN)/ruff check engine workflows web tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy engine workflows
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install

@@ -114,7 +114,7 @@ def _check_specs(parsed: ParsedProcess) -> list[Problem]:
             element = getattr(task_spec, "bpmn_id", None)
             if element is None:
                 continue
-            problems.extend(Problem(element, message) for message in _task_problems(task_spec))
+            problems.extend(Problem(element, message) for message in _task_problems(task_spec) if message)
             script = getattr(task_spec, "script", None)
             message = check_script(script) if isinstance(script, str) else None
             if message:

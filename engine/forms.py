@@ -28,9 +28,9 @@ def _field(spec: dict[str, Any]) -> fields.Field:
     required = "required" in checks
     label = spec.get("label") or spec["id"]
     kind = spec.get("type") or "string"
-    messages = {"required": f"Enter {label[0].lower() + label[1:]}" if label else "Required",
-                "null": f"Enter {label.lower()}"}
-    validators = []
+    messages: dict[str, Any] = {"required": f"Enter {label[0].lower() + label[1:]}" if label else "Required",
+                                "null": f"Enter {label.lower()}"}
+    validators: list[validate.Validator] = []
     if kind == "enum":
         options = [o["id"] for o in spec.get("options", [])]
         validators.append(validate.OneOf(options, error=f"Select one of the options for {label.lower()}"))
@@ -87,7 +87,8 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str,
         loaded = schema.load({k: v for k, v in data.items() if k in known} if known else {})
     except ValidationError as error:
         order = [f["id"] for f in form.get("fields", [])]
-        messages = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in error.messages.items()}
+        raw = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        messages = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in raw.items()}
         raise FormErrors({k: messages[k] for k in sorted(messages, key=lambda n: order.index(n)
                                                            if n in order else len(order))}) from error
     if not form.get("fields"):

@@ -99,6 +99,7 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
     if data is not None and not isinstance(data, dict):
         raise InvalidInput("case data must be a JSON object")
     definition = latest_definition(session, process_key)
+    assert definition is not None  # required=True raises NotFound instead
     context = hooks.StartContext(process_key, business_key, dict(data or {}), owner)
     for hook in hooks.start_hooks:
         hook(session, context)
@@ -275,7 +276,7 @@ def claim_task(session: Session, task_id: str, actor: str) -> HumanTask:
     row = _open_task(session, task_id)
     result = session.execute(update(HumanTask).where(HumanTask.id == row.id, HumanTask.assignee.is_(None))
                              .values(assignee=actor))
-    if result.rowcount != 1:
+    if getattr(result, "rowcount", 0) != 1:
         session.refresh(row)
         if row.assignee != actor:
             raise Conflict(f"task '{row.name}' was already claimed by {row.assignee}")

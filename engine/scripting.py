@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from RestrictedPython import compile_restricted, limited_builtins, safe_builtins, utility_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
@@ -83,7 +83,7 @@ class ScriptRejected(Exception):
 
 
 @lru_cache(maxsize=4096)
-def _compile(source: str, mode: str):
+def _compile(source: str, mode: Literal["eval", "exec"]):
     try:
         return compile_restricted(source, f"<{mode}>", mode)
     except SyntaxError as error:

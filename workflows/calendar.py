@@ -253,7 +253,7 @@ def end_of_day_utc(value: Any) -> str:
 def skipped_holidays(start: Any, end: Any) -> list[tuple[date, str]]:
     """The weekday holidays after `start` up to and including `end`, to explain a deadline."""
     first, last = as_date(start, "start"), as_date(end, "end")
-    found = []
+    found: list[tuple[date, str]] = []
     for year in range(first.year, last.year + 1):
         found.extend((day, name) for day, name in _bank_holidays_for(year).items() if first < day <= last)
     return found

@@ -200,6 +200,6 @@ def load_demo(session: Session) -> DemoReport:
             _academy_and_pru_cases(session, la, today)
         fire_due_in_session(session)  # milestones in the past have timers already due
     cases = session.scalar(select(func.count()).select_from(ProcessInstance)
-                           .where(ProcessInstance.started_by == DEMO_ACTOR))
+                           .where(ProcessInstance.started_by == DEMO_ACTOR)) or 0
     return DemoReport(schools=report.loaded + report.updated + report.unchanged, users=users, cases=cases,
                       definitions=deployed)

@@ -113,6 +113,7 @@ def import_term_dates_csv(session: Session, source: Source, la_code: str | None 
             seen[key] = line
             parsed_rows.append(parsed)
     for values in parsed_rows:
+        assert isinstance(values, dict)  # rows that failed to parse were reported above
         _save_holiday(session, values, report)
     session.flush()
     return report

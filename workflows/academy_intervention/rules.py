@@ -83,9 +83,12 @@ def academy_twn_legal_basis(concern_type: Any, twn_issued_on: Any) -> str:
             "safety threatened, or other material breach)")
 
 
-def academy_nti_publication_due(nti_issued_on: Any, days: Any) -> str:
-    """Calendar days after the notice (not working days), as ISO text."""
-    return (optional_date(nti_issued_on) + timedelta(days=int(days))).isoformat()
+def academy_nti_publication_due(nti_issued_on: Any, days: Any) -> str | None:
+    """Calendar days after the notice (not working days), as ISO text; None until the notice is dated."""
+    issued = optional_date(nti_issued_on)
+    if issued is None:
+        return None
+    return (issued + timedelta(days=int(days))).isoformat()
 
 
 def academy_representations_due(twn_issued_on: Any, working_days: Any) -> str:

@@ -249,6 +249,7 @@ def _statement_of_action(data: dict[str, Any], today: date) -> DeadlineInfo:
 def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
     last = optional_date(data.get("review_held_on"))
     start = last or optional_date(data.get("statement_of_action_sent_on"))
+    assert start is not None  # deadlines() asks only once the statement of action is sent
     due = add_calendar_months(start, PROGRESS_REVIEW_INTERVAL_MONTHS)
     what = "the last School Progress Review" if last else "the statement of action"
     rule = months_rule(start, PROGRESS_REVIEW_INTERVAL_MONTHS, due, what)
