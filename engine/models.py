@@ -39,7 +39,11 @@ class ProcessDefinition(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instances"
-    __table_args__ = (Index("ix_process_instances_key_status", "process_key", "status"),)
+    __table_args__ = (
+        Index("ix_process_instances_key_status", "process_key", "status"),
+        # The case list: an organisation's cases, newest first.
+        Index("ix_process_instances_owner_started", "owner", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
@@ -76,6 +80,8 @@ class HumanTask(Base):
         Index("ix_human_tasks_open_role_due", "is_open", "role", "due_at"),
         Index("ix_human_tasks_open_assignee_due", "is_open", "assignee", "due_at"),
         Index("ix_human_tasks_owner_open_due", "owner", "is_open", "due_at"),
+        # Sharing with a region: which cases of which schools ever had a task for a region role.
+        Index("ix_human_tasks_role_business_key", "role", "business_key"),
     )
 
     #: The SpiffWorkflow task UUID: stable across saves, so links and drafts survive.
