@@ -127,7 +127,7 @@ def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnW
     names = []
     for task, due_at in waiting_timers(workflow):
         spec = task.task_spec
-        names.append(spec.bpmn_name or spec.bpmn_id)
+        names.append(f"waiting: {spec.bpmn_name or spec.bpmn_id}")
         if pending.pop((str(task.id), due_at), None) is None:
             session.add(TimerJob(instance_id=instance.id, task_id=str(task.id), bpmn_id=spec.bpmn_id,
                                  name=spec.bpmn_name or spec.bpmn_id, due_at=due_at))

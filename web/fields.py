@@ -12,8 +12,10 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-#: Free-text fields whose id ends like this get a textarea (longer answers are expected).
-MULTILINE_SUFFIXES = ("_details", "_grounds", "notes", "_reasons", "_summary")
+#: Free text is usually an account (grounds, findings, proposed action), so it gets a textarea;
+#: ids ending like this are short answers (a name, who signed, who was copied) and get an input.
+#: A field's camunda property multiline=true/false overrides both.
+SINGLE_LINE_SUFFIXES = ("_name", "_by", "_to", "_trust", "_sponsor", "_reference", "_email", "_attendees")
 #: More options than this and radios become a select.
 MAX_RADIOS = 5
 DATE_PARTS = ("day", "month", "year")
@@ -34,9 +36,10 @@ def widget(field: dict[str, Any]) -> str:
         return "date"
     if kind == "long":
         return "number"
-    if str(properties.get("multiline", "")).lower() == "true" or field["id"].endswith(MULTILINE_SUFFIXES):
-        return "textarea"
-    return "input"
+    multiline = str(properties.get("multiline", "")).lower()
+    if multiline in ("true", "false"):
+        return "textarea" if multiline == "true" else "input"
+    return "input" if field["id"].endswith(SINGLE_LINE_SUFFIXES) else "textarea"
 
 
 def _stored_to_typed(field: dict[str, Any], value: Any) -> Any:

@@ -22,6 +22,7 @@ from .account_models import User
 from .accounts import create_user, ensure_organisation
 from .calendar import working_days_after
 from .registry import processes
+from .roles import ROLES_BY_ID
 from .school_models import School
 from .schools import classify, load_demo_schools
 
@@ -66,7 +67,7 @@ def ensure_users(session: Session) -> list[str]:
             email = demo_email(role, domain)
             emails.append(email)
             if session.scalar(select(User.id).where(User.email == email)) is None:
-                name = role.replace("_", " ").capitalize()
+                name = f"{ROLES_BY_ID[role].name} (demo)"
                 create_user(session, email, DEMO_PASSWORD, organisation_id, [role], display_name=name)
     return emails
 

@@ -38,6 +38,7 @@ def worker_command(poll_seconds: float, as_json: bool) -> None:
     """Fire timers as they fall due, until stopped. Run as many as you like on PostgreSQL."""
     logging.basicConfig(level=logging.INFO, format='{"level": "%(levelname)s", "message": "%(message)s"}'
                         if as_json else "%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     service = _serve_timers(poll_seconds)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -60,6 +61,7 @@ def serve_command(host: str, port: int, threads: int, no_timers: bool, as_json: 
     from web.app import create_app
 
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line every sweep is noise
     app = create_app()
     service = None if no_timers else _serve_timers(2.0)
     click.echo(f"Intervene on http://{host}:{port}/" + ("" if no_timers else " (timers in-process)"), err=True)
