@@ -30,6 +30,20 @@ PROCESS = ProcessPackage(
     ),
     applies_to=("maintained",),
     deadlines=rules.deadlines,
+    extra={"start_form": {"fields": [
+        {"id": "notice_given_on", "type": "date", "label": "If a warning notice has already been given, the day it was given",
+         "properties": {"hint": "Leave blank to start at the informal stage. For example, 18 12 2025"},
+         "validation": {}},
+        {"id": "notice_type", "type": "enum", "label": "Which notice was given",
+         "options": [{"id": "s60", "name": "Section 60: performance standards and safety"},
+                     {"id": "s60A", "name": "Section 60A: teachers' pay and conditions"}],
+         "validation": {}, "properties": {}},
+        {"id": "compliance_period_working_days", "type": "long",
+         "label": "Compliance period the notice set, in working days",
+         "properties": {"hint": "Leave blank for 15 working days, the usual period (since 18 April 2016 the "
+                                "notice sets it)"},
+         "validation": {"min": "1", "max": "200"}},
+    ]}},
 )
 
 

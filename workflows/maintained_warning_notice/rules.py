@@ -104,7 +104,8 @@ def apply_start_defaults(session: Any, context: StartContext) -> None:
         return
     data = context.data
     for key, value in START_DEFAULTS.items():
-        data.setdefault(key, value)
+        if data.get(key) is None:  # left out, or left blank on the start form
+            data[key] = value
     if data["notice_given_on"] in (None, ""):
         data["notice_given_on"] = None
         return

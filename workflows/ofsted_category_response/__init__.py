@@ -28,6 +28,16 @@ PROCESS = ProcessPackage(
     applies_to=("maintained",),
     deadlines=rules.deadlines,
     dmn_files=("ofsted_category.dmn",),
+    extra={"start_form": {"fields": [
+        {"id": "category", "type": "enum", "label": "If the final report is already in, the category it gives",
+         "options": [{"id": "special_measures", "name": "Special measures"},
+                     {"id": "requires_significant_improvement", "name": "Requires significant improvement"}],
+         "properties": {"hint": "Leave blank to start when the inspection happens and work the category out "
+                                "from the grades"}, "validation": {}},
+        {"id": "final_report_received_on", "type": "date", "label": "Day the final report was received",
+         "properties": {"hint": "The statement of action is due 10 working days later. For example, 12 12 2025"},
+         "validation": {}},
+    ]}},
 )
 
 

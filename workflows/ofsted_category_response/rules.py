@@ -142,7 +142,8 @@ def apply_start_defaults(session: Any, context: StartContext) -> None:
         return
     data = context.data
     for key, value in START_DEFAULTS.items():
-        data.setdefault(key, value)
+        if data.get(key) is None:  # left out, or left blank on the start form
+            data[key] = value
     in_category = [c for c in CATEGORIES if c != "none"]
     if data["category"] not in (None, *in_category):
         raise InvalidInput(f"category must be one of {', '.join(in_category)} (or left out to work it out from the "
