@@ -166,11 +166,17 @@ def lock_instance(session: Session, instance_id: int | str) -> ProcessInstance:
     racing it to the projections; SQLite's BEGIN IMMEDIATE already serialises writers. The
     lock_version check at save stays as the safety net.
     """
-    instance = get_instance(session, instance_id)
-    if session.get_bind().dialect.name == "postgresql":
-        session.scalars(select(ProcessInstance).where(ProcessInstance.id == instance.id)
-                        .with_for_update(of=ProcessInstance)
-                        .execution_options(populate_existing=True)).one()
+    if session.get_bind().dialect.name != "postgresql":
+        return get_instance(session, instance_id)
+    try:
+        key = int(instance_id)
+    except (TypeError, ValueError):
+        raise NotFound(f"no case with id '{instance_id}'") from None
+    instance = session.scalars(select(ProcessInstance).where(ProcessInstance.id == key)
+                               .with_for_update(of=ProcessInstance)
+                               .execution_options(populate_existing=True)).one_or_none()
+    if instance is None:
+        raise NotFound(f"no case with id {key}")
     return instance
 
 
