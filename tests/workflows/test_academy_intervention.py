@@ -369,24 +369,30 @@ def test_twn_legal_basis_on_both_sides_of_18_apr_2016(concern, before, from_18_a
 # -- deadlines, worked by hand -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("issued", "days", "due", "skipped"), [
-    ("2026-06-08", 15, date(2026, 6, 29), []),
-    ("2025-12-18", 15, date(2026, 1, 13), ["Thu 25 Dec 2025 (Christmas Day)", "Fri 26 Dec 2025 (Boxing Day)",
-                                           "Thu 1 Jan 2026 (New Year's Day)"]),
-    ("2026-03-23", 15, date(2026, 4, 15), ["Fri 3 Apr 2026 (Good Friday)", "Mon 6 Apr 2026 (Easter Monday)"]),
-    ("2025-09-08", 15, date(2025, 9, 29), []),
-    ("2026-05-22", 10, date(2026, 6, 8), ["Mon 25 May 2026 (Spring bank holiday)"]),
-    ("2026-08-28", 5, date(2026, 9, 7), ["Mon 31 Aug 2026 (Summer bank holiday)"]),
+TWN_DAY_0 = "(the date of the termination warning notice, day 0)"
+
+
+@pytest.mark.parametrize(("issued", "days", "due", "rule"), [
+    ("2026-06-08", 15, date(2026, 6, 29), f"15th working day following Mon 8 Jun 2026 {TWN_DAY_0}; "
+                                          "no bank holidays in between"),
+    ("2025-12-18", 15, date(2026, 1, 13), f"15th working day following Thu 18 Dec 2025 {TWN_DAY_0}; skips Thu 25 "
+                                          "Dec (Christmas Day), Fri 26 Dec 2025 (Boxing Day), Thu 1 Jan 2026 "
+                                          "(New Year's Day)"),
+    ("2026-03-23", 15, date(2026, 4, 15), f"15th working day following Mon 23 Mar 2026 {TWN_DAY_0}; skips Fri 3 "
+                                          "Apr (Good Friday), Mon 6 Apr 2026 (Easter Monday)"),
+    ("2025-09-08", 15, date(2025, 9, 29), f"15th working day following Mon 8 Sep 2025 {TWN_DAY_0}; "
+                                          "no bank holidays in between"),
+    ("2026-05-22", 10, date(2026, 6, 8), f"10th working day following Fri 22 May 2026 {TWN_DAY_0}; skips Mon 25 "
+                                         "May 2026 (Spring bank holiday)"),
+    ("2026-08-28", 5, date(2026, 9, 7), f"5th working day following Fri 28 Aug 2026 {TWN_DAY_0}; skips Mon 31 "
+                                        "Aug 2026 (Summer bank holiday)"),
 ])
-def test_twn_representations_due(issued, days, due, skipped):
+def test_twn_representations_due(issued, days, due, rule):
     data = {"twn_issued_on": issued, "representations_working_days": days, "twn_action_due_on": "2027-01-01"}
     found = {d.deadline_id: d for d in deadlines(data, date(2025, 1, 1))}
     info = found["twn_representations_due"]
     assert (info.due_on, info.status) == (due, "pending")
-    for holiday in skipped:
-        assert holiday in info.rule
-    if not skipped:
-        assert "weekends only" in info.rule
+    assert info.rule == rule
     assert "NOT verified" in info.source
 
 

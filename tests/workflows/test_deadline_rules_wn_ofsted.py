@@ -40,7 +40,8 @@ def test_example_1_christmas_2025():
                                 "compliance_period_working_days": 15}, date(2026, 1, 5)))
     end, window = found["compliance_period_end"], found["powers_window_end"]
     assert (end.due_on, end.status) == (date(2026, 1, 13), "pending")
-    assert end.rule == "15th working day following Thu 18 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025, Thu 1 Jan 2026)"
+    assert end.rule == ("15th working day following Thu 18 Dec 2025 (the day the notice was given, day 0); skips Thu "
+                        "25 Dec (Christmas Day), Fri 26 Dec 2025 (Boxing Day), Thu 1 Jan 2026 (New Year's Day)")
     assert end.source.startswith("EIA 2006 s60(1)(b) and s60(4)(c) as amended by EAA 2016 s2")
     assert (window.due_on, window.status) == (date(2026, 3, 13), "pending")
     assert window.rule == ("2 calendar months following Tue 13 Jan 2026 (the end of the compliance period): "
@@ -54,7 +55,9 @@ def test_example_2_easter_2026():
     found = by_id(wn.deadlines({"notice_type": "s60", "notice_given_on": "2026-03-23",
                                 "compliance_period_working_days": 15}, date(2026, 3, 23)))
     assert found["compliance_period_end"].due_on == date(2026, 4, 15)
-    assert found["compliance_period_end"].rule == "15th working day following Mon 23 Mar 2026 (skips Fri 3 Apr, Mon 6 Apr 2026)"
+    assert found["compliance_period_end"].rule == ("15th working day following Mon 23 Mar 2026 (the day the notice was "
+                                                   "given, day 0); skips Fri 3 Apr (Good Friday), Mon 6 Apr 2026 "
+                                                   "(Easter Monday)")
     assert found["powers_window_end"].due_on == date(2026, 6, 15)
 
 
@@ -74,7 +77,8 @@ def test_a_period_with_no_holidays_says_so():
     found = by_id(wn.deadlines({"notice_type": "s60", "notice_given_on": "2026-02-02",
                                 "compliance_period_working_days": 10}, date(2026, 2, 2)))
     assert found["compliance_period_end"].due_on == date(2026, 2, 16)
-    assert found["compliance_period_end"].rule == "10th working day following Mon 2 Feb 2026 (no bank holidays in between)"
+    assert found["compliance_period_end"].rule == ("10th working day following Mon 2 Feb 2026 (the day the notice was "
+                                                   "given, day 0); no bank holidays in between")
 
 
 @pytest.mark.parametrize("given, regime", [("2007-04-01", wn.REGIME_AS_ENACTED), ("2016-04-17", wn.REGIME_AS_ENACTED),
@@ -181,8 +185,8 @@ def test_example_3_statement_of_action_december_2025():
     data = {"category": "special_measures", "final_report_received_on": "2025-12-12"}
     info = by_id(ofsted.deadlines(data, date(2025, 12, 15)))["statement_of_action_due"]
     assert (info.due_on, info.status) == (date(2025, 12, 30), "pending")
-    assert info.rule == ("10th working day following Fri 12 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025), receipt "
-                         "of the final report; the period begins the day after")
+    assert info.rule == ("10th working day following Fri 12 Dec 2025 (receipt of the final report, day 0); skips "
+                         "Thu 25 Dec (Christmas Day), Fri 26 Dec 2025 (Boxing Day)")
     assert info.source.startswith("EA 2005 s15(2)-(3)") and "disputed" in info.source
     met = by_id(ofsted.deadlines({**data, "statement_of_action_sent_on": "2025-12-30"}, date(2026, 1, 5)))
     assert (met["statement_of_action_due"].status, met["statement_of_action_due"].met_on) == ("met", date(2025, 12, 30))
@@ -198,8 +202,9 @@ def test_statement_counted_from_publication():
             "statement_of_action_counted_from_on": "2025-12-17"}
     info = by_id(ofsted.deadlines(data, date(2025, 12, 17)))["statement_of_action_due"]
     assert info.due_on == date(2026, 1, 5)
-    assert info.rule.startswith("10th working day following Wed 17 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025, "
-                                "Thu 1 Jan 2026), the date the period is counted from")
+    assert info.rule == ("10th working day following Wed 17 Dec 2025 (the date the period is counted from, day 0); "
+                         "skips Thu 25 Dec (Christmas Day), Fri 26 Dec 2025 (Boxing Day), Thu 1 Jan 2026 (New "
+                         "Year's Day)")
 
 
 @pytest.mark.parametrize("category, due", [
@@ -227,8 +232,9 @@ def test_parents_copies_skip_the_christmas_school_holiday():
             "school_holidays": [CHRISTMAS_HOLIDAY_2025]}
     info = by_id(ofsted.deadlines(data, date(2025, 12, 17)))["parents_copies_due"]
     assert (info.due_on, info.status) == (date(2026, 1, 7), "pending")
-    assert info.rule == ("5th working day following Wed 17 Dec 2025 (receipt of the final report), school holidays "
-                         "longer than a week not counted (skips the school holiday Mon 22 Dec 2025 - Fri 2 Jan 2026)")
+    assert info.rule == ("5th working day following Wed 17 Dec 2025 (receipt of the final report, day 0), school "
+                         "holidays longer than a week not counted; skips the school holiday Mon 22 Dec 2025 - Fri 2 "
+                         "Jan 2026")
     met = by_id(ofsted.deadlines({**data, "parents_copies_sent_on": "2026-01-06"}, date(2026, 1, 8)))
     assert met["parents_copies_due"].status == "met"
 
@@ -258,7 +264,7 @@ def test_draft_comments_deadline():
             "school_holidays": [CHRISTMAS_HOLIDAY_2025], "draft_comments_sent_on": "2025-12-09"}
     info = by_id(ofsted.deadlines(data, date(2025, 12, 10)))["draft_comments_due"]
     assert (info.due_on, info.status) == (date(2025, 12, 8), "missed")
-    assert info.rule.endswith("(no holidays in between)") and "not found" in info.source
+    assert info.rule.endswith("; no holidays in between") and "not found" in info.source
 
 
 def test_draft_comments_unknown_before_the_draft():

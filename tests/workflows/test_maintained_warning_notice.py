@@ -343,7 +343,8 @@ def test_started_at_the_notice_already_given_waits_for_the_compliance_period(rou
         assert sorted(found) == ["compliance_period_end", "powers_window_end"]
         assert found["compliance_period_end"].due_on == date(2026, 1, 13)
         assert found["compliance_period_end"].rule == (
-            "15th working day following Thu 18 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025, Thu 1 Jan 2026)")
+            "15th working day following Thu 18 Dec 2025 (the day the notice was given, day 0); skips Thu 25 Dec "
+            "(Christmas Day), Fri 26 Dec 2025 (Boxing Day), Thu 1 Jan 2026 (New Year's Day)")
         assert found["compliance_period_end"].status == "pending"
         assert found["powers_window_end"].due_on == date(2026, 3, 13)
         assert case.owner == "830" and case.data["school_kind"] == "maintained"
@@ -391,7 +392,8 @@ def test_notice_given_17_apr_2016_has_the_initial_period_and_representations(rou
         assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 9, 23, 0))]
         [info] = [d for d in deadlines_of(route, case).values() if d.deadline_id == "compliance_period_end"]
         assert info.due_on == date(2016, 5, 9) and info.source.startswith("EIA 2006 s60(1)(b) as enacted")
-        assert info.rule == "15th working day following Sun 17 Apr 2016 (skips Mon 2 May 2016)"
+        assert info.rule == ("15th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); "
+                             "skips Mon 2 May 2016 (Early May bank holiday)")
     with at(2016, 5, 9, 23, 0, 1):
         assert fire_due_in_session(route) == 1
     assert open_tasks(route, case) == [("record_representations", "deputy_assistant_director", None)]

@@ -202,8 +202,9 @@ def test_started_at_the_final_report(route, save_restore):
         ]
         found = deadlines_of(route, case)
         assert found["statement_of_action_due"].due_on == date(2025, 12, 30)
-        assert found["statement_of_action_due"].rule.startswith(
-            "10th working day following Fri 12 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025)")
+        assert found["statement_of_action_due"].rule == (
+            "10th working day following Fri 12 Dec 2025 (receipt of the final report, day 0); skips Thu 25 Dec "
+            "(Christmas Day), Fri 26 Dec 2025 (Boxing Day)")
         assert (found["parents_copies_due"].status, found["parents_copies_due"].due_on) == ("unknown", None)
         assert "intervene schools term-dates import" in found["parents_copies_due"].note
 

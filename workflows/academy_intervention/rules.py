@@ -13,17 +13,20 @@ representations period (15 working days, from 2015-2018 reporting, current pract
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from engine.hooks import DeadlineInfo
-from workflows.academy_letter_of_concern.rules import (
-    deadline_status,
-    long_date,
-    optional_date,
-    working_days_rule,
-)
 from workflows.calendar import working_days_after
+from workflows.deadline_terms import (
+    dated_deadline,
+    deadline_status,
+    format_day,
+    optional_date,
+    positive_count,
+    working_days_deadline,
+)
 
 NTI_EDUCATIONAL_GROUND_ENDS_ON = date(2025, 9, 1)
 TERMINATION_SECTIONS_FROM = date(2016, 4, 18)
@@ -64,7 +67,7 @@ def academy_nti_refusal(concern_type: Any, nti_issued_on: Any) -> str:
     if issued is None:
         return "the notice to improve has no valid date"
     if concern_type in EDUCATIONAL_CONCERNS:
-        return (f"a notice to improve dated {long_date(issued)} cannot rest on educational performance: from "
+        return (f"a notice to improve dated {format_day(issued)} cannot rest on educational performance: from "
                 f"1 Sep 2025 ({ATH}) it is for financial management, governance or compliance only. Choose a "
                 "termination warning notice or support without a notice.")
     return f"'{concern_type}' is not a ground for a notice to improve"
@@ -102,29 +105,27 @@ def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
         found.append(_nti_review(data, today))
     if data.get("twn_issued_on"):
         found.append(_twn_representations(data, today))
-        found.append(_dated("twn_action_due", "Action required by the termination warning notice",
-                            data.get("twn_action_due_on"), data.get("twn_action_taken_on"), today,
-                            "the date for action the notice specified", TWN_ACTION_SOURCE))
+        found.append(dated_deadline("twn_action_due", "Action required by the termination warning notice",
+                                    TWN_ACTION_SOURCE, due_value=data.get("twn_action_due_on"), today=today,
+                                    done_on=optional_date(data.get("twn_action_taken_on")),
+                                    what="the date for action the notice specified"))
     if data.get("twn_conditions_set_on"):
-        found.append(_dated("twn_conditions_due", "Conditions set after representations",
-                            data.get("twn_conditions_due_on"), data.get("twn_conditions_met_on"), today,
-                            "the date the regional director set for the conditions", CONDITIONS_SOURCE))
+        found.append(dated_deadline("twn_conditions_due", "Conditions set after representations",
+                                    CONDITIONS_SOURCE, due_value=data.get("twn_conditions_due_on"), today=today,
+                                    done_on=optional_date(data.get("twn_conditions_met_on")),
+                                    what="the date the regional director set for the conditions"))
     return found
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
 def _nti_publication(data: dict[str, Any], today: date) -> DeadlineInfo:
     name = "Notice to improve published on the trust's website"
-    issued, days = optional_date(data.get("nti_issued_on")), _count(data.get("nti_publication_days"))
+    issued, days = optional_date(data.get("nti_issued_on")), positive_count(data.get("nti_publication_days"))
     if issued is None or days is None:
         return DeadlineInfo("nti_publication_due", name, None, "the notice's date and the publication period are "
                             "not both recorded", PUBLICATION_SOURCE, "unknown")
     due = issued + timedelta(days=days)
     status, met_on, note = deadline_status(due, optional_date(data.get("nti_published_on")), today)
-    rule = (f"{days} calendar days after {long_date(issued)} (the date of the notice); calendar days, so weekends "
+    rule = (f"{days} calendar days after {format_day(issued)} (the date of the notice); calendar days, so weekends "
             "and bank holidays are not skipped")
     return DeadlineInfo("nti_publication_due", name, due, rule, PUBLICATION_SOURCE, status, met_on, note)
 
@@ -132,35 +133,21 @@ def _nti_publication(data: dict[str, Any], today: date) -> DeadlineInfo:
 def _nti_review(data: dict[str, Any], today: date) -> DeadlineInfo:
     """The review date set in the notice (or at the last review). The review task opens on that date,
     so a review recorded before it belongs to an earlier review date and does not count."""
-    due = optional_date(data.get("nti_review_due_on"))
-    name = "Review of the trust's compliance with the notice to improve"
-    if due is None:
-        return DeadlineInfo("nti_review_due", name, None, "the review date is not recorded as a valid date",
-                            NTI_REVIEW_SOURCE, "unknown")
-    reviewed = optional_date(data.get("nti_reviewed_on"))
-    status, met_on, note = deadline_status(due, reviewed if reviewed and reviewed >= due else None, today)
-    rule = (f"the review date set for the notice's conditions ({long_date(due)}); a date, so no working days "
-            "counted; a later review date replaces it while monitoring continues")
-    return DeadlineInfo("nti_review_due", name, due, rule, NTI_REVIEW_SOURCE, status, met_on, note)
+    due, reviewed = optional_date(data.get("nti_review_due_on")), optional_date(data.get("nti_reviewed_on"))
+    info = dated_deadline("nti_review_due", "Review of the trust's compliance with the notice to improve",
+                          NTI_REVIEW_SOURCE, due_value=due, today=today,
+                          done_on=reviewed if due and reviewed and reviewed >= due else None,
+                          what="the review date set for the notice's conditions")
+    if info.due_on is None:
+        return info
+    return replace(info, rule=f"{info.rule}; a later review date replaces it while monitoring continues")
 
 
 def _twn_representations(data: dict[str, Any], today: date) -> DeadlineInfo:
-    name = "Representations on the termination warning notice"
-    issued, days = optional_date(data.get("twn_issued_on")), _count(data.get("representations_working_days"))
-    if issued is None or days is None:
-        return DeadlineInfo("twn_representations_due", name, None, "the notice's date and the representations "
-                            "period are not both recorded", TWN_SOURCE, "unknown")
-    due = working_days_after(issued, days)
-    status, met_on, note = deadline_status(due, optional_date(data.get("representations_received_on")), today)
-    rule = working_days_rule(issued, days, due, "the date of the termination warning notice")
-    return DeadlineInfo("twn_representations_due", name, due, rule, TWN_SOURCE, status, met_on, note)
+    return working_days_deadline(
+        "twn_representations_due", "Representations on the termination warning notice", TWN_SOURCE,
+        start=optional_date(data.get("twn_issued_on")), days=positive_count(data.get("representations_working_days")),
+        done_on=optional_date(data.get("representations_received_on")), today=today,
+        what="the date of the termination warning notice",
+        missing="the notice's date and the representations period are not both recorded")
 
-
-def _dated(deadline_id: str, name: str, due_value: Any, done_value: Any, today: date, what: str,
-           source: str) -> DeadlineInfo:
-    due = optional_date(due_value)
-    if due is None:
-        return DeadlineInfo(deadline_id, name, None, f"{what} is not recorded", source, "unknown")
-    status, met_on, note = deadline_status(due, optional_date(done_value), today)
-    rule = f"{what} ({long_date(due)}); a date, so no working days counted"
-    return DeadlineInfo(deadline_id, name, due, rule, source, status, met_on, note)

@@ -10,13 +10,19 @@ registered script functions) and the deadline list count the same way.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from engine.errors import InvalidInput
 from engine.hooks import DeadlineInfo, StartContext
-from workflows.calendar import add_calendar_months, as_date, skipped_holidays, working_days_after
+from workflows.calendar import add_calendar_months, as_date, working_days_after
+from workflows.deadline_terms import (
+    deadline_status,
+    format_day,
+    months_rule,
+    optional_date,
+    working_days_rule,
+)
 
 PROCESS_KEY = "maintained_warning_notice"
 
@@ -41,6 +47,8 @@ DEFAULT_REASONABLE_NOTICE_WORKING_DAYS = 5
 POWERS_WINDOW_MONTHS = 2
 
 NOTICE_TYPES = ("s60", "s60A")
+#: What day 0 of the notice's periods is, in the deadline rules officers read.
+GIVEN = "the day the notice was given"
 
 #: Data the gateways and timers read before any form has set it. A case started at a milestone
 #: (an existing notice) brings its own values; any left out get these.
@@ -150,14 +158,14 @@ def _compliance_deadline(data: dict[str, Any], given: date, end: date, today: da
     if regime == REGIME_AS_ENACTED:
         name = "End of the initial period (15 working days, as enacted)"
         source = SOURCE_COMPLIANCE_ENACTED_S60A if data.get("notice_type") == "s60A" else SOURCE_COMPLIANCE_ENACTED
-        rule = working_days_rule(given, INITIAL_PERIOD_WORKING_DAYS, end)
+        rule = working_days_rule(given, INITIAL_PERIOD_WORKING_DAYS, end, GIVEN)
     elif data.get("compliance_period_end_stated_on"):
         name, source = "End of the compliance period", SOURCE_COMPLIANCE_AMENDED
         rule = f"the end date stated in the notice given on {format_day(given)}"
     else:
         name, source = "End of the compliance period", SOURCE_COMPLIANCE_AMENDED
         days = data.get("compliance_period_working_days") or DEFAULT_COMPLIANCE_WORKING_DAYS
-        rule = working_days_rule(given, days, end)
+        rule = working_days_rule(given, days, end, GIVEN)
     complied = data.get("governing_body_complied")
     reviewed_on = optional_date(data.get("compliance_reviewed_on"))
     if complied is True:
@@ -179,60 +187,3 @@ def _powers_window_deadline(data: dict[str, Any], compliance_end: date, today: d
     return DeadlineInfo("powers_window_end", "Last day to use intervention powers", due, rule,
                         SOURCE_POWERS_WINDOW, status, met_on, note)
 
-
-# --- Wording shared with the Ofsted category route ----------------------------------------------
-
-
-def format_day(day: date) -> str:
-    """'Thu 18 Dec 2025'."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def describe_days(days: Iterable[date]) -> str:
-    """'Thu 25 Dec, Fri 26 Dec 2025, Thu 1 Jan 2026': the year once per run of days in it."""
-    ordered = sorted(days)
-    parts = []
-    for index, day in enumerate(ordered):
-        last_of_year = index == len(ordered) - 1 or ordered[index + 1].year != day.year
-        parts.append(format_day(day) if last_of_year else f"{day:%a} {day.day} {day:%b}")
-    return ", ".join(parts)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def working_days_rule(start: date, n: int, end: date) -> str:
-    """'15th working day following Thu 18 Dec 2025 (skips Thu 25 Dec, Fri 26 Dec 2025, Thu 1 Jan 2026)'."""
-    skipped = [day for day, _name in skipped_holidays(start, end)]
-    tail = f"skips {describe_days(skipped)}" if skipped else "no bank holidays in between"
-    return f"{ordinal(int(n))} working day following {format_day(start)} ({tail})"
-
-
-def months_rule(start: date, months: int, due: date, what: str) -> str:
-    """'2 calendar months following Tue 13 Jan 2026 (the end of ...): Fri 13 Mar 2026'."""
-    text = f"{months} calendar months following {format_day(start)} ({what}): {format_day(due)}"
-    if due.day != start.day:
-        text += f", the last day of the month, as the month has no day {start.day}"
-    return text
-
-
-def optional_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return as_date(value)
-    except ValueError:
-        return None
-
-
-def deadline_status(due: date, done_on: date | None, today: date) -> tuple[str, date | None, str | None]:
-    """(status, met_on, note): met on or before the day; missed if late, or not done and past it."""
-    if done_on is not None:
-        if done_on <= due:
-            return "met", done_on, None
-        return "missed", None, f"done late, on {format_day(done_on)}"
-    if today > due:
-        return "missed", None, "not recorded as done"
-    return "pending", None, None

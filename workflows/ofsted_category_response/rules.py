@@ -22,13 +22,14 @@ from workflows.calendar import (
     skipped_holidays,
     working_days_after,
 )
-from workflows.maintained_warning_notice.rules import (
+from workflows.deadline_terms import (
     deadline_status,
-    describe_days,
+    describe_holidays,
     format_day,
     months_rule,
     optional_date,
     ordinal,
+    working_days_from,
     working_days_rule,
 )
 
@@ -188,12 +189,11 @@ def _inspection_deadline(deadline_id: str, name: str, source: str, data: dict[st
         return DeadlineInfo(deadline_id, name, None, f"{ordinal(int(days))} working day following {what}", source,
                             "unknown", note=f"the date of {what} is not recorded")
     holidays = data.get("school_holidays") or []
-    rule = f"{ordinal(int(days))} working day following {format_day(start)} ({what}), school holidays longer " \
-           "than a week not counted"
+    rule = f"{working_days_from(start, days, what)}, school holidays longer than a week not counted"
     if not holidays:
         return DeadlineInfo(deadline_id, name, None, rule, source, "unknown", note=NO_TERM_DATES_NOTE)
     due = inspection_working_days_after(start, days, holidays)
-    rule = f"{rule} ({inspection_skips(start, due, holidays)})"
+    rule = f"{rule}; {inspection_skips(start, due, holidays)}"
     status, met_on, note = deadline_status(due, optional_date(data.get(done_key)), today)
     return DeadlineInfo(deadline_id, name, due, rule, source, status, met_on, note)
 
@@ -206,8 +206,8 @@ def inspection_skips(start: date, end: date, holidays: list[Any]) -> str:
         if (last - first).days + 1 > HOLIDAY_LONGER_THAN_DAYS and first <= end and last > start:
             long.append((first, last))
     in_holiday = [day for first, last in long for day in _days(first, last)]
-    bank = [day for day, _name in skipped_holidays(start, end) if day not in in_holiday]
-    parts = [f"skips {describe_days(bank)}"] if bank else []
+    bank = [(day, name) for day, name in skipped_holidays(start, end) if day not in in_holiday]
+    parts = [f"skips {describe_holidays(bank)}"] if bank else []
     parts += [f"skips the school holiday {format_day(first)} - {format_day(last)}" for first, last in long]
     return "; ".join(parts) if parts else "no holidays in between"
 
@@ -240,7 +240,7 @@ def _statement_of_action(data: dict[str, Any], today: date) -> DeadlineInfo:
     days = statement_period_working_days(data.get("category"), data.get("sos_directed_period_working_days"))
     due = working_days_after(counted_from, days)
     what = "receipt of the final report" if counted_from == received else "the date the period is counted from"
-    rule = f"{working_days_rule(counted_from, days, due)}, {what}; the period begins the day after"
+    rule = working_days_rule(counted_from, days, due, what)
     if days != STATEMENT_OF_ACTION_WORKING_DAYS:
         rule += "; shorter period directed by the Secretary of State (special measures)"
     status, met_on, note = deadline_status(due, optional_date(data.get("statement_of_action_sent_on")), today)

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from engine.hooks import DeadlineInfo
-from workflows.academy_letter_of_concern.rules import deadline_status, long_date, optional_date
+from workflows.deadline_terms import dated_deadline, optional_date
 
 COASTING_UNITS_FROM = date(2022, 9, 1)
 ACADEMY_ORDER_POWER_FROM = date(2012, 5, 31)
@@ -121,9 +121,4 @@ def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
 
 def _dated(deadline_id: str, name: str, due_value: Any, done_on: date | None, today: date, what: str,
            source: str) -> DeadlineInfo:
-    due = optional_date(due_value)
-    if due is None:
-        return DeadlineInfo(deadline_id, name, None, f"{what}: not recorded as a valid date", source, "unknown")
-    status, met_on, note = deadline_status(due, done_on, today)
-    return DeadlineInfo(deadline_id, name, due, f"{what} ({long_date(due)}); a date, so no working days counted",
-                        source, status, met_on, note)
+    return dated_deadline(deadline_id, name, source, due_value=due_value, done_on=done_on, today=today, what=what)
