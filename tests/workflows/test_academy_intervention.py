@@ -15,17 +15,26 @@ Every gateway outcome is walked with `save_restore` both ways. Dates worked by h
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import pytest
-from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
 
-from engine.definitions import deploy, parse_process, validate
-from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
-from engine.runtime import complete_task, load_workflow, start_instance
-from engine.timers import fire_due_in_session
+from engine.definitions import validate
+from engine.models import ProcessInstance
+from engine.runtime import start_instance
+from tests.workflows.routes import (
+    checked_user_tasks,
+    create_school,
+    deadline_rows,
+    deploy_package,
+    do,
+    end_events,
+    end_of,
+    fire_at,
+    open_tasks,
+    pending_timers,
+    utc,
+)
 from workflows.academy_intervention import PROCESS
 from workflows.academy_intervention.rules import (
     academy_nti_ground_allowed,
@@ -33,24 +42,12 @@ from workflows.academy_intervention.rules import (
     academy_twn_legal_basis,
     deadlines,
 )
-from workflows.gias import local_authorities, region_for
 from workflows.registry import install
-from workflows.roles import ROLES_BY_ID
-from workflows.schools import School
 
-LONDON = ZoneInfo("Europe/London")
 URN = "990201"
 DERBYSHIRE = "830"
 REGION = "dfe-east-midlands"
 RD, RGO = "regional_director", "regions_group_officer"
-
-
-def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0, second: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-
-
-def end_of(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59, 59), LONDON).astimezone(UTC)
 
 
 FACTS = {"school_name": "Dove Valley Academy", "school_type": "Academy sponsor led", "school_kind": "academy",
@@ -58,53 +55,11 @@ FACTS = {"school_name": "Dove Valley Academy", "school_type": "Academy sponsor l
          "is_voluntary_aided": False, "has_foundation": False}
 
 
-def open_tasks(session, instance: ProcessInstance) -> list[tuple[str, str | None, datetime | None]]:
-    session.flush()
-    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                   HumanTask.is_open.is_(True)).order_by(HumanTask.bpmn_id))
-    return [(row.bpmn_id, row.role, row.due_at) for row in rows]
-
-
-def do(session, instance: ProcessInstance, bpmn_id: str, role: str, data: dict, due_at: datetime | None = None):
-    assert open_tasks(session, instance) == [(bpmn_id, role, due_at)]
-    row = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                  HumanTask.is_open.is_(True))).one()
-    complete_task(session, row.id, f"officer:{role}", data)
-    assert instance.status in ("running", "waiting", "completed"), instance.error_message
-
-
-def pending_timers(session, instance: ProcessInstance) -> list[tuple[str, datetime]]:
-    session.flush()
-    rows = session.scalars(select(TimerJob).where(TimerJob.instance_id == instance.id,
-                                                  TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False)))
-    return [(row.bpmn_id, row.due_at) for row in rows]
-
-
-def deadline_rows(session, instance: ProcessInstance) -> dict[str, tuple]:
-    session.flush()
-    rows = session.scalars(select(Deadline).where(Deadline.instance_id == instance.id))
-    return {row.deadline_id: (row.due_on, row.status, row.met_on) for row in rows}
-
-
-def end_events(instance: ProcessInstance) -> list[str]:
-    workflow = load_workflow(instance)
-    return [t.task_spec.bpmn_id for t in workflow.get_tasks()
-            if type(t.task_spec).__name__ == "EndEvent" and t.has_state(TaskState.COMPLETED)]
-
-
-def fire_at(session, time_machine, moment: datetime, expected: int) -> None:
-    time_machine.move_to(moment, tick=False)
-    assert fire_due_in_session(session) == expected
-
-
 def begin(session, time_machine, when: datetime, concern_type: str, **trigger) -> ProcessInstance:
     time_machine.move_to(when, tick=False)
-    deploy(session, PROCESS.read_bpmn(), "test")
-    session.add(School(urn=URN, name="Dove Valley Academy", search_name="dove valley academy",
-                       type_of_establishment="Academy sponsor led", la_code=DERBYSHIRE,
-                       la_name=local_authorities()[DERBYSHIRE].la_name, region=region_for(DERBYSHIRE),
-                       trust_name="Trent Schools Trust"))
-    session.flush()
+    deploy_package(session, PROCESS)
+    create_school(session, URN, "Academy sponsor led", la_code=DERBYSHIRE, name="Dove Valley Academy",
+                  trust_name="Trent Schools Trust")
     instance = start_instance(session, PROCESS.key, "officer:regions_group_officer", business_key=URN,
                               data=dict(FACTS))
     assert instance.owner == REGION  # extra={"owner": "region"}: the regional director's case
@@ -158,32 +113,24 @@ def test_the_model_validates_without_problems():
 
 
 def test_every_user_task_has_a_form_a_role_of_its_lane_and_a_legal_source():
-    install()
-    parsed = parse_process(PROCESS.read_bpmn())
-    users = [s for s in parsed.spec.task_specs.values() if type(s).__name__ == "UserTask"]
-    assert len(users) == 17
-    for spec in users:
-        assert spec.form.fields, spec.bpmn_id
-        assert ROLES_BY_ID[spec.extensions["candidate_groups"]].name == spec.lane, spec.bpmn_id
-        assert spec.extensions["legal_source"], spec.bpmn_id
-        assert spec.documentation, spec.bpmn_id
+    assert len(checked_user_tasks(PROCESS)) == 17
 
 
 # -- every path ----------------------------------------------------------------------------------
 
 
 def test_category_of_concern_twn_under_s2a_withdrawn_after_representations(session, save_restore, time_machine):
-    instance = begin(session, time_machine, at(2026, 6, 1), "category_of_concern",
+    instance = begin(session, time_machine, utc(2026, 6, 1, 10), "category_of_concern",
                      ofsted_category="special_measures", hmci_notice_on="2026-05-28")
     decide(session, instance, "termination_warning_notice", "2026-06-03")
-    time_machine.move_to(at(2026, 6, 8), tick=False)
+    time_machine.move_to(utc(2026, 6, 8, 10), tick=False)
     prepare_twn(session, instance, "2026-06-08", "2026-07-17")
     # Mon 8 Jun 2026 + 15 working days = Mon 29 Jun 2026 (weekends only).
     assert instance.data["representations_due_on"] == "2026-06-29"
     assert instance.data["twn_legal_basis"].startswith("Academies Act 2010 s2A")
     assert open_tasks(session, instance) == [("receive_representations", RGO, end_of(date(2026, 6, 29)))]
-    assert pending_timers(session, instance) == [("representations_date_passed", at(2026, 6, 29, 23))]
-    time_machine.move_to(at(2026, 6, 26), tick=False)
+    assert pending_timers(session, instance) == [("representations_date_passed", utc(2026, 6, 29, 23))]
+    time_machine.move_to(utc(2026, 6, 26, 10), tick=False)
     do(session, instance, "receive_representations", RGO, {
         "representations_received_on": "2026-06-26", "representations_summary": "A new CEO and a plan.",
         "is_trust_agreeing": True}, end_of(date(2026, 6, 29)))
@@ -200,17 +147,17 @@ def test_category_of_concern_twn_under_s2a_withdrawn_after_representations(sessi
 
 
 def test_coasting_twn_under_s2b_without_representations_ends_in_transfer(session, save_restore, time_machine):
-    instance = begin(session, time_machine, at(2025, 12, 15), "coasting")
+    instance = begin(session, time_machine, utc(2025, 12, 15, 10), "coasting")
     decide(session, instance, "termination_warning_notice", "2025-12-16")
-    time_machine.move_to(at(2025, 12, 18), tick=False)
+    time_machine.move_to(utc(2025, 12, 18, 10), tick=False)
     prepare_twn(session, instance, "2025-12-18", "2026-02-27")
     # Thu 18 Dec 2025 + 15 = Tue 13 Jan 2026: skips 25 and 26 Dec 2025 and 1 Jan 2026. GMT, so the timer
     # fires at midnight UTC.
     assert instance.data["twn_legal_basis"].startswith("Academies Act 2010 s2B")
     assert open_tasks(session, instance) == [("receive_representations", RGO, end_of(date(2026, 1, 13)))]
-    assert pending_timers(session, instance) == [("representations_date_passed", at(2026, 1, 14, 0))]
-    fire_at(session, time_machine, at(2026, 1, 13, 23, 59, 59), 0)
-    fire_at(session, time_machine, at(2026, 1, 14, 0, 0, 1), 1)
+    assert pending_timers(session, instance) == [("representations_date_passed", utc(2026, 1, 14, 0))]
+    fire_at(session, time_machine, utc(2026, 1, 13, 23, 59, 59), 0)
+    fire_at(session, time_machine, utc(2026, 1, 14, 0, 0, 1), 1)
     assert deadline_rows(session, instance)["twn_representations_due"] == (date(2026, 1, 13), "missed", None)
     consider(session, instance, "terminate")
     terminate(session, instance, "transfer_to_new_trust")
@@ -222,22 +169,22 @@ def test_coasting_twn_under_s2b_without_representations_ends_in_transfer(session
 
 
 def test_finance_nti_published_late_and_lifted_at_review(session, save_restore, time_machine):
-    instance = begin(session, time_machine, at(2026, 5, 1), "financial_management")
+    instance = begin(session, time_machine, utc(2026, 5, 1, 10), "financial_management")
     decide(session, instance, "notice_to_improve", "2026-05-08")
-    time_machine.move_to(at(2026, 5, 11), tick=False)
+    time_machine.move_to(utc(2026, 5, 11, 10), tick=False)
     prepare_nti(session, instance, "2026-05-11", "2026-09-01")
     issue_nti(session, instance)
     # 14 calendar days from Mon 11 May 2026 = Mon 25 May 2026, the spring bank holiday: calendar days skip nothing.
     assert open_tasks(session, instance) == []
-    assert pending_timers(session, instance) == [("publication_period_ended", at(2026, 5, 25, 23))]
+    assert pending_timers(session, instance) == [("publication_period_ended", utc(2026, 5, 25, 23))]
     assert deadline_rows(session, instance) == {"nti_publication_due": (date(2026, 5, 25), "pending", None),
                                                 "nti_review_due": (date(2026, 9, 1), "pending", None)}
-    fire_at(session, time_machine, at(2026, 5, 25, 23, 0, 1), 1)
+    fire_at(session, time_machine, utc(2026, 5, 25, 23, 0, 1), 1)
     # Sacred Heart of Mary Girls' School: dated 11 May 2026, published 5 Jun 2026.
     do(session, instance, "check_nti_publication", RGO, {"is_nti_published": True, "nti_published_on": "2026-06-05"})
     assert deadline_rows(session, instance)["nti_publication_due"] == (date(2026, 5, 25), "missed", None)
-    assert pending_timers(session, instance) == [("nti_review_date_reached", at(2026, 8, 31, 23))]
-    fire_at(session, time_machine, at(2026, 8, 31, 23, 0, 1), 1)
+    assert pending_timers(session, instance) == [("nti_review_date_reached", utc(2026, 8, 31, 23))]
+    fire_at(session, time_machine, utc(2026, 8, 31, 23, 0, 1), 1)
     do(session, instance, "review_nti_conditions", RD, {
         "nti_review_outcome": "conditions_met", "nti_reviewed_on": "2026-09-01", "nti_review_notes": "All met."},
        end_of(date(2026, 9, 1)))
@@ -248,25 +195,25 @@ def test_finance_nti_published_late_and_lifted_at_review(session, save_restore, 
 
 def test_educational_nti_dated_31_aug_2025_allowed_then_monitored_escalated_and_withdrawn_on_conditions(
         session, save_restore, time_machine):
-    instance = begin(session, time_machine, at(2025, 8, 26), "educational_performance")
+    instance = begin(session, time_machine, utc(2025, 8, 26, 10), "educational_performance")
     decide(session, instance, "notice_to_improve", "2025-08-28")
     prepare_nti(session, instance, "2025-08-31", "2025-12-01")
     issue_nti(session, instance)  # the gateway let it through: dated before 1 Sep 2025
-    fire_at(session, time_machine, at(2025, 9, 14, 23, 0, 1), 1)  # Sun 31 Aug + 14 = Sun 14 Sep 2025
+    fire_at(session, time_machine, utc(2025, 9, 14, 23, 0, 1), 1)  # Sun 31 Aug + 14 = Sun 14 Sep 2025
     do(session, instance, "check_nti_publication", RGO, {"is_nti_published": True, "nti_published_on": "2025-09-05"})
-    fire_at(session, time_machine, at(2025, 12, 1, 0, 0, 1), 1)  # start of Mon 1 Dec 2025 (GMT)
+    fire_at(session, time_machine, utc(2025, 12, 1, 0, 0, 1), 1)  # start of Mon 1 Dec 2025 (GMT)
     do(session, instance, "review_nti_conditions", RD, {
         "nti_review_outcome": "continue_monitoring", "nti_reviewed_on": "2025-12-01", "nti_review_notes": "Some."},
        end_of(date(2025, 12, 1)))
     do(session, instance, "set_next_nti_review", RGO, {"nti_review_due_on": "2026-03-02"})
     # The 1 Dec 2025 review does not count for the new date.
     assert deadline_rows(session, instance)["nti_review_due"] == (date(2026, 3, 2), "pending", None)
-    assert pending_timers(session, instance) == [("nti_review_date_reached", at(2026, 3, 2, 0))]
-    fire_at(session, time_machine, at(2026, 3, 2, 0, 0, 1), 1)
+    assert pending_timers(session, instance) == [("nti_review_date_reached", utc(2026, 3, 2, 0))]
+    fire_at(session, time_machine, utc(2026, 3, 2, 0, 0, 1), 1)
     do(session, instance, "review_nti_conditions", RD, {
         "nti_review_outcome": "escalate_to_twn", "nti_reviewed_on": "2026-03-02", "nti_review_notes": "No."},
        end_of(date(2026, 3, 2)))
-    time_machine.move_to(at(2026, 3, 23), tick=False)
+    time_machine.move_to(utc(2026, 3, 23, 10), tick=False)
     prepare_twn(session, instance, "2026-03-23", "2026-05-29")
     # Mon 23 Mar 2026 + 15 = Wed 15 Apr 2026: skips Good Friday (3 Apr) and Easter Monday (6 Apr).
     assert instance.data["twn_legal_basis"].startswith("The funding agreement")
@@ -277,8 +224,8 @@ def test_educational_nti_dated_31_aug_2025_allowed_then_monitored_escalated_and_
     do(session, instance, "set_twn_conditions", RGO, {"twn_conditions_set_on": "2026-04-20",
                                                       "twn_conditions": "Termly progress reports.",
                                                       "twn_conditions_due_on": "2026-06-30"})
-    assert pending_timers(session, instance) == [("conditions_date_passed", at(2026, 6, 30, 23))]
-    fire_at(session, time_machine, at(2026, 6, 30, 23, 0, 1), 1)
+    assert pending_timers(session, instance) == [("conditions_date_passed", utc(2026, 6, 30, 23))]
+    fire_at(session, time_machine, utc(2026, 6, 30, 23, 0, 1), 1)
     do(session, instance, "review_twn_conditions", RD, {"is_twn_conditions_met": True,
                                                        "twn_conditions_met_on": "2026-06-26",
                                                        "twn_conditions_review_notes": "Reports received."})
@@ -297,7 +244,7 @@ def test_educational_nti_dated_31_aug_2025_allowed_then_monitored_escalated_and_
 
 def test_educational_nti_dated_1_sep_2025_refused_then_twn_conditions_unmet_and_closure(
         session, save_restore, time_machine):
-    instance = begin(session, time_machine, at(2025, 8, 27), "educational_performance")
+    instance = begin(session, time_machine, utc(2025, 8, 27, 10), "educational_performance")
     decide(session, instance, "notice_to_improve", "2025-08-29")
     prepare_nti(session, instance, "2025-09-01", "2025-12-01")
     # ATH 2025 para 6.17: refused, and back to the regional director with the reason.
@@ -306,7 +253,7 @@ def test_educational_nti_dated_1_sep_2025_refused_then_twn_conditions_unmet_and_
     assert pending_timers(session, instance) == []
     assert deadline_rows(session, instance) == {}
     decide(session, instance, "termination_warning_notice", "2025-09-03")
-    time_machine.move_to(at(2025, 9, 8), tick=False)
+    time_machine.move_to(utc(2025, 9, 8, 10), tick=False)
     prepare_twn(session, instance, "2025-09-08", "2025-11-28")
     do(session, instance, "receive_representations", RGO, {
         "representations_received_on": "2025-09-26", "representations_summary": "Asks for time.",
@@ -315,7 +262,7 @@ def test_educational_nti_dated_1_sep_2025_refused_then_twn_conditions_unmet_and_
     do(session, instance, "set_twn_conditions", RGO, {"twn_conditions_set_on": "2025-10-06",
                                                       "twn_conditions": "A new chair by December.",
                                                       "twn_conditions_due_on": "2025-12-19"})
-    fire_at(session, time_machine, at(2025, 12, 20, 0, 0, 1), 1)
+    fire_at(session, time_machine, utc(2025, 12, 20, 0, 0, 1), 1)
     do(session, instance, "review_twn_conditions", RD, {"is_twn_conditions_met": False,
                                                        "twn_conditions_review_notes": "No chair appointed."})
     terminate(session, instance, "closure")
@@ -327,7 +274,7 @@ def test_educational_nti_dated_1_sep_2025_refused_then_twn_conditions_unmet_and_
 
 
 def test_no_formal_notice_ends_the_case(session, save_restore, time_machine):
-    instance = begin(session, time_machine, at(2026, 6, 1), "governance")
+    instance = begin(session, time_machine, utc(2026, 6, 1, 10), "governance")
     decide(session, instance, "no_notice", "2026-06-02")
     assert instance.status == "completed"
     assert end_events(instance) == ["no_formal_notice"]

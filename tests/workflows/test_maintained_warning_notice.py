@@ -3,74 +3,31 @@ real engine: every gateway outcome, timers fired with time moved by time-machine
 twice (the workflow kept in memory, and restored from the database between steps)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-import time_machine
-from sqlalchemy import select
 
 from engine import definitions, runtime
 from engine.errors import InvalidInput
-from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
+from engine.models import ProcessInstance
 from engine.timers import fire_due_in_session
+from tests.workflows.routes import (
+    BST_DAY_END,
+    GMT_DAY_END,
+    at,
+    complete,
+    create_school,
+    deadlines_of,
+    deploy_package,
+    open_tasks,
+    pending_timers,
+    task_row,
+    utc,
+)
 from workflows.maintained_warning_notice import PROCESS
 from workflows.registry import install
-from workflows.school_models import School
 
 URN = "830001"
-BST_DAY_END = (22, 59, 59)  # 23:59:59 in London during British Summer Time, in UTC
-GMT_DAY_END = (23, 59, 59)
-
-
-def at(*args) -> time_machine.travel:
-    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=False)
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def create_school(session, urn: str = URN, type_of_establishment: str = "Community school", **fields) -> School:
-    values = {"name": f"School {urn}", "search_name": f"school {urn}", "la_code": "830", "la_name": "Derbyshire",
-              "status": "Open", **fields}
-    school = School(urn=urn, type_of_establishment=type_of_establishment, **values)
-    session.add(school)
-    session.flush()
-    return school
-
-
-def deploy_package(session, package) -> None:
-    definitions.deploy(session, package.read_bpmn(), "test", dmn_xml=package.read_dmn())
-
-
-def open_tasks(session, case) -> list[tuple[str, str | None, datetime | None]]:
-    """(bpmn id, role, due_at) of each open task, by bpmn id."""
-    session.flush()
-    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id, HumanTask.is_open.is_(True))
-                           .order_by(HumanTask.bpmn_id))
-    return [(row.bpmn_id, row.role, row.due_at) for row in rows]
-
-
-def task_row(session, case, bpmn_id: str) -> HumanTask:
-    session.flush()
-    return session.scalars(select(HumanTask).where(HumanTask.instance_id == case.id, HumanTask.is_open.is_(True),
-                                                   HumanTask.bpmn_id == bpmn_id)).one()
-
-
-def complete(session, case, bpmn_id: str, data: dict, actor: str = "officer@example.test"):
-    return runtime.complete_task(session, task_row(session, case, bpmn_id).id, actor, data)
-
-
-def pending_timers(session, case) -> list[tuple[str, datetime]]:
-    session.flush()
-    jobs = session.scalars(select(TimerJob).where(TimerJob.instance_id == case.id, TimerJob.fired_at.is_(None),
-                                                  TimerJob.is_cancelled.is_(False)).order_by(TimerJob.bpmn_id))
-    return [(job.bpmn_id, job.due_at) for job in jobs]
-
-
-def deadlines_of(session, case) -> dict[str, Deadline]:
-    session.flush()
-    return {row.deadline_id: row for row in session.scalars(select(Deadline).where(Deadline.instance_id == case.id))}
 
 
 def start(session, data: dict | None = None, urn: str = URN) -> ProcessInstance:
@@ -80,7 +37,7 @@ def start(session, data: dict | None = None, urn: str = URN) -> ProcessInstance:
 @pytest.fixture
 def route(session):
     deploy_package(session, PROCESS)
-    create_school(session)
+    create_school(session, URN)
     return session
 
 

@@ -11,11 +11,9 @@ import pytest
 from engine import definitions
 from engine.errors import InvalidInput
 from engine.timers import fire_due_in_session
-from tests.workflows.test_deadline_rules_wn_ofsted import check_model_conventions
-from tests.workflows.test_maintained_warning_notice import (
+from tests.workflows.routes import (
     BST_DAY_END,
     GMT_DAY_END,
-    URN,
     at,
     complete,
     create_school,
@@ -26,11 +24,12 @@ from tests.workflows.test_maintained_warning_notice import (
     task_row,
     utc,
 )
+from tests.workflows.test_deadline_rules_wn_ofsted import check_model_conventions
 from workflows.ofsted_category_response import PROCESS
 from workflows.registry import install
 from workflows.school_models import SchoolHoliday
 
-VA_URN = "830002"
+URN, VA_URN = "830001", "830002"
 
 
 def start(session, data: dict | None = None, urn: str = URN):
@@ -42,7 +41,7 @@ def start(session, data: dict | None = None, urn: str = URN):
 @pytest.fixture
 def route(session):
     deploy_package(session, PROCESS)
-    create_school(session)
+    create_school(session, URN)
     create_school(session, VA_URN, "Voluntary aided school", diocese_name="Diocese of Derby",
                   religious_character="Church of England")
     return session

@@ -11,17 +11,25 @@ day set, in England: midnight BST is 23:00 UTC the day before (summer), midnight
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 import pytest
-from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
 
-from engine.definitions import deploy, parse_process, validate
-from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
-from engine.runtime import complete_task, load_workflow, start_instance
-from engine.timers import fire_due_in_session
-from workflows.gias import local_authorities, region_for
+from engine.definitions import validate
+from engine.models import ProcessInstance
+from engine.runtime import start_instance
+from tests.workflows.routes import (
+    checked_user_tasks,
+    create_school,
+    deadline_rows,
+    deploy_package,
+    do,
+    end_events,
+    end_of,
+    fire_at,
+    open_tasks,
+    pending_timers,
+    utc,
+)
 from workflows.pru_intervention import PROCESS
 from workflows.pru_intervention.rules import (
     deadlines,
@@ -32,22 +40,11 @@ from workflows.pru_intervention.rules import (
     pru_route_refusal,
 )
 from workflows.registry import install
-from workflows.roles import ROLES_BY_ID
-from workflows.schools import School
 
-LONDON = ZoneInfo("Europe/London")
 URN = "990301"
 TRAFFORD = "358"
 RD, RGO, DAD, CM, SA, LA, AD = ("regional_director", "regions_group_officer", "deputy_assistant_director",
                                 "case_manager", "senior_adviser", "link_adviser", "assistant_director")
-
-
-def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0, second: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-
-
-def end_of(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59, 59), LONDON).astimezone(UTC)
 
 
 FACTS = {"school_name": "Stretford Learning Centre", "school_type": "Pupil referral unit", "school_kind": "pru",
@@ -55,52 +52,10 @@ FACTS = {"school_name": "Stretford Learning Centre", "school_type": "Pupil refer
          "is_voluntary_aided": False, "has_foundation": False}
 
 
-def open_tasks(session, instance: ProcessInstance) -> list[tuple[str, str | None, datetime | None]]:
-    session.flush()
-    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                   HumanTask.is_open.is_(True)).order_by(HumanTask.bpmn_id))
-    return [(row.bpmn_id, row.role, row.due_at) for row in rows]
-
-
-def do(session, instance: ProcessInstance, bpmn_id: str, role: str, data: dict, due_at: datetime | None = None):
-    assert open_tasks(session, instance) == [(bpmn_id, role, due_at)]
-    row = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                  HumanTask.is_open.is_(True))).one()
-    complete_task(session, row.id, f"officer:{role}", data)
-    assert instance.status in ("running", "waiting", "completed"), instance.error_message
-
-
-def pending_timers(session, instance: ProcessInstance) -> list[tuple[str, datetime]]:
-    session.flush()
-    rows = session.scalars(select(TimerJob).where(TimerJob.instance_id == instance.id,
-                                                  TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False)))
-    return [(row.bpmn_id, row.due_at) for row in rows]
-
-
-def deadline_rows(session, instance: ProcessInstance) -> dict[str, tuple]:
-    session.flush()
-    rows = session.scalars(select(Deadline).where(Deadline.instance_id == instance.id))
-    return {row.deadline_id: (row.due_on, row.status, row.met_on) for row in rows}
-
-
-def end_events(instance: ProcessInstance) -> list[str]:
-    workflow = load_workflow(instance)
-    return [t.task_spec.bpmn_id for t in workflow.get_tasks()
-            if type(t.task_spec).__name__ == "EndEvent" and t.has_state(TaskState.COMPLETED)]
-
-
-def fire_at(session, time_machine, moment: datetime, expected: int) -> None:
-    time_machine.move_to(moment, tick=False)
-    assert fire_due_in_session(session) == expected
-
-
 def begin(session, time_machine, judgement: str, judgement_on: str) -> ProcessInstance:
     time_machine.move_to(datetime.combine(date.fromisoformat(judgement_on), time(10), UTC), tick=False)
-    deploy(session, PROCESS.read_bpmn(), "test")
-    session.add(School(urn=URN, name="Stretford Learning Centre", search_name="stretford learning centre",
-                       type_of_establishment="Pupil referral unit", la_code=TRAFFORD,
-                       la_name=local_authorities()[TRAFFORD].la_name, region=region_for(TRAFFORD)))
-    session.flush()
+    deploy_package(session, PROCESS)
+    create_school(session, URN, "Pupil referral unit", la_code=TRAFFORD, name="Stretford Learning Centre")
     instance = start_instance(session, PROCESS.key, "officer:case_manager", business_key=URN, data=dict(FACTS))
     assert instance.owner == TRAFFORD  # the LA's case, though the regional director decides in it
     do(session, instance, "record_ofsted_judgement", SA, {
@@ -169,15 +124,7 @@ def test_the_model_validates_without_problems():
 
 
 def test_every_user_task_has_a_form_a_role_of_its_lane_and_a_legal_source():
-    install()
-    parsed = parse_process(PROCESS.read_bpmn())
-    users = [s for s in parsed.spec.task_specs.values() if type(s).__name__ == "UserTask"]
-    assert len(users) == 12
-    for spec in users:
-        assert spec.form.fields, spec.bpmn_id
-        assert ROLES_BY_ID[spec.extensions["candidate_groups"]].name == spec.lane, spec.bpmn_id
-        assert spec.extensions["legal_source"], spec.bpmn_id
-        assert spec.documentation, spec.bpmn_id
+    assert len(checked_user_tasks(PROCESS)) == 12
 
 
 # -- every path ----------------------------------------------------------------------------------
@@ -194,17 +141,17 @@ def test_special_measures_in_the_duty_years_iem_alone_refused_then_order_and_con
     make_order(session, instance)
     facilitate(session, instance)
     # Mon 6 Jul 2026 (BST): the timer fires at the start of the day, 23:00 UTC on Sun 5 Jul.
-    plan_qa(session, instance, date(2026, 7, 6), at(2026, 7, 5, 23))
+    plan_qa(session, instance, date(2026, 7, 6), utc(2026, 7, 5, 23))
     assert deadline_rows(session, instance) == {
         "next_quality_assurance": (date(2026, 7, 6), "pending", None),
         "conversion_target": (date(2027, 1, 1), "pending", None)}
-    fire_at(session, time_machine, at(2026, 7, 5, 22, 59, 59), 0)
-    qa_visit(session, instance, time_machine, date(2026, 7, 6), at(2026, 7, 5, 23), "continue", "2026-10-05")
-    assert pending_timers(session, instance) == [("qa_date_reached", at(2026, 10, 4, 23))]
-    qa_visit(session, instance, time_machine, date(2026, 10, 5), at(2026, 10, 4, 23), "continue", "2027-01-11")
+    fire_at(session, time_machine, utc(2026, 7, 5, 22, 59, 59), 0)
+    qa_visit(session, instance, time_machine, date(2026, 7, 6), utc(2026, 7, 5, 23), "continue", "2026-10-05")
+    assert pending_timers(session, instance) == [("qa_date_reached", utc(2026, 10, 4, 23))]
+    qa_visit(session, instance, time_machine, date(2026, 10, 5), utc(2026, 10, 4, 23), "continue", "2027-01-11")
     # Mon 11 Jan 2027 (GMT): midnight is 00:00 UTC.
-    assert pending_timers(session, instance) == [("qa_date_reached", at(2027, 1, 11, 0))]
-    qa_visit(session, instance, time_machine, date(2027, 1, 11), at(2027, 1, 11, 0), "converted_to_academy")
+    assert pending_timers(session, instance) == [("qa_date_reached", utc(2027, 1, 11, 0))]
+    qa_visit(session, instance, time_machine, date(2027, 1, 11), utc(2027, 1, 11, 0), "converted_to_academy")
     confirm_exit(session, instance, "2027-01-01")
     assert deadline_rows(session, instance) == {"conversion_target": (date(2027, 1, 1), "met", date(2027, 1, 1))}
 
@@ -218,11 +165,11 @@ def test_significant_improvement_after_repeal_read_as_a_power_closure_refused_th
     assert "special measures only" in instance.data["route_refusal_reason"]
     decide(session, instance, "interim_executive_members")
     appoint_iem(session, instance)  # no academy order too: straight to quality assurance
-    plan_qa(session, instance, date(2026, 9, 7), at(2026, 9, 6, 23))
-    qa_visit(session, instance, time_machine, date(2026, 9, 7), at(2026, 9, 6, 23), "continue")  # no next date
+    plan_qa(session, instance, date(2026, 9, 7), utc(2026, 9, 6, 23))
+    qa_visit(session, instance, time_machine, date(2026, 9, 7), utc(2026, 9, 6, 23), "continue")  # no next date
     # Continuing without a later date sends the schedule back to be agreed again.
-    plan_qa(session, instance, date(2026, 11, 2), at(2026, 11, 2, 0))  # GMT from 25 Oct 2026
-    qa_visit(session, instance, time_machine, date(2026, 11, 2), at(2026, 11, 2, 0), "removed_from_category")
+    plan_qa(session, instance, date(2026, 11, 2), utc(2026, 11, 2, 0))  # GMT from 25 Oct 2026
+    qa_visit(session, instance, time_machine, date(2026, 11, 2), utc(2026, 11, 2, 0), "removed_from_category")
     confirm_exit(session, instance, "2026-11-02")
     assert deadline_rows(session, instance) == {"iem_in_place": (date(2026, 7, 20), "met", date(2026, 7, 20))}
 
@@ -236,10 +183,10 @@ def test_special_measures_after_repeal_read_as_a_power_closure_directed_and_clos
                                                  "closure_reasons": "No capacity to improve."})
     do(session, instance, "plan_closure", DAD, {"closure_plan": "Places at two other units.",
                                                 "planned_closure_on": "2026-12-18"}, end_of(date(2026, 12, 18)))
-    plan_qa(session, instance, date(2026, 9, 14), at(2026, 9, 13, 23))
+    plan_qa(session, instance, date(2026, 9, 14), utc(2026, 9, 13, 23))
     assert deadline_rows(session, instance)["closure_by"] == (date(2026, 12, 18), "pending", None)
-    qa_visit(session, instance, time_machine, date(2026, 9, 14), at(2026, 9, 13, 23), "continue", "2026-12-21")
-    qa_visit(session, instance, time_machine, date(2026, 12, 21), at(2026, 12, 21, 0), "closed")
+    qa_visit(session, instance, time_machine, date(2026, 9, 14), utc(2026, 9, 13, 23), "continue", "2026-12-21")
+    qa_visit(session, instance, time_machine, date(2026, 12, 21), utc(2026, 12, 21, 0), "closed")
     assert deadline_rows(session, instance)["closure_by"] == (date(2026, 12, 18), "missed", None)  # not yet recorded
     confirm_exit(session, instance, "2026-12-18")
     assert deadline_rows(session, instance) == {"closure_by": (date(2026, 12, 18), "met", date(2026, 12, 18))}
@@ -254,8 +201,8 @@ def test_special_measures_after_repeal_read_as_a_duty_order_with_iem_then_conver
     make_order(session, instance)
     appoint_iem(session, instance)
     facilitate(session, instance)  # the order was made too: conversion after the IEMs
-    plan_qa(session, instance, date(2026, 9, 14), at(2026, 9, 13, 23))
-    qa_visit(session, instance, time_machine, date(2026, 9, 14), at(2026, 9, 13, 23), "converted_to_academy")
+    plan_qa(session, instance, date(2026, 9, 14), utc(2026, 9, 13, 23))
+    qa_visit(session, instance, time_machine, date(2026, 9, 14), utc(2026, 9, 13, 23), "converted_to_academy")
     confirm_exit(session, instance, "2027-01-04")
     assert deadline_rows(session, instance) == {"conversion_target": (date(2027, 1, 1), "missed", None),
                                                 "iem_in_place": (date(2026, 7, 20), "met", date(2026, 7, 20))}
@@ -274,8 +221,8 @@ def test_coasting_from_1_sep_2022_is_eligible_and_an_order_is_a_power(session, s
     decide(session, instance, "academy_order")
     make_order(session, instance)
     facilitate(session, instance)
-    plan_qa(session, instance, date(2022, 10, 3), at(2022, 10, 2, 23))
-    qa_visit(session, instance, time_machine, date(2022, 10, 3), at(2022, 10, 2, 23), "converted_to_academy")
+    plan_qa(session, instance, date(2022, 10, 3), utc(2022, 10, 2, 23))
+    qa_visit(session, instance, time_machine, date(2022, 10, 3), utc(2022, 10, 2, 23), "converted_to_academy")
     confirm_exit(session, instance, "2022-12-01")
 
 
