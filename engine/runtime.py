@@ -134,7 +134,10 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
     submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
     instance = _open_instance(session, row.instance_id)
-    session.refresh(row)  # re-read under the case lock: someone may have completed it meanwhile
+    if session.get_bind().dialect.name == "postgresql":
+        # Re-read under the case lock: someone may have completed it while we waited for the lock.
+        # (On SQLite this transaction began holding the write lock, so the row is already current.)
+        session.refresh(row)
     if not row.is_open:
         raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
     workflow = load_workflow(instance)
