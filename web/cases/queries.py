@@ -1,7 +1,7 @@
 """Case list and school search queries: projection columns and the schools table only."""
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import ProcessInstance
@@ -15,7 +15,9 @@ SEARCH_LIMIT = 20
 
 
 def case_list_select(viewer: Viewer, route: str = "", status: str = "", school: str = "") -> Select:
-    query = (select(ProcessInstance, School.name)
+    """The visible cases with their school (the whole row: the list shows each case's context, which
+    would otherwise load the school with a query of its own per case)."""
+    query = (select(ProcessInstance, School)
              .outerjoin(School, School.urn == ProcessInstance.business_key)
              .where(instance_clause(viewer)))
     if route:
@@ -29,7 +31,12 @@ def case_list_select(viewer: Viewer, route: str = "", status: str = "", school: 
     return query
 
 
-def case_page_of(session: Session, query: Select, offset: int, limit: int):
+def case_count(session: Session, query: Select) -> int:
+    narrowed = query.order_by(None).with_only_columns(ProcessInstance.id).subquery()
+    return session.scalar(select(func.count()).select_from(narrowed)) or 0
+
+
+def case_page_of(session: Session, query: Select, offset: int, limit: int) -> list[tuple[ProcessInstance, School | None]]:
     ordered = query.order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
     return [(row[0], row[1]) for row in session.execute(ordered.offset(offset).limit(limit))]
 

@@ -9,13 +9,12 @@ from engine.models import AuditEvent
 from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
 
 from ..access import requires, user
-from ..case_context import case_context, deadlines, open_tasks, pending_timers, timeline
+from ..case_context import CaseContext, case_context, deadlines, open_tasks, pending_timers, timeline
 from ..db import db
 from ..formatting import urgency
-from ..inbox.queries import count
 from ..lookups import role_name, route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
-from .queries import case_list_select, case_page_of
+from .queries import case_count, case_list_select, case_page_of
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 #: Audit actions that mean "this BPMN element is done" on the diagram.
@@ -29,10 +28,11 @@ def case_list():
     route, status = request.args.get("route", ""), request.args.get("status", "open")
     school = request.args.get("school", "").strip()[:200]
     query = case_list_select(me, route, status if status in ("open", "closed") else "", school)
-    page = Page(page_number(), count(session, query))
-    rows = [{"instance": instance, "school_name": name, "route": route_title(instance.process_key),
-             "context": case_context(session, instance)}
-            for instance, name in case_page_of(session, query, page.offset, PER_PAGE)]
+    page = Page(page_number(), case_count(session, query))
+    rows = [{"instance": instance, "school_name": school.name if school else None,
+             "route": route_title(instance.process_key),
+             "context": CaseContext(instance, school, route_title(instance.process_key))}
+            for instance, school in case_page_of(session, query, page.offset, PER_PAGE)]
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("cases/list.html", rows=rows, page=page, routes=route_choices(),
                            filters={"route": route, "status": status, "school": school},

@@ -11,7 +11,7 @@ from ..db import db
 from ..formatting import urgency
 from ..lookups import route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
-from .queries import TABS, InboxFilters, count, inbox_select, page_of
+from .queries import TABS, InboxFilters, inbox_counts, inbox_select, page_of
 
 blueprint = Blueprint("inbox", __name__)
 
@@ -29,17 +29,16 @@ def inbox():
     tab = request.args.get("tab", "mine")
     tab = tab if tab in TABS else "mine"
     filters = _filters()
+    total, counts = inbox_counts(session, me, tab, filters, now)
+    page = Page(page_number(), total)
     query = inbox_select(me, tab, filters, now)
-    page = Page(page_number(), count(session, query))
     rows = [{"task": task, "school_name": school_name, "route": route_title(task.process_key),
              "urgency": urgency(task.due_at, now), "may_act": may_act_on(me, task),
              "may_reassign": may_reassign(me, task)}
             for task, school_name in page_of(session, query, page.offset, PER_PAGE)]
-    counts = {name: count(session, inbox_select(me, name, InboxFilters(), now)) for name in TABS}
     args = {k: v for k, v in request.args.items() if k != "page"}
-    is_filtered = bool(filters.route or filters.school or filters.is_overdue_only)
     return render_template(
         "inbox/inbox.html", tab=tab, rows=rows, page=page, counts=counts, filters=filters,
-        is_filtered=is_filtered, routes=route_choices(), back=request.full_path.rstrip("?"),
+        is_filtered=filters.is_set, routes=route_choices(), back=request.full_path.rstrip("?"),
         pagination=page.component(lambda n: url_for("inbox.inbox", **args, page=n)),
         tab_urls={name: url_for("inbox.inbox", tab=name) for name in TABS})
