@@ -362,7 +362,7 @@ def seed(url: str, cases: int, rng_seed: int = 2026, analyze: bool = True, log=p
         connection.execute(insert(School), school_rows)
     with engine.connect() as connection:
         columns = [c for c in School.__table__.columns if c.name != "updated_at"]
-        all_schools = [dict(row._mapping) for row in connection.execute(select(*columns))]
+        all_schools = [dict(row._mapping) for row in connection.execute(select(*columns).order_by(School.urn))]
     schools_by_la: dict[str, list[dict]] = {}
     for school in all_schools:
         if classify(school["type_of_establishment"]) != "other" and school["la_code"] in la_codes:
