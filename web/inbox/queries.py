@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, null, or_, select
+from sqlalchemy import ColumnElement, Select, String, Text, and_, cast, func, null, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from engine.models import HumanTask
 from workflows.access import Viewer, role_keys, task_clause
@@ -53,22 +55,40 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _unassigned() -> ColumnElement[bool]:
-    """assignee IS NULL, in a form no index answers.
+def unassigned() -> ColumnElement[bool]:
+    """human_tasks.assignee IS NULL; on SQLite in a form no index answers.
 
     Closed tasks keep the officer who completed them as assignee, so SQLite's statistics see
     hundreds of distinct assignees and take "assignee IS NULL" for a handful of rows, when it is
     most open tasks. SQLite (built without STAT4) then walks every unassigned open task of every
     organisation through ix_human_tasks_open_assignee_due instead of the viewer's own open tasks:
-    ten times slower at 100,000 cases. COALESCE(assignee, NULL) is the same test, unindexed.
+    ten times slower at 100,000 cases. There it is written COALESCE(assignee, NULL) IS NULL, the
+    same test, unindexed. PostgreSQL's statistics know how many assignees are null, and it needs
+    the plain form to use that index for the tasks nobody has claimed, so it gets it.
     """
-    return func.coalesce(HumanTask.assignee, null()).is_(None)
+    return _AssigneeForNullTest().is_(None)
+
+
+class _AssigneeForNullTest(FunctionElement):
+    type = String()
+    inherit_cache = True
+    name = "assignee"
+
+
+@compiles(_AssigneeForNullTest)
+def _assignee(_element, compiler, **kw) -> str:
+    return compiler.process(HumanTask.assignee, **kw)
+
+
+@compiles(_AssigneeForNullTest, "sqlite")
+def _assignee_sqlite(_element, compiler, **kw) -> str:
+    return compiler.process(func.coalesce(HumanTask.assignee, null()), **kw)
 
 
 def tab_clause(viewer: Viewer, tab: str) -> ColumnElement[bool]:
     if tab == "mine":
         return HumanTask.assignee == viewer.email
-    return and_(_unassigned(), for_roles_clause(list(viewer.roles)))
+    return and_(unassigned(), for_roles_clause(list(viewer.roles)))
 
 
 def filter_clauses(filters: InboxFilters, now: datetime) -> list[ColumnElement[bool]]:
@@ -103,7 +123,11 @@ def inbox_counts(session: Session, viewer: Viewer, tab: str, filters: InboxFilte
     query = select(*columns).select_from(HumanTask)
     if filters.school:
         query = query.outerjoin(School, School.urn == HumanTask.business_key)
-    found = session.execute(query.where(HumanTask.is_open.is_(True), task_clause(viewer))).one()
+    # Only the tasks either tab can count: mine, or nobody's (PostgreSQL walks the two through
+    # ix_human_tasks_open_assignee_due rather than every open task of the viewer's scope).
+    query = query.where(HumanTask.is_open.is_(True), task_clause(viewer),
+                        or_(HumanTask.assignee == viewer.email, unassigned()))
+    found = session.execute(query).one()
     counts = {name: found[index] or 0 for index, name in enumerate(tabs)}
     total = (found[-1] or 0) if filters.is_set else counts[tab]
     return total, counts
