@@ -277,8 +277,8 @@ class CaseWriter:
                                         "leased_by": None, "is_cancelled": False})
         for info in route.deadlines:
             due_on = (started_at + timedelta(days=rng.randint(10, 200))).date()
-            state = "met" if due_on < NOW.date() and rng.random() < 0.8 else (
-                "missed" if due_on < NOW.date() else rng.choice(("pending", "unknown")))
+            is_met, open_state = rng.random() < 0.8, rng.choice(("pending", "unknown"))  # drawn either way
+            state = ("met" if is_met else "missed") if due_on < NOW.date() else open_state
             self.rows[Deadline].append({"instance_id": case_id, "owner": owner, "deadline_id": info.deadline_id,
                                         "name": info.name, "due_on": due_on, "rule": info.rule, "source": info.source,
                                         "status": state, "met_on": due_on - timedelta(days=2) if state == "met" else None,
