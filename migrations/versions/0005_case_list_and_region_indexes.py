@@ -13,7 +13,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_process_instances_owner_started", "process_instances", ["owner", "started_at"])
-    op.create_index("ix_human_tasks_role_business_key", "human_tasks", ["role", "business_key"])
+    op.create_index("ix_human_tasks_role_business_key", "human_tasks", ["role", "business_key", "instance_id"])
 
 
 def downgrade() -> None:
