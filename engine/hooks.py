@@ -40,8 +40,6 @@ StartHook = Callable[[Session, StartContext], None]
 #: Works out a case's deadlines from its data (and today's date for status); None when the hook
 #: has no rules for that process, so the engine need not even look for stored deadlines.
 DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo] | None]
-#: Called after every save of an instance, in the same transaction (letters, notifications...).
-AfterSaveHook = Callable[[Session, Any, list[dict[str, Any]]], None]
 
 #: Called when an officer completes a task, after the case has moved on, in the same transaction
 #: (instance, the human_task row, the validated data): letters are generated here.
@@ -50,7 +48,6 @@ TaskCompletedHook = Callable[[Session, Any, Any, dict[str, Any]], None]
 start_hooks: list[StartHook] = []
 task_completed_hooks: list[TaskCompletedHook] = []
 deadline_hooks: list[DeadlineHook] = []
-after_save_hooks: list[AfterSaveHook] = []
 
 
 def register_start_hook(hook: StartHook) -> None:
@@ -62,10 +59,6 @@ def register_deadline_hook(hook: DeadlineHook) -> None:
     if hook not in deadline_hooks:
         deadline_hooks.append(hook)
 
-
-def register_after_save_hook(hook: AfterSaveHook) -> None:
-    if hook not in after_save_hooks:
-        after_save_hooks.append(hook)
 
 
 def register_task_completed_hook(hook: TaskCompletedHook) -> None:

@@ -247,8 +247,6 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, p
     elif instance.status != "suspended":
         instance.status = "running" if planned else "waiting"
     sync_deadlines(session, instance, today_local())
-    for hook in hooks.after_save_hooks:
-        hook(session, instance, [])
 
 
 def _flush(session: Session, instance: ProcessInstance) -> None:

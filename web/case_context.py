@@ -7,10 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
+from engine.models import AuditEvent, Deadline, ProcessInstance
+from workflows.case_view import done_bpmn_ids, open_tasks, pending_timers
 from workflows.school_models import School
 
 from .lookups import route_title
+
+__all__ = ["done_bpmn_ids", "open_tasks", "pending_timers"]  # the case's projections, for the views
 
 #: Audit actions a timeline shows, in words.
 ACTION_WORDS = {
@@ -88,16 +91,3 @@ def deadlines(session: Session, instance_id: int, open_only: bool = False) -> li
         text, classes = DEADLINE_TAGS.get(row.status, (row.status, "govuk-tag--grey"))
         result.append({"row": row, "tag": {"text": text, "classes": classes}})
     return result
-
-
-def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
-    return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
-                                                        HumanTask.is_open.is_(True))
-                                .order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.created_at)))
-
-
-def pending_timers(session: Session, instance_id: int) -> list[TimerJob]:
-    return list(session.scalars(select(TimerJob).where(TimerJob.instance_id == instance_id,
-                                                       TimerJob.fired_at.is_(None),
-                                                       TimerJob.is_cancelled.is_(False))
-                                .order_by(TimerJob.due_at)))

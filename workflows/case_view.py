@@ -9,13 +9,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
+from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
 
 
 def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
+    """Soonest due first, undated last."""
     return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                         HumanTask.is_open.is_(True))
-                                .order_by(HumanTask.created_at)))
+                                .order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.created_at)))
 
 
 def pending_timers(session: Session, instance_id: int) -> list[TimerJob]:
@@ -28,6 +29,13 @@ def pending_timers(session: Session, instance_id: int) -> list[TimerJob]:
 def case_deadlines(session: Session, instance_id: int) -> list[Deadline]:
     return list(session.scalars(select(Deadline).where(Deadline.instance_id == instance_id)
                                 .order_by(Deadline.due_on.is_(None), Deadline.due_on, Deadline.deadline_id)))
+
+
+def done_bpmn_ids(session: Session, instance_id: int) -> set[str]:
+    """Elements the case has passed: completed tasks and fired timers (for the diagram)."""
+    return set(session.scalars(select(AuditEvent.bpmn_id).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.action.in_(("task_completed", "timer_fired")),
+        AuditEvent.bpmn_id.is_not(None)).distinct()))
 
 
 def case_letters(session: Session, instance_id: int) -> list[Any]:

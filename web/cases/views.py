@@ -2,14 +2,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
-from sqlalchemy import select
 
 from engine.db import utcnow
-from engine.models import AuditEvent
 from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
 
 from ..access import requires, user
-from ..case_context import CaseContext, case_context, deadlines, open_tasks, pending_timers, timeline
+from ..case_context import (
+    CaseContext,
+    case_context,
+    deadlines,
+    done_bpmn_ids,
+    open_tasks,
+    pending_timers,
+    timeline,
+)
 from ..db import db
 from ..formatting import urgency
 from ..lookups import role_name, route_choices, route_title
@@ -18,7 +24,6 @@ from .queries import case_count, case_list_select, case_page_of
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 #: Audit actions that mean "this BPMN element is done" on the diagram.
-DONE_ACTIONS = ("task_completed", "timer_fired")
 
 
 @blueprint.get("")
@@ -42,9 +47,7 @@ def case_list():
 
 def diagram_markers(session, instance, tasks, timers, now) -> dict[str, list[str]]:
     """bpmn element ids to mark: done (completed tasks, fired timers), current and overdue."""
-    done = session.scalars(select(AuditEvent.bpmn_id).where(AuditEvent.instance_id == instance.id,
-                                                            AuditEvent.action.in_(DONE_ACTIONS),
-                                                            AuditEvent.bpmn_id.is_not(None)).distinct())
+    done = done_bpmn_ids(session, instance.id)
     current = [t.bpmn_id for t in tasks] + [j.bpmn_id for j in timers]
     overdue = [t.bpmn_id for t in tasks if t.due_at is not None and t.due_at < now]
     return {"completed": sorted(set(done) - set(current)), "current": sorted(set(current)),

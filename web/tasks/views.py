@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from engine import runtime
 from engine.errors import Conflict, NotAllowed
@@ -10,6 +9,7 @@ from engine.forms import FormErrors, validate_submission
 from engine.models import HumanTask
 from workflows.access import may_act_on, may_reassign, task_roles, visible_instance, visible_task
 from workflows.account_models import User
+from workflows.accounts import users_of
 
 from ..access import requires, safe_next, user
 from ..case_context import case_context, completed_steps, deadlines, open_tasks
@@ -116,9 +116,7 @@ def unclaim(task_id: str):
 
 def _reassign_candidates(task: HumanTask, organisation_id: str) -> list[User]:
     wanted = task_roles(task)
-    users = db().scalars(select(User).where(User.organisation_id == organisation_id, User.is_active.is_(True))
-                         .order_by(User.display_name, User.email))
-    return [u for u in users if wanted & set(u.roles)]
+    return [u for u in users_of(db(), organisation_id) if u.is_active and wanted & set(u.roles)]
 
 
 @blueprint.route("/<task_id>/reassign", methods=["GET", "POST"])
