@@ -29,8 +29,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from engine.db import utcnow
 from engine.hooks import register_task_completed_hook
@@ -50,20 +48,31 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "letter_templates"
 MEDIA_TYPE = "application/pdf"
 
 
-class _LocalOnlyFetcher(URLFetcher):
+def _LocalOnlyFetcher():  # noqa: N802 - used like the class it builds
     """Letters never touch the network: a template that links a web font or image fails to render."""
+    return _local_only_fetcher_class()()
 
-    def __init__(self) -> None:
-        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
 
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if not path.is_relative_to(TEMPLATE_DIR):
-                raise ValueError(f"letters may only read files under {TEMPLATE_DIR}, not {path}")
-        elif not url.startswith("data:"):
-            raise ValueError(f"letters may not fetch {url}")
-        return super().fetch(url, headers)
+@functools.cache
+def _local_only_fetcher_class():
+    # WeasyPrint takes most of a second to import; only code that renders a letter pays for it,
+    # not every command, worker and web process that merely registers the letters hook.
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
+
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if not path.is_relative_to(TEMPLATE_DIR):
+                    raise ValueError(f"letters may only read files under {TEMPLATE_DIR}, not {path}")
+            elif not url.startswith("data:"):
+                raise ValueError(f"letters may not fetch {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher
 
 
 def long_date(value: Any) -> str:
@@ -128,6 +137,8 @@ def render_html(kind: str, data: dict[str, Any], issued_on: date, organisation_n
 def render_letter(kind: str, data: dict[str, Any], issued_on: date,
                   organisation_name: str) -> tuple[str, str, bytes, list[dict[str, str]]]:
     """Render one letter: (title, filename, PDF bytes, recipients)."""
+    from weasyprint import HTML  # see _local_only_fetcher_class
+
     html, context = render_html(kind, data, issued_on, organisation_name)
     document = HTML(string=html, base_url=str(TEMPLATE_DIR) + "/", url_fetcher=_LocalOnlyFetcher())
     pdf = document.write_pdf()
