@@ -8,7 +8,7 @@ then does the same work with bare SpiffWorkflow, serializing to JSON and back af
 completion (the floor).
 
     .venv/bin/python bench/engine.py                       # SQLite file in a temp folder
-    .venv/bin/python bench/engine.py --database postgresql://postgres@127.0.0.1/intervene_bench
+    .venv/bin/python bench/engine.py --database postgresql://postgres@127.0.0.1/intervene_bench_engine
 """
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
+from bench.seed import ensure_postgres_database  # noqa: E402
 from engine import definitions, runtime  # noqa: E402
 from engine.db import Base, make_engine, make_session_factory, transaction  # noqa: E402
 from engine.models import HumanTask  # noqa: E402
@@ -47,16 +48,6 @@ def percentile(samples: list[float], fraction: float) -> float:
 def summary(label: str, samples: list[float], elapsed: float) -> dict:
     return {"run": label, "completions": len(samples), "per_second": len(samples) / elapsed,
             "p50_ms": statistics.median(samples) * 1000, "p95_ms": percentile(samples, 0.95) * 1000}
-
-
-def ensure_postgres_database(url: str) -> None:
-    base, _, name = url.rpartition("/")
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://") + "/postgres",
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("select 1 from pg_database where datname = :n"), {"n": name}):
-            connection.execute(text(f'create database "{name}"'))
-    admin.dispose()
 
 
 def persisted_run(url: str, instances: int, cache: bool, clients: int = 1) -> dict:
