@@ -20,9 +20,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from sqlalchemy import JSON, Engine, create_engine, func, insert, inspect, select, text
+from sqlalchemy import JSON, Engine, func, insert, inspect, select, text
 
 from engine.db import Base, make_engine, make_session_factory, transaction
+from engine.db import create_database_if_missing as ensure_postgres_database  # bench/*.py import this name
 from engine.definitions import parse_process, user_task_role
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessDefinition, ProcessInstance, TimerJob
 from engine.parser import form_to_dict
@@ -85,16 +86,6 @@ class SeedReport:
     cases: int
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
-
-
-def ensure_postgres_database(url: str) -> None:
-    base, _, name = url.rpartition("/")
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://") + "/postgres",
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("select 1 from pg_database where datname = :n"), {"n": name}):
-            connection.execute(text(f'create database "{name}"'))
-    admin.dispose()
 
 
 def bench_email(role: str, organisation: str) -> str:
