@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from engine.db import utcnow
 from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
+from workflows.letters import letter_by_id, letters_for_case
 
 from ..access import requires, user
 from ..case_context import (
@@ -23,7 +24,6 @@ from ..paging import PER_PAGE, Page, page_number
 from .queries import case_count, case_list_select, case_page_of
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
-#: Audit actions that mean "this BPMN element is done" on the diagram.
 
 
 @blueprint.get("")
@@ -54,14 +54,6 @@ def diagram_markers(session, instance, tasks, timers, now) -> dict[str, list[str
             "overdue": sorted(set(overdue))}
 
 
-def _letters(session, instance_id: int) -> list:
-    try:
-        from workflows.letters import letters_for_case  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(letters_for_case(session, instance_id))
-
-
 @blueprint.get("/<int:instance_id>")
 @requires()
 def case_page(instance_id: int):
@@ -74,7 +66,7 @@ def case_page(instance_id: int):
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
         timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
-        letters=_letters(session, instance.id), markers=diagram_markers(session, instance, tasks, timers, now))
+        letters=letters_for_case(session, instance.id), markers=diagram_markers(session, instance, tasks, timers, now))
 
 
 @blueprint.get("/<int:instance_id>/diagram.bpmn")
@@ -90,16 +82,9 @@ def diagram(instance_id: int):
 def letter(instance_id: int, letter_id: int):
     session = db()
     instance = visible_instance(session, user(), instance_id)
-    try:
-        from workflows.letters import letter_by_id  # type: ignore[import-not-found]
-    except ImportError:
-        abort(404)
     found = letter_by_id(session, instance.id, letter_id)
     if found is None:
         abort(404)
     filename = str(found.filename).replace('"', "").replace("\r", "").replace("\n", "")
     return Response(found.content, mimetype=found.media_type or "application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)
