@@ -5,10 +5,8 @@ read; they are derived here and nowhere else, so they cannot drift from the work
 """
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -17,22 +15,22 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import hooks
+from .clock import LOCAL_TZ, parse_iso
 from .db import utcnow
 from .definitions import user_task_role
 from .models import Deadline, HumanTask, ProcessInstance, TimerJob
 from .parser import form_to_dict
 
-#: Date-only due dates mean "by the end of that day" in the organisation's time zone.
-LOCAL_TZ = ZoneInfo(os.environ.get("INTERVENE_TIMEZONE", "Europe/London"))
-
 
 def to_due_at(value: Any) -> datetime | None:
-    """A due-date expression's result (date, datetime or ISO text) as an aware UTC datetime."""
+    """A due-date expression's result (date, datetime or ISO text) as an aware UTC datetime.
+
+    A date alone means "by the end of that day" in the organisation's time zone.
+    """
     if value in (None, ""):
         return None
     if isinstance(value, str):
-        text = value.strip()
-        value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        value = parse_iso(value)
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(UTC)
     if isinstance(value, date):
@@ -157,7 +155,3 @@ def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> 
         session.add(row)
     for stale in rows.values():
         session.delete(stale)
-
-
-def today_local() -> date:
-    return utcnow().astimezone(LOCAL_TZ).date()

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import hooks
+from .clock import today_local
 from .db import utcnow
 from .definitions import latest_definition, parsed_definition
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .forms import validate_submission
 from .models import AuditEvent, HumanTask, ProcessInstance, TimerJob
-from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
+from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs
 from .scripting import make_script_engine
 from .serialization import STATE_FORMAT, dump_state, load_state
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import definitions, runtime
+from engine.clock import today_local
 from engine.models import HumanTask, ProcessInstance
-from engine.projections import today_local
 from engine.timers import fire_due_in_session
 
 from .account_models import User
