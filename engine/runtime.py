@@ -125,15 +125,15 @@ def _specs(definition):
     return parsed.spec, parsed.subprocess_specs
 
 
-def complete_task(session: Session, task_id: str, actor: str, data: dict[str, Any] | None = None,
-                  *, validate: bool = True) -> ProcessInstance:
+def complete_task(session: Session, task_id: str, actor: str,
+                  data: dict[str, Any] | None = None) -> ProcessInstance:
     row = get_task(session, task_id)
     if not row.is_open:
         by = f" by {row.completed_by}" if row.completed_by else ""
         raise Conflict(f"task '{row.name}' has already been completed{by}")
     if row.assignee and row.assignee != actor:
         raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
-    submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
+    submitted = validate_submission(row.form, data or {})
     instance = _open_instance(session, row.instance_id)
     if session.get_bind().dialect.name == "postgresql":
         # Re-read under the case lock: someone may have completed it while we waited for the lock.
@@ -318,7 +318,7 @@ def reassign_task(session: Session, task_id: str, actor: str, assignee: str) -> 
     return row
 
 
-def save_draft(session: Session, task_id: str, actor: str, data: dict[str, Any]) -> HumanTask:
+def save_draft(session: Session, task_id: str, data: dict[str, Any]) -> HumanTask:
     row = _open_task(session, task_id)
     row.draft = _jsonable(data)
     session.flush()

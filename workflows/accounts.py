@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from engine.db import utcnow
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput
 
 from .account_models import ORGANISATION_KINDS, LoginThrottle, Organisation, User
 from .roles import ROLES_BY_ID, role_ids
@@ -155,16 +155,6 @@ def verify_password(user: User, password: str) -> bool:
         return HASHER.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
-
-
-def get_user(session: Session, user_id: int | str) -> User:
-    try:
-        user = session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        user = None
-    if user is None:
-        raise NotFound(f"no user with id '{user_id}'")
-    return user
 
 
 def user_by_email(session: Session, email: str) -> User | None:

@@ -54,7 +54,7 @@ def submit(task_id: str):
                          else "this task is for another role")
     data = to_submission(task.form, values)
     if request.form.get("intervene_action") == "draft":
-        runtime.save_draft(session, task.id, me.email, data)
+        runtime.save_draft(session, task.id, data)
         flash("Your draft has been saved. You can come back to it at any time.", "success")
         return redirect(url_for("tasks.task_page", task_id=task.id))
     try:

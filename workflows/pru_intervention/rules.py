@@ -31,7 +31,6 @@ CWSA_REPEAL_FROM = date(2026, 6, 29)
 IEM_FROM = date(2012, 9, 1)
 
 CATEGORIES = ("special_measures", "significant_improvement")
-DUTY_READINGS = ("duty_continues", "power_only")
 EXIT_OUTCOMES = ("removed_from_category", "converted_to_academy", "closed")
 ORDER_ROUTES = ("academy_order", "academy_order_with_iem")
 IEM_ROUTES = ("academy_order_with_iem", "interim_executive_members")
