@@ -101,3 +101,12 @@ def test_lifecycle_commands(run):
     assert as_json(run("cases", "resume", case_id, "--json"))["status"] == "running"
     assert as_json(run("cases", "terminate", case_id, "--json"))["status"] == "terminated"
     assert as_json(run("timers", "fire-due", "--json")) == {"fired": 0}
+
+
+def test_a_role_filter_matches_its_characters_literally(run):
+    run("processes", "deploy", str(ENGINE_FIXTURES / "ten_tasks.bpmn"))
+    case = as_json(run("cases", "start", "ten_tasks", "--data", '{"started_on": "2026-01-05"}', "--json"))
+    [task] = case["tasks"]  # for link_adviser, its candidate group
+    assert [t["id"] for t in as_json(run("tasks", "list", "--role", "link_adviser", "--json"))] == [task["id"]]
+    for pattern in ("link%", "link_advise_", "%adviser", "link%adviser"):  # LIKE wildcards, if unescaped
+        assert as_json(run("tasks", "list", "--role", pattern, "--json")) == [], pattern

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import or_, select
 
 from engine import runtime
 from engine.models import HumanTask
 
+from ..inbox.queries import in_candidate_groups
 from .common import command, emit, parse_json_object, session_scope
 
 
@@ -34,8 +35,7 @@ def list_command(role: str | None, case_id: int | None, assignee: str | None, in
         if not include_closed:
             query = query.where(HumanTask.is_open.is_(True))
         if role:
-            query = query.where(or_(HumanTask.role == role,
-                                    cast(HumanTask.candidate_groups, String).contains(f'"{role}"')))
+            query = query.where(or_(HumanTask.role == role, in_candidate_groups(role)))
         if case_id is not None:
             query = query.where(HumanTask.instance_id == case_id)
         if assignee:
