@@ -24,7 +24,7 @@ from sqlalchemy import JSON, Engine, func, insert, inspect, select, text
 
 from engine.db import Base, make_engine, make_session_factory, transaction
 from engine.db import create_database_if_missing as ensure_postgres_database  # bench/*.py import this name
-from engine.definitions import parse_process, user_task_role
+from engine.definitions import candidate_groups, parse_process, user_task_role
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessDefinition, ProcessInstance, TimerJob
 from engine.parser import form_to_dict
 from workflows.account_models import User
@@ -100,8 +100,7 @@ def _route_shapes(session) -> dict[str, RouteShape]:
         parsed = parse_process(package.read_bpmn(), package.read_dmn())
         specs = [s for spec in parsed.all_specs() for s in spec.task_specs.values()]
         tasks = [{"bpmn_id": s.bpmn_id, "name": s.bpmn_name or s.bpmn_id, "role": user_task_role(s),
-                  "candidate_groups": [g.strip() for g in s.extensions.get("candidate_groups", "").split(",")
-                                       if g.strip()] or ([s.lane] if s.lane else []),
+                  "candidate_groups": candidate_groups(s) or ([s.lane] if s.lane else []),
                   "form": form_to_dict(getattr(s, "form", None)), "documentation": s.documentation,
                   "properties": {k: v for k, v in s.extensions.items() if isinstance(v, str)}}
                  for s in specs if getattr(s, "manual", False)]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from . import hooks
 from .clock import LOCAL_TZ, parse_iso
 from .db import utcnow
-from .definitions import user_task_role
+from .definitions import candidate_groups, user_task_role
 from .models import Deadline, HumanTask, ProcessInstance, TimerJob
 from .parser import form_to_dict
 
@@ -96,7 +96,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
         names.append(spec.bpmn_name or spec.bpmn_id)
         if existing.pop(task_id, None) is not None:
             continue
-        groups = [g.strip() for g in spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
+        groups = candidate_groups(spec)
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
             business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
