@@ -5,18 +5,11 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from engine.db import utcnow
 from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
+from workflows.case_view import done_bpmn_ids, open_tasks, pending_timers
 from workflows.letters import letter_by_id, letters_for_case
 
 from ..access import requires, user
-from ..case_context import (
-    CaseContext,
-    case_context,
-    deadlines,
-    done_bpmn_ids,
-    open_tasks,
-    pending_timers,
-    timeline,
-)
+from ..case_context import CaseContext, case_context, deadlines, timeline
 from ..db import db
 from ..formatting import urgency
 from ..lookups import role_name, route_choices, route_title

@@ -10,9 +10,10 @@ from engine.models import HumanTask
 from workflows.access import may_act_on, may_reassign, task_roles, visible_instance, visible_task
 from workflows.account_models import User
 from workflows.accounts import users_of
+from workflows.case_view import open_tasks
 
 from ..access import requires, safe_next, user
-from ..case_context import case_context, completed_steps, deadlines, open_tasks
+from ..case_context import case_context, completed_steps, deadlines
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
 from ..formatting import urgency
