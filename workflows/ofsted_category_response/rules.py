@@ -32,6 +32,7 @@ from workflows.deadline_terms import (
     working_days_from,
     working_days_rule,
 )
+from workflows.schools import school_holidays
 
 PROCESS_KEY = "ofsted_category_response"
 
@@ -158,10 +159,6 @@ def apply_start_defaults(session: Any, context: StartContext) -> None:
 
 def _recorded_holidays(session: Any, urn: str | None) -> list[list[str]] | None:
     if session is None or not urn:
-        return None
-    try:
-        from workflows.schools import school_holidays
-    except ImportError:  # the schools register is optional for the engine
         return None
     found = [[first.isoformat(), last.isoformat()] for first, last in school_holidays(session, urn)]
     return found or None
