@@ -35,9 +35,10 @@ from engine.hooks import register_task_completed_hook
 from engine.projections import today_local
 
 from . import letter_content as content
-from .letter_content import check_required_content, day, recipients, text
+from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
+from .notice_copies import recipients
 
 __all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
            "letters_for_case", "recipients", "register_with_engine", "render_letter"]
