@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.definitions import ParsedProcess, register_check
+from engine.errors import Problem
 from engine.hooks import register_task_validation_hook
 
 from . import calendar
@@ -34,7 +36,7 @@ from .letter_content import (
     notice_type,
     problems,
 )
-from .notice_copies import missing_copies
+from .notice_copies import COPIES, missing_copies
 
 LETTER_NAMES = {"warning_notice": "The warning notice", "notice_of_intention": "The notice of intention",
                 "statement_of_action": "The statement of action", "letter_of_concern": "The Letter of Concern"}
@@ -177,5 +179,23 @@ def check_task(session: Session, instance: Any, task_row: Any, submitted: dict[s
     return task_problems(properties, field_ids, {**(instance.data or {}), **submitted})
 
 
+def check_rule_names(parsed: ParsedProcess) -> list[Problem]:
+    """Deploy check: a task may only name copies rules and checks that exist (else nothing would run)."""
+    problems = []
+    for spec in parsed.all_specs():
+        for task_spec in spec.task_specs.values():
+            extensions = getattr(task_spec, "extensions", None) or {}
+            copies_of = str(extensions.get("copies_of") or "").strip()
+            if copies_of and copies_of not in COPIES:
+                problems.append(Problem(task_spec.bpmn_id, f"copies_of names no copies rule: '{copies_of}' is not "
+                                                           f"one of {', '.join(COPIES)}"))
+            for name in str(extensions.get("checks") or "").split():
+                if name not in CHECKS:
+                    problems.append(Problem(task_spec.bpmn_id, f"checks names an unknown check '{name}': one of "
+                                                               f"{', '.join(CHECKS)}"))
+    return problems
+
+
 def register_with_engine() -> None:
     register_task_validation_hook(check_task)
+    register_check(check_rule_names)

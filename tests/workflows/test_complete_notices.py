@@ -279,3 +279,22 @@ def test_a_notice_of_intention_after_s60a_proposing_section_63_is_refused(route)
     case = at_notice_of_intention(route, "s60A")
     errors = refused(route, case, "give_notice_of_intention", {**INTENTION, "powers_proposed": "s63, s64"})
     assert list(errors) == ["powers_proposed"] and "section 63 is not one" in errors["powers_proposed"]
+
+
+# --- a BPMN author cannot name a rule that does not exist ----------------------------------------
+
+def test_a_task_naming_an_unknown_copies_rule_or_check_does_not_deploy():
+    from engine import definitions
+    from workflows.maintained_warning_notice import PROCESS
+    from workflows.registry import install
+
+    install()
+    xml = PROCESS.read_bpmn()
+    assert definitions.validate(xml, PROCESS.read_dmn()) == []
+    broken = xml.replace('name="copies_of" value="warning_notice"', 'name="copies_of" value="warning_notise"') \
+        .replace('name="letter" value="notice_of_intention" />',
+                 'name="letter" value="notice_of_intention" /><camunda:property name="checks" value="nonesuch" />')
+    found = [(p.element_id, p.message) for p in definitions.validate(broken, PROCESS.read_dmn())]
+    assert ("send_warning_notice_copies", "copies_of names no copies rule: 'warning_notise' is not one of "
+                                          "warning_notice, statement_of_action") in found
+    assert ("give_notice_of_intention", "checks names an unknown check 'nonesuch': one of escalation_choice") in found
