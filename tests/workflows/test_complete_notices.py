@@ -298,3 +298,18 @@ def test_a_task_naming_an_unknown_copies_rule_or_check_does_not_deploy():
     assert ("send_warning_notice_copies", "copies_of names no copies rule: 'warning_notise' is not one of "
                                           "warning_notice, statement_of_action") in found
     assert ("give_notice_of_intention", "checks names an unknown check 'nonesuch': one of escalation_choice") in found
+
+
+@pytest.mark.parametrize(("reading", "hmci_required"), [("copy", True), ("no_copy", False)])
+def test_hmci_copy_of_an_s60a_notice_follows_the_recorded_reading(route, tmp_path, reading, hmci_required):  # noqa: F811
+    case = at_issue(route, "s60A")
+    issue(route, case, {**NOTICE_S60A_EASTER_2026, "s60a_hmci_copy_reading": reading})
+    copies = (text := letter_text(route, case, tmp_path))[text.rindex("Copies to"):]
+    assert ("His Majesty's Chief Inspector" in copies) is hmci_required
+    dates = {k: v for k, v in COPIES_2026.items() if k != "copy_to_hmci_on"}
+    if hmci_required:
+        assert list(refused(route, case, "send_warning_notice_copies", dates)) == ["copy_to_hmci_on"]
+        dates["copy_to_hmci_on"] = "2026-03-23"
+    with at(2026, 3, 23, 15, 0):
+        complete(route, case, "send_warning_notice_copies", dates)
+    assert open_tasks(route, case) == []
