@@ -12,6 +12,7 @@ from workflows.letter_models import Letter
 from workflows.maintained_warning_notice import PROCESS
 
 from .factories import TRAFFORD, make_school, make_user
+from .test_cli_engine import run  # noqa: F401 - the command-line fixture
 
 NOTICE = {"notice_given_on-day": "23", "notice_given_on-month": "3", "notice_given_on-year": "2026",
           "matters_of_concern": "Reading results at key stage 2 have fallen for three years, to 38% in 2025.",
@@ -65,3 +66,19 @@ def test_missing_and_contradicting_contents_are_summarised_and_linked(browser, s
     assert browser.post(f"/tasks/{task.id}", fixed).status_code == 302
     assert [x.kind for x in session.scalars(select(Letter).where(Letter.instance_id == case.id))] == [
         "warning_notice"]
+
+
+def test_the_command_line_refuses_an_incomplete_notice_with_each_problem(run):  # noqa: F811
+    """`intervene tasks complete` goes through the same rules: one line, exit 2, nothing issued."""
+    from tests.conftest import FIXTURES
+    from tests.web.test_cli_engine import as_json
+
+    run("processes", "deploy", str(FIXTURES / "letters_process.bpmn"))
+    case = as_json(run("cases", "start", "letters_test", "--data", '{"notice_given_on": "2025-12-18"}', "--json"))
+    task_id = case["tasks"][0]["id"]
+    result = run("tasks", "complete", task_id, "--as", "member", "--data", '{"action_required": "Act."}')
+    assert result.exit_code == 2
+    assert "grounds: The warning notice must state the ground under section 60(2)" in result.stderr
+    assert "compliance_period_working_days: The warning notice must state the compliance period" in result.stderr
+    shown = as_json(run("cases", "show", str(case["id"]), "--json"))
+    assert [t["id"] for t in shown["tasks"]] == [task_id] and shown["letters"] == []
