@@ -209,6 +209,15 @@ def test_statement_for_a_voluntary_aided_school_is_copied_to_the_appointers(tmp_
     assert "Copies to Derby Diocesan Board of Education" in text
 
 
+def test_statement_is_copied_to_others_the_secretary_of_state_specifies(tmp_path):
+    """EA 2005 s15(2)(e): the ofsted route's form records them as other_recipients."""
+    data = statement_data(other_recipients="The Diocese of Derby\nThe National Governance Association")
+    _, _, text, recipients = render("statement_of_action", data, tmp_path)
+    assert [r["name"] for r in recipients if r["role"] == "copy"] == ["The Diocese of Derby",
+                                                                      "The National Governance Association"]
+    assert "Copies to The Diocese of Derby" in text
+
+
 def test_statement_may_give_reasons_for_not_acting_instead(tmp_path):
     data = statement_data(proposed_action=None, action_timescale=None,
                           reasons_for_not_acting="The school's own plan is already securing improvement.",
