@@ -168,11 +168,19 @@ def test_the_framework_is_chosen_by_the_inspection_date(inspected_on, framework)
     assert ofsted.inspection_framework(inspected_on) == framework
 
 
-@pytest.mark.parametrize("notice_on, regime", [("2016-04-18", ofsted.ACADEMY_ORDER_DUTY),
-                                               ("2026-06-28", ofsted.ACADEMY_ORDER_DUTY),
-                                               ("2026-06-29", ofsted.ACADEMY_ORDER_POWER)])
-def test_academy_order_duty_or_power_by_the_date_of_hmcis_notice(notice_on, regime):
-    assert ofsted.academy_order_regime(notice_on) == regime
+@pytest.mark.parametrize("notice_on, order_made_on, regime", [
+    ("2016-04-18", "2016-05-03", ofsted.ACADEMY_ORDER_DUTY),
+    # Both sides of both dates: HMCI's notice before/on 29 Jun 2026, the order by/after 28 Jun 2026.
+    ("2026-06-26", "2026-06-28", ofsted.ACADEMY_ORDER_DUTY),    # Fri notice, order made Sun 28 Jun: in force
+    ("2026-06-26", "2026-06-29", ofsted.ACADEMY_ORDER_POWER),   # order made on the day of the repeal: power
+    ("2026-06-26", None, ofsted.ACADEMY_ORDER_POWER),           # audit OC-1: no order by 28 Jun, so a power
+    ("2026-06-28", "2026-06-28", ofsted.ACADEMY_ORDER_DUTY),
+    ("2026-06-29", "2026-06-29", ofsted.ACADEMY_ORDER_POWER),   # notice on the day of the repeal
+    ("2026-06-29", None, ofsted.ACADEMY_ORDER_POWER),
+    ("2026-06-20", "2026-06-19", ofsted.ACADEMY_ORDER_POWER),   # an "order" before the notice is not one under s4(A1)
+])
+def test_academy_order_duty_only_where_an_order_was_made_by_28_jun_2026(notice_on, order_made_on, regime):
+    assert ofsted.academy_order_regime(notice_on, order_made_on) == regime
 
 
 def test_count_graded():

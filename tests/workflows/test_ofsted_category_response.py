@@ -156,7 +156,9 @@ def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
         assert (found["parents_copies_due"].due_on, found["parents_copies_due"].status) == (date(2025, 12, 19), "pending")
         assert found["statement_of_action_due"].due_on == date(2025, 12, 30)
         complete(route, case, "confirm_parents_copies", {"parents_copies_sent_on": "2025-12-16"})
-        complete(route, case, "record_hmci_notice", {"hmci_notice_given_on": "2025-12-10"})
+        # Recorded with hindsight: the order was made under the duty on Tue 20 Jan 2026, before 29 Jun 2026.
+        complete(route, case, "record_hmci_notice", {"hmci_notice_given_on": "2025-12-10",
+                                                     "academy_order_made_on": "2026-01-20"})
         assert open_tasks(route, case)[0] == ("make_academy_order", "regional_director", None)
         complete(route, case, "make_academy_order", {"academy_order_made_on": "2026-01-20"})
     with at(2025, 12, 29, 9, 0):
@@ -238,13 +240,16 @@ def test_a_shorter_period_directed_for_special_measures(route, save_restore):
 
 # --- voluntary aided school; academy order as a power; powers; exit and follow-up ----------------
 
-def walk_to_monitoring(session, hmci_notice_on: str, urn: str = VA_URN):
+def walk_to_monitoring(session, hmci_notice_on: str, urn: str = VA_URN, order_made_on: str | None = None):
     """Final report received Mon 22 Jun 2026: statement due Mon 6 Jul 2026 (no holidays)."""
     with at(2026, 6, 22, 9, 0):
         case = start(session, {"category": "requires_significant_improvement",
                                "final_report_received_on": "2026-06-22"}, urn=urn)
         complete(session, case, "confirm_parents_copies", {"parents_copies_sent_on": "2026-06-24"})
-        complete(session, case, "record_hmci_notice", {"hmci_notice_given_on": hmci_notice_on})
+        notice = {"hmci_notice_given_on": hmci_notice_on}
+        if order_made_on:
+            notice["academy_order_made_on"] = order_made_on
+        complete(session, case, "record_hmci_notice", notice)
     return case
 
 
@@ -265,16 +270,34 @@ def test_voluntary_aided_school_and_the_academy_order_power(route, save_restore)
         assert open_tasks(route, case) == [("hold_progress_review", "senior_adviser", utc(2026, 11, 1, *GMT_DAY_END))]
 
 
-def test_academy_order_duty_where_hmcis_notice_came_on_28_jun_2026(route, save_restore):
-    case = walk_to_monitoring(route, "2026-06-28")
+def test_academy_order_duty_where_hmcis_notice_and_the_order_came_on_28_jun_2026(route, save_restore):
+    case = walk_to_monitoring(route, "2026-06-28", order_made_on="2026-06-28")
     assert [t[0] for t in open_tasks(route, case)] == ["make_academy_order", "send_statement_of_action"]
     fields = [f["id"] for f in task_row(route, case, "make_academy_order").form["fields"]]
     assert "academy_order_decision" not in fields  # a duty: no choice to record
 
 
+@pytest.mark.parametrize("notice_on, order_made_on", [("2026-06-26", None), ("2026-06-26", "2026-06-29"),
+                                                      ("2026-06-29", None)])
+def test_no_order_by_28_jun_2026_leaves_the_power_with_its_options(route, save_restore, notice_on, order_made_on):
+    """Audit OC-1: HMCI's notice Fri 26 Jun 2026 and no s4(A1) order made by Sun 28 Jun: the repeal
+    (CWSA 2026 s58, from Mon 29 Jun) leaves a power, so the regional director may decide on no order."""
+    case = walk_to_monitoring(route, notice_on, order_made_on=order_made_on)
+    assert [t[0] for t in open_tasks(route, case)] == ["decide_academy_order", "send_statement_of_action"]
+    options = next(f for f in task_row(route, case, "decide_academy_order").form["fields"]
+                   if f["id"] == "academy_order_decision")["options"]
+    assert [o["id"] for o in options] == ["make_order", "targeted_intervention", "no_order"]
+    with at(2026, 7, 2, 9, 0):
+        complete(route, case, "decide_academy_order", {"academy_order_decision": "no_order",
+                                                       "academy_order_decided_on": "2026-07-02"})
+    assert [t[0] for t in open_tasks(route, case)] == ["send_statement_of_action"]
+
+
 def start_monitoring(session, case, sent_on: str = "2026-07-01") -> None:
     with at(2026, 7, 1, 9, 0):
-        complete(session, case, "make_academy_order", {"academy_order_made_on": "2026-07-01"})
+        complete(session, case, "decide_academy_order", {"academy_order_decision": "make_order",
+                                                         "academy_order_decided_on": "2026-07-01",
+                                                         "academy_order_made_on": "2026-07-01"})
         complete(session, case, "send_statement_of_action", {**STATEMENT, "statement_of_action_sent_on": sent_on})
 
 

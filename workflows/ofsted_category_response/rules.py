@@ -4,8 +4,9 @@ judges to need special measures or significant improvement (EA 2005 s44, s13, s1
 Two rules changed on a date, and each is chosen by the date of the event it governs, never by
 today: which inspection framework graded the school (by the inspection date: overall effectiveness
 until 1 Sep 2024, key judgements from 2 Sep 2024, report cards from 10 Nov 2025), and whether the
-Secretary of State must or may make an academy order (by the date of HMCI's notice: Academies Act
-2010 s4(A1) duty before 29 Jun 2026, s4(1)(b) power from then, CWSA 2026 s58).
+Secretary of State must or may make an academy order (by the date of HMCI's notice and of the order:
+Academies Act 2010 s4(A1) duty only where the notice came before 29 Jun 2026 and the order was made on
+or before 28 Jun 2026, the CWSA 2026 transitional rule; otherwise the s4(1)(b) power, CWSA 2026 s58).
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ CATEGORIES = ("special_measures", "requires_significant_improvement", "none")
 
 #: CWSA 2026 s58 repeals Academies Act 2010 s4(A1) from this day (s78(2)).
 ACADEMY_ORDER_DUTY_REPEALED_ON = date(2026, 6, 29)
+#: The repeal is ignored for an order under s4(A1) in force immediately before 29 Jun 2026: made by this day.
+LAST_DAY_FOR_A_DUTY_ORDER = ACADEMY_ORDER_DUTY_REPEALED_ON - timedelta(days=1)
 ACADEMY_ORDER_DUTY = "duty_s4_A1"
 ACADEMY_ORDER_POWER = "power_s4_1_b"
 
@@ -70,6 +73,8 @@ START_DEFAULTS: dict[str, Any] = {
     "statement_of_action_counted_from_on": None,
     "sos_directed_period_working_days": None,
     "review_held_on": None,
+    # Set on "Record HMCI's notice" only where an s4(A1) order was made by 28 Jun 2026.
+    "academy_order_made_on": None,
 }
 
 SOURCE_DRAFT = ("EA 2005 s13(2) (comments on the draft report within the prescribed period); 5 working days per "
@@ -102,10 +107,19 @@ def count_graded(grade: str, *judgements: Any) -> int:
     return sum(1 for judgement in judgements if judgement == grade)
 
 
-def academy_order_regime(hmci_notice_given_on: Any) -> str:
-    """Duty or power to make an academy order, by the date of HMCI's s13(3) notice (not today)."""
-    day = as_date(hmci_notice_given_on, "hmci_notice_given_on")
-    return ACADEMY_ORDER_DUTY if day < ACADEMY_ORDER_DUTY_REPEALED_ON else ACADEMY_ORDER_POWER
+def academy_order_regime(hmci_notice_given_on: Any, academy_order_made_on: Any = None) -> str:
+    """Duty or power, by the dates of HMCI's s13(3) notice and of any order made (never today).
+
+    CWSA 2026 s58 repeals s4(A1) from 29 Jun 2026; the repeal is ignored only where an order made
+    under s4(A1) was in force immediately before that day (domain note 0.2, section 8 scenario 10).
+    So a notice of Fri 26 Jun 2026 with no order by Sun 28 Jun leaves the regional director a power.
+    """
+    notice_on = as_date(hmci_notice_given_on, "hmci_notice_given_on")
+    made_on = optional_date(academy_order_made_on)
+    if notice_on < ACADEMY_ORDER_DUTY_REPEALED_ON and made_on is not None \
+            and notice_on <= made_on <= LAST_DAY_FOR_A_DUTY_ORDER:
+        return ACADEMY_ORDER_DUTY
+    return ACADEMY_ORDER_POWER
 
 
 def statement_period_working_days(category: Any, sos_directed_period_working_days: Any) -> int:
