@@ -45,7 +45,13 @@ DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo] | None]
 #: (instance, the human_task row, the validated data): letters are generated here.
 TaskCompletedHook = Callable[[Session, Any, Any, dict[str, Any]], None]
 
+#: Called when an officer completes a task, before the case moves on (session, instance, the
+#: human_task row, the task's data, which the hook may update): facts recorded outside the case since
+#: it started (a school's term dates) reach the steps still to come.
+TaskDataHook = Callable[[Session, Any, Any, dict[str, Any]], None]
+
 start_hooks: list[StartHook] = []
+task_data_hooks: list[TaskDataHook] = []
 task_completed_hooks: list[TaskCompletedHook] = []
 deadline_hooks: list[DeadlineHook] = []
 
@@ -64,3 +70,8 @@ def register_deadline_hook(hook: DeadlineHook) -> None:
 def register_task_completed_hook(hook: TaskCompletedHook) -> None:
     if hook not in task_completed_hooks:
         task_completed_hooks.append(hook)
+
+
+def register_task_data_hook(hook: TaskDataHook) -> None:
+    if hook not in task_data_hooks:
+        task_data_hooks.append(hook)

@@ -145,6 +145,8 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task '{row.name}' is no longer waiting to be done")
     task.data.update(submitted)
+    for data_hook in hooks.task_data_hooks:
+        data_hook(session, instance, row, task.data)
     task.run()
     row.is_open, row.completed_at, row.completed_by, row.draft = False, utcnow(), actor, None
     audit(session, instance, actor, "task_completed", task_id=row.id, bpmn_id=row.bpmn_id, detail=row.name,

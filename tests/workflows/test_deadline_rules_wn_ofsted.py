@@ -240,11 +240,24 @@ def test_parents_copies_skip_the_christmas_school_holiday():
             "school_holidays": [CHRISTMAS_HOLIDAY_2025]}
     info = by_id(ofsted.deadlines(data, date(2025, 12, 17)))["parents_copies_due"]
     assert (info.due_on, info.status) == (date(2026, 1, 7), "pending")
-    assert info.rule == ("5th working day following Wed 17 Dec 2025 (receipt of the final report, day 0), school "
-                         "holidays longer than a week not counted; skips the school holiday Mon 22 Dec 2025 - Fri 2 "
-                         "Jan 2026")
+    assert info.rule == ("5th working day following Wed 17 Dec 2025 (the authority's receipt of the final report; "
+                         "the school's not recorded, day 0), school holidays longer than a week not counted; skips the "
+                         "school holiday Sat 20 Dec 2025 - Sun 4 Jan 2026")
     met = by_id(ofsted.deadlines({**data, "parents_copies_sent_on": "2026-01-06"}, date(2026, 1, 8)))
     assert met["parents_copies_due"].status == "met"
+
+
+def test_two_receipts_two_deadlines():
+    """Audit OC-4. The authority received the report Fri 12 Dec 2025, the school Mon 15 Dec. Statement of
+    action: 10 working days from the authority's day, skipping Thu 25, Fri 26 Dec: Tue 30 Dec 2025.
+    Parents: 5 working days from the school's day, Tue 16 ... Fri 19 Dec (4), then the Christmas holiday
+    Sat 20 Dec 2025 - Sun 4 Jan 2026 skipped: Mon 5 Jan 2026 (5)."""
+    data = {"category": "special_measures", "final_report_received_on": "2025-12-12",
+            "school_received_final_report_on": "2025-12-15", "school_holidays": [CHRISTMAS_HOLIDAY_2025]}
+    found = by_id(ofsted.deadlines(data, date(2025, 12, 15)))
+    assert found["statement_of_action_due"].due_on == date(2025, 12, 30)
+    assert found["parents_copies_due"].due_on == date(2026, 1, 5)
+    assert "the school's receipt of the final report, day 0" in found["parents_copies_due"].rule
 
 
 def test_parents_copies_skip_the_easter_school_holiday():
@@ -255,15 +268,36 @@ def test_parents_copies_skip_the_easter_school_holiday():
     assert by_id(ofsted.deadlines(data, date(2026, 3, 31)))["parents_copies_due"].due_on == date(2026, 4, 17)
 
 
-@pytest.mark.parametrize("half_term, due", [
-    (["2026-02-16", "2026-02-20"], date(2026, 2, 19)),  # Mon-Fri, 5 days: not "longer than a week"
-    (["2026-02-14", "2026-02-22"], date(2026, 2, 26)),  # Sat-Sun, 9 days: skipped
-])
-def test_a_half_term_counts_only_when_recorded_as_longer_than_a_week(half_term, due):
-    """Received Thu 12 Feb 2026, 5 working days: Fri 13, Mon 16 ... Thu 19 Feb if the half-term
-    counts; Fri 13, then Mon 23 ... Thu 26 Feb if it does not."""
-    data = {"category": "special_measures", "final_report_received_on": "2026-02-12", "school_holidays": [half_term]}
+@pytest.mark.parametrize("half_term", [["2026-02-16", "2026-02-20"], ["2026-02-14", "2026-02-22"]])
+@pytest.mark.parametrize("reading, due", [("school_days", date(2026, 2, 19)), ("calendar_days", date(2026, 2, 26))])
+def test_a_half_term_gives_the_same_answer_however_recorded(half_term, reading, due):
+    """Audit C-2. Received Thu 12 Feb 2026, 5 working days. Mon-Fri or Sat-Sun, the half-term is Sat 14 -
+    Sun 22 Feb once normalised. Read as not longer than a week (the default): Fri 13, Mon 16 ... Thu 19
+    Feb. Read as longer (9 days with its weekends): Fri 13, then Mon 23 ... Thu 26 Feb."""
+    data = {"category": "special_measures", "final_report_received_on": "2026-02-12", "school_holidays": [half_term],
+            "holiday_reading": reading}
     assert by_id(ofsted.deadlines(data, date(2026, 2, 12)))["parents_copies_due"].due_on == due
+
+
+EASTER_HOLIDAY_2027 = [["2027-03-22", "2027-04-02"]]  # Mon 22 Mar - Fri 2 Apr 2027, as demo_term_dates.csv
+
+
+@pytest.mark.parametrize("chosen, due, other", [
+    ("bank_holidays", date(2027, 4, 8), "under the inspection regulations (school holidays longer than a week not "
+                                        "counted) it would be Fri 16 Apr 2027"),
+    ("inspection_regulations", date(2027, 4, 16), "in bank-holiday working days it would be Thu 8 Apr 2027"),
+])
+def test_the_statement_of_action_shows_both_readings_and_the_one_chosen(chosen, due, other):
+    """Audit OC-3 (Easter 2027). Received Tue 23 Mar 2027, 10 working days. Bank holidays: Wed 24, Thu 25
+    Mar (2), Good Friday 26 Mar and Easter Monday 29 Mar skipped, Tue 30 Mar ... Thu 8 Apr (10). Inspection
+    regulations: the Easter holiday, normalised Sat 20 Mar - Sun 4 Apr 2027, is skipped: Mon 5 ... Fri 9
+    Apr (5), Mon 12 ... Fri 16 Apr 2027 (10)."""
+    data = {"category": "special_measures", "final_report_received_on": "2027-03-23",
+            "school_holidays": EASTER_HOLIDAY_2027, "statement_days_reading": chosen}
+    info = by_id(ofsted.deadlines(data, date(2027, 3, 23)))["statement_of_action_due"]
+    assert info.due_on == due
+    assert other in info.rule and "the reading the authority chose" in info.rule
+
 
 
 def test_draft_comments_deadline():

@@ -357,3 +357,35 @@ def test_powers_at_any_time_then_exit_and_twelve_months_follow_up(route, save_re
         complete(route, case, "close_follow_up", {"follow_up_closed_on": "2028-08-01", "follow_up_summary": "..."})
     assert case.status == "completed"
     assert deadlines_of(route, case)["follow_up_end"].status == "met"
+
+
+def test_term_dates_recorded_after_the_start_reach_the_deadlines_still_to_come(route, save_restore):
+    """Audit OC-10 and C-3. The case starts with no term dates; Christmas 2026 is then recorded as two
+    rows split at the year end (Mon 21 - Thu 31 Dec 2026, Fri 1 - Mon 4 Jan 2027), normalised to one
+    holiday Sat 19 Dec 2026 - Mon 4 Jan 2027. Final report received Wed 16 Dec 2026. Parents: Thu 17, Fri
+    18 Dec (2), the holiday skipped, Tue 5, Wed 6, Thu 7 Jan 2027 (5). Statement of action (bank-holiday
+    working days, the default reading): Thu 17 ... Thu 24 Dec (6), Christmas Day and the Boxing Day
+    substitute Mon 28 Dec skipped, Tue 29 ... Thu 31 Dec (9), New Year's Day skipped, Mon 4 Jan 2027 (10)."""
+    with at(2026, 12, 1, 9, 0):
+        case = start(route, {"category": "special_measures"})
+        assert case.data["school_holidays"] is None
+        complete(route, case, "record_draft_report", {"draft_report_received_on": "2026-12-01",
+                                                      "draft_comments_working_days": 5})
+        complete(route, case, "send_draft_report_comments", {"draft_comments_sent_on": "2026-12-04"})
+    route.add_all([SchoolHoliday(la_code="830", name="Christmas holiday 2026", first_day=date(2026, 12, 21),
+                                 last_day=date(2026, 12, 31)),
+                   SchoolHoliday(la_code="830", name="Christmas holiday 2026 (January)", first_day=date(2027, 1, 1),
+                                 last_day=date(2027, 1, 4))])
+    route.flush()
+    with at(2026, 12, 16, 9, 0):
+        complete(route, case, "record_final_report", {"final_report_received_on": "2026-12-16"})
+        assert case.data["school_holidays"] == [["2026-12-21", "2026-12-31"], ["2027-01-01", "2027-01-04"]]
+        assert open_tasks(route, case) == [
+            ("confirm_parents_copies", "link_adviser", utc(2027, 1, 7, *GMT_DAY_END)),
+            ("record_hmci_notice", "regions_group_officer", None),
+            ("send_statement_of_action", "director_childrens_services", utc(2027, 1, 4, *GMT_DAY_END)),
+        ]
+        found = deadlines_of(route, case)
+        assert found["parents_copies_due"].due_on == date(2027, 1, 7)
+        assert "skips the school holiday Sat 19 Dec 2026 - Mon 4 Jan 2027" in found["parents_copies_due"].rule
+        assert found["statement_of_action_due"].due_on == date(2027, 1, 4)

@@ -42,10 +42,11 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook
+    from engine.hooks import register_start_hook, register_task_data_hook
     from engine.scripting import register_function
 
     for function in (rules.inspection_framework, rules.count_graded, rules.academy_order_regime,
                      rules.statement_of_action_due_on, rules.progress_review_due_on):
         register_function(function.__name__, function)
     register_start_hook(rules.apply_start_defaults)
+    register_task_data_hook(rules.refresh_holidays)

@@ -10,16 +10,17 @@ or before 28 Jun 2026, the CWSA 2026 transitional rule; otherwise the s4(1)(b) p
 """
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
 from engine.errors import InvalidInput
 from engine.hooks import DeadlineInfo, StartContext
 from workflows.calendar import (
-    HOLIDAY_LONGER_THAN_DAYS,
     add_calendar_months,
     as_date,
     inspection_working_days_after,
+    long_holidays,
     skipped_holidays,
     working_days_after,
 )
@@ -75,7 +76,19 @@ START_DEFAULTS: dict[str, Any] = {
     "review_held_on": None,
     # Set on "Record HMCI's notice" only where an s4(A1) order was made by 28 Jun 2026.
     "academy_order_made_on": None,
+    # The case's legal readings of "a holiday longer than a week" (calendar.py), safer defaults first.
+    "holiday_reading": "school_days",
+    "inset_reading": "not_holiday",
+    # Audit OC-3: which working days the statement of action is counted in; the earlier by default.
+    "statement_days_reading": "bank_holidays",
+    # Audit OC-4: the school's own receipt drives the parents' copies (blank: the authority's day).
+    "school_received_final_report_on": None,
 }
+STATEMENT_DAYS_READINGS = ("bank_holidays", "inspection_regulations")
+
+#: A holiday row named like this is an INSET (training) day: the case's inset_reading decides whether
+#: it is part of the holiday it touches. Name such rows "INSET day ..." when importing term dates.
+INSET_NAME = re.compile(r"\binset\b|training day", re.IGNORECASE)
 
 SOURCE_DRAFT = ("EA 2005 s13(2) (comments on the draft report within the prescribed period); 5 working days per "
                 "Derbyshire Annex 4 (2014): the current prescribed period was not found, so it is set per case; "
@@ -132,16 +145,21 @@ def statement_period_working_days(category: Any, sos_directed_period_working_day
 
 
 def statement_of_action_due_on(category: Any, final_report_received_on: Any, statement_of_action_counted_from_on: Any,
-                               sos_directed_period_working_days: Any) -> date:
-    """The Nth working day following the counting-from date (receipt of the final report by default).
+                               sos_directed_period_working_days: Any, statement_days_reading: Any = "bank_holidays",
+                               school_holidays: Any = None, holiday_reading: Any = "school_days",
+                               inset_reading: Any = "not_holiday") -> date:
+    """The Nth working day following the counting-from date (the authority's receipt of the final report).
 
-    Counted in working days as the Bank Holidays definition has them (domain note §8 example 3):
-    if the inspection regulations' definition applied, school holidays would push it later, so
-    this is never the later of the two readings.
+    Which working days is a legal reading the case records (audit OC-3): bank-holiday working days
+    (the default, domain note §8 example 3: never the later date), or the inspection regulations'
+    (school holidays longer than a week skipped too), used only where the school's term dates are known.
     """
-    start = statement_of_action_counted_from_on or final_report_received_on
-    return working_days_after(as_date(start, "final_report_received_on"),
-                              statement_period_working_days(category, sos_directed_period_working_days))
+    start = as_date(statement_of_action_counted_from_on or final_report_received_on, "final_report_received_on")
+    days = statement_period_working_days(category, sos_directed_period_working_days)
+    if statement_days_reading == "inspection_regulations" and school_holidays:
+        return inspection_working_days_after(start, days, school_holidays, holiday_reading or "school_days",
+                                             inset_reading or "not_holiday")
+    return working_days_after(start, days)
 
 
 def progress_review_due_on(review_held_on: Any, statement_of_action_sent_on: Any) -> date:
@@ -173,12 +191,22 @@ def apply_start_defaults(session: Any, context: StartContext) -> None:
 def _recorded_holidays(session: Any, urn: str | None) -> list[list[str]] | None:
     if session is None or not urn:
         return None
-    try:
-        from workflows.schools import school_holidays
-    except ImportError:  # the schools register is optional for the engine
-        return None
-    found = [[first.isoformat(), last.isoformat()] for first, last in school_holidays(session, urn)]
+    from workflows.term_dates import school_holiday_rows
+
+    found = [[row.first_day.isoformat(), row.last_day.isoformat(), *(["inset"] if INSET_NAME.search(row.name) else [])]
+             for row in school_holiday_rows(session, urn)]
     return found or None
+
+
+def refresh_holidays(session: Any, instance: Any, task: Any, data: dict[str, Any]) -> None:
+    """Task-data hook: term dates recorded after the case started are used by the deadlines still
+    to come (audit OC-10). A deadline already met keeps its judgement: added holidays only move a due
+    date later. Term dates removed since are not taken away from the case (nothing is lost silently)."""
+    if getattr(instance, "process_key", None) != PROCESS_KEY or not instance.business_key:
+        return
+    found = _recorded_holidays(session, instance.business_key)
+    if found and found != data.get("school_holidays"):
+        data["school_holidays"] = found
 
 
 # --- Deadlines ------------------------------------------------------------------------------
@@ -206,19 +234,18 @@ def _inspection_deadline(deadline_id: str, name: str, source: str, data: dict[st
     rule = f"{working_days_from(start, days, what)}, school holidays longer than a week not counted"
     if not holidays:
         return DeadlineInfo(deadline_id, name, None, rule, source, "unknown", note=NO_TERM_DATES_NOTE)
-    due = inspection_working_days_after(start, days, holidays)
-    rule = f"{rule}; {inspection_skips(start, due, holidays)}"
+    readings = (data.get("holiday_reading") or "school_days", data.get("inset_reading") or "not_holiday")
+    due = inspection_working_days_after(start, days, holidays, *readings)
+    rule = f"{rule}; {inspection_skips(start, due, holidays, *readings)}"
     status, met_on, note = deadline_status(due, optional_date(data.get(done_key)), today)
     return DeadlineInfo(deadline_id, name, due, rule, source, status, met_on, note)
 
 
-def inspection_skips(start: date, end: date, holidays: list[Any]) -> str:
+def inspection_skips(start: date, end: date, holidays: list[Any], holiday_reading: str = "school_days",
+                     inset_reading: str = "not_holiday") -> str:
     """What an inspection-regulations count skipped besides weekends, in words."""
-    long = []
-    for first_value, last_value in holidays:
-        first, last = as_date(first_value), as_date(last_value)
-        if (last - first).days + 1 > HOLIDAY_LONGER_THAN_DAYS and first <= end and last > start:
-            long.append((first, last))
+    long = [(first, last) for first, last in long_holidays(holidays, holiday_reading, inset_reading)
+            if first <= end and last > start]
     in_holiday = [day for first, last in long for day in _days(first, last)]
     bank = [(day, name) for day, name in skipped_holidays(start, end) if day not in in_holiday]
     parts = [f"skips {describe_holidays(bank)}"] if bank else []
@@ -238,9 +265,13 @@ def _draft_comments(data: dict[str, Any], today: date) -> DeadlineInfo:
 
 
 def _parents_copies(data: dict[str, Any], today: date) -> DeadlineInfo:
+    # Audit OC-4: counted from the school's own receipt; where it is not recorded, from the authority's.
+    own = optional_date(data.get("school_received_final_report_on")) is not None
     return _inspection_deadline("parents_copies_due", "Parents receive the inspection report", SOURCE_PARENTS,
-                                data, "final_report_received_on", PARENTS_COPIES_WORKING_DAYS,
-                                "parents_copies_sent_on", today, "receipt of the final report")
+                                data, "school_received_final_report_on" if own else "final_report_received_on",
+                                PARENTS_COPIES_WORKING_DAYS, "parents_copies_sent_on", today,
+                                "the school's receipt of the final report" if own else
+                                "the authority's receipt of the final report; the school's not recorded")
 
 
 def _statement_of_action(data: dict[str, Any], today: date) -> DeadlineInfo:
@@ -252,13 +283,35 @@ def _statement_of_action(data: dict[str, Any], today: date) -> DeadlineInfo:
                             "final report", SOURCE_STATEMENT, "unknown", note="the final report's receipt is not "
                             "recorded")
     days = statement_period_working_days(data.get("category"), data.get("sos_directed_period_working_days"))
-    due = working_days_after(counted_from, days)
     what = "receipt of the final report" if counted_from == received else "the date the period is counted from"
-    rule = working_days_rule(counted_from, days, due, what)
+    bank_due = working_days_after(counted_from, days)
+    rule = working_days_rule(counted_from, days, bank_due, what)
     if days != STATEMENT_OF_ACTION_WORKING_DAYS:
         rule += "; shorter period directed by the Secretary of State (special measures)"
+    due, rule = _statement_readings(data, counted_from, days, bank_due, rule)
     status, met_on, note = deadline_status(due, optional_date(data.get("statement_of_action_sent_on")), today)
     return DeadlineInfo("statement_of_action_due", name, due, rule, SOURCE_STATEMENT, status, met_on, note)
+
+
+def _statement_readings(data: dict[str, Any], counted_from: date, days: int, bank_due: date,
+                        rule: str) -> tuple[date, str]:
+    """Both readings of "working day" where they differ (audit OC-3), and the one the case chose."""
+    chosen = data.get("statement_days_reading") or "bank_holidays"
+    holidays = data.get("school_holidays") or []
+    if not holidays:
+        if chosen == "inspection_regulations":
+            rule += f"; reading chosen: the inspection regulations, but {NO_TERM_DATES_NOTE}, so bank holidays only"
+        return bank_due, rule
+    readings = (data.get("holiday_reading") or "school_days", data.get("inset_reading") or "not_holiday")
+    regs_due = inspection_working_days_after(counted_from, days, holidays, *readings)
+    if regs_due == bank_due:
+        return bank_due, rule + "; the same day under the inspection regulations"
+    if chosen == "inspection_regulations":
+        return regs_due, (f"{working_days_from(counted_from, days)}, school holidays longer than a week not counted "
+                          f"(the reading the authority chose); {inspection_skips(counted_from, regs_due, holidays, *readings)}"
+                          f"; in bank-holiday working days it would be {format_day(bank_due)}")
+    return bank_due, (f"{rule} (the reading the authority chose); under the inspection regulations (school holidays "
+                      f"longer than a week not counted) it would be {format_day(regs_due)}")
 
 
 def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
