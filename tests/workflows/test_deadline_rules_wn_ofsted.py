@@ -409,3 +409,16 @@ def test_package_metadata():
     for name in ("warning_notice_regime", "warning_notice_compliance_end", "inspection_framework", "count_graded",
                  "academy_order_regime", "statement_of_action_due_on", "progress_review_due_on"):
         assert name in registered_functions()
+
+
+def test_a_follow_up_ending_on_a_weekend_keeps_its_date_and_says_so():
+    """Audit AI-4, the same rule on this route. Category removed Sat 30 Jan 2027 (the date HMCI's letter
+    bears) + 12 calendar months = Sun 30 Jan 2028: kept and said. Removed Tue 26 Jan 2027 + 12 months =
+    Wed 26 Jan 2028, a working day: nothing said."""
+    info = by_id(ofsted.deadlines({"category": "special_measures", "category_removed_on": "2027-01-30"},
+                                  date(2027, 2, 1)))["follow_up_end"]
+    assert info.due_on == date(2028, 1, 30)
+    assert "Sun 30 Jan 2028 is a Sunday, not a working day" in info.rule and "the date is kept" in info.rule
+    plain = by_id(ofsted.deadlines({"category": "special_measures", "category_removed_on": "2027-01-26"},
+                                   date(2027, 2, 1)))["follow_up_end"]
+    assert plain.due_on == date(2028, 1, 26) and "the date is kept" not in plain.rule

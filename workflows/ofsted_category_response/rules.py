@@ -28,6 +28,7 @@ from workflows.deadline_terms import (
     deadline_status,
     describe_holidays,
     format_day,
+    kept_date_note,
     months_rule,
     optional_date,
     ordinal,
@@ -320,7 +321,7 @@ def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
     assert start is not None  # deadlines() asks only once the statement of action is sent
     due = add_calendar_months(start, PROGRESS_REVIEW_INTERVAL_MONTHS)
     what = "the last School Progress Review" if last else "the statement of action"
-    rule = months_rule(start, PROGRESS_REVIEW_INTERVAL_MONTHS, due, what)
+    rule = months_rule(start, PROGRESS_REVIEW_INTERVAL_MONTHS, due, what) + kept_date_note(due)
     status, met_on, note = deadline_status(due, None, today)
     if status == "missed":
         note = "no School Progress Review recorded since"
@@ -330,7 +331,7 @@ def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
 
 def _follow_up(data: dict[str, Any], removed_on: date) -> DeadlineInfo:
     due = add_calendar_months(removed_on, FOLLOW_UP_MONTHS)
-    rule = months_rule(removed_on, FOLLOW_UP_MONTHS, due, "HMCI removed the category")
+    rule = months_rule(removed_on, FOLLOW_UP_MONTHS, due, "HMCI removed the category") + kept_date_note(due)
     closed_on = optional_date(data.get("follow_up_closed_on"))
     if closed_on is not None:
         return DeadlineInfo("follow_up_end", "End of the 12 months' follow-up", due, rule, SOURCE_FOLLOW_UP,
