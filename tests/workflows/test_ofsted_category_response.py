@@ -113,14 +113,50 @@ def test_category_from_the_grades(route, save_restore, inspected_on, grading_tas
         assert open_tasks(route, case) == [("record_inspection", "link_adviser", None)]
         complete(route, case, "record_inspection", {"inspection_date": inspected_on})
         assert open_tasks(route, case) == [(grading_task, "link_adviser", None)]
-        complete(route, case, grading_task, grades)
+        complete(route, case, grading_task, {**grades, "category": category})  # HMCI stated the same
     assert (case.data["category"], case.data["category_term"]) == (category, term)
-    assert case.data["category_reason"]
+    assert case.data["graded_category"] == category and case.data["category_reason"]
+    assert case.data["legal_warnings"] == []
     if category == "none":
         assert open_tasks(route, case) == [] and case.status == "completed"
         assert deadlines_of(route, case) == {}
     else:
         assert open_tasks(route, case) == [("record_draft_report", "link_adviser", None)]
+
+
+@pytest.mark.parametrize("inspected_on, grading_task, grades, graded, stated, term", [
+    # 2 Sep 2024 - 9 Nov 2025: the table's "leadership inadequate -> special measures" has no source, and
+    # HMCI may find the leaders have the capacity to improve: HMCI's serious weaknesses stands.
+    ("2024-09-02", "record_key_judgements", {**GOOD_2024, "leadership_and_management": "inadequate"},
+     "special_measures", "requires_significant_improvement", "serious weaknesses"),
+    ("2025-11-10", "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT},
+     "requires_significant_improvement", "special_measures", "special measures"),
+    ("2024-09-01", "record_overall_effectiveness", {"overall_effectiveness": "requires_improvement",
+                                                    "leaders_have_capacity": True},
+     "none", "requires_significant_improvement", "serious weaknesses"),
+])
+def test_hmcis_category_stands_and_the_grades_warn_when_they_disagree(route, save_restore, inspected_on, grading_task,
+                                                                      grades, graded, stated, term):
+    """Audit OC-2: the category is HMCI's opinion (EA 2005 s13(3)); the grades are a cross-check."""
+    with at(2026, 1, 12, 9, 0):
+        case = start(route)
+        complete(route, case, "record_inspection", {"inspection_date": inspected_on})
+        complete(route, case, grading_task, {**grades, "category": stated})
+    assert (case.data["category"], case.data["graded_category"], case.data["category_term"]) == (stated, graded, term)
+    [warning] = case.data["legal_warnings"]
+    assert "HMCI's category stands" in warning
+    assert open_tasks(route, case) == [("record_draft_report", "link_adviser", None)]
+
+
+def test_the_category_hmci_stated_is_required(route):
+    from engine.forms import FormErrors
+
+    with at(2026, 1, 12, 9, 0):
+        case = start(route)
+        complete(route, case, "record_inspection", {"inspection_date": "2026-01-12"})
+        with pytest.raises(FormErrors, match="category"):
+            complete(route, case, "record_report_card", EXPECTED_2025)
+    assert open_tasks(route, case) == [("record_report_card", "link_adviser", None)]
 
 
 # --- the whole route from the inspection, for a community school ---------------------------------
@@ -132,7 +168,7 @@ def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
         assert case.data["school_holidays"] == [["2025-12-22", "2026-01-02"]]
         complete(route, case, "record_inspection", {"inspection_date": "2025-11-11"})
         complete(route, case, "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT,
-                                                     "achievement": URGENT})
+                                                     "achievement": URGENT, "category": "special_measures"})
         assert case.data["category"] == "special_measures"
     with at(2025, 12, 1, 9, 0):
         complete(route, case, "record_draft_report", {"draft_report_received_on": "2025-12-01",

@@ -82,6 +82,8 @@ START_DEFAULTS: dict[str, Any] = {
     "inset_reading": "not_holiday",
     # Audit OC-3: which working days the statement of action is counted in; the earlier by default.
     "statement_days_reading": "bank_holidays",
+    # Warnings a later step should see (HMCI's category and the grades disagreeing).
+    "legal_warnings": [],
     # Audit OC-4: the school's own receipt drives the parents' copies (blank: the authority's day).
     "school_received_final_report_on": None,
 }
@@ -119,6 +121,40 @@ def inspection_framework(inspection_date: Any) -> str:
 def count_graded(grade: str, *judgements: Any) -> int:
     """How many of the judgements have this grade; for the DMN table's inputs."""
     return sum(1 for judgement in judgements if judgement == grade)
+
+
+_CATEGORY_NAMES = {"special_measures": "special measures",
+                   "requires_significant_improvement": "requires significant improvement", "none": "no category"}
+
+
+def ofsted_category_cross_check(category: Any, graded_category: Any, category_reason: Any,
+                                legal_warnings: Any = None) -> list[str]:
+    """The case's warnings, with one added where HMCI's stated category and the grades disagree (OC-2).
+
+    HMCI's opinion decides (EA 2005 s13(3), s44); the grades are worked through a table whose rows are
+    partly unsourced (2 Sep 2024 - 9 Nov 2025 asks no capacity question), so a disagreement is a
+    prompt to check what was recorded, not a refusal.
+    """
+    warnings = [w for w in (legal_warnings or []) if isinstance(w, str)]
+    if graded_category in (None, "") or graded_category == category:
+        return warnings
+    reason = f" ({category_reason})" if category_reason else ""
+    warnings.append(f"HMCI stated {_CATEGORY_NAMES.get(category, category)}, but the grades recorded give "
+                    f"{_CATEGORY_NAMES.get(graded_category, graded_category)}{reason} under the framework in force on "
+                    "the inspection date. HMCI's category stands (EA 2005 s13(3)); check the grades and the report.")
+    return warnings
+
+
+def ofsted_category_term(category: Any, inspection_date: Any) -> str:
+    """Ofsted's own words for the category on the inspection date ("serious weaknesses" until 9 Nov 2025)."""
+    if category == "special_measures":
+        return "special measures"
+    if category != "requires_significant_improvement":
+        return ""
+    day = optional_date(inspection_date)
+    if day is not None and day < REPORT_CARDS_FROM:
+        return "serious weaknesses"
+    return "requires significant improvement"
 
 
 def academy_order_regime(hmci_notice_given_on: Any, academy_order_made_on: Any = None) -> str:
