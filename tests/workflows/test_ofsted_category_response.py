@@ -425,3 +425,22 @@ def test_term_dates_recorded_after_the_start_reach_the_deadlines_still_to_come(r
         assert found["parents_copies_due"].due_on == date(2027, 1, 7)
         assert "skips the school holiday Sat 19 Dec 2026 - Mon 4 Jan 2027" in found["parents_copies_due"].rule
         assert found["statement_of_action_due"].due_on == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize("extra, warnings", [
+    ({}, ["must be consulted before an academy order", "Academies Act 2010 s4(4)"]),
+    ({"order_consultation_on": "2026-07-10", "order_copies_sent_on": "2026-07-16"},
+     ["is recorded after the academy order"]),
+    ({"order_consultation_on": "2026-07-01", "order_copies_sent_on": "2026-07-16"}, []),
+])
+def test_an_order_for_a_school_with_a_foundation_warns_without_consultation_and_copies(route, save_restore, extra,
+                                                                                      warnings):
+    """Audit OC-6: Academies Act 2010 s4(1A) consultation (voluntary aided: a foundation) and s4(4) copies."""
+    case = walk_to_monitoring(route, "2026-06-29")
+    assert case.data["has_foundation"] is True
+    with at(2026, 7, 15, 9, 0):
+        complete(route, case, "decide_academy_order", {"academy_order_decision": "make_order",
+                                                       "academy_order_decided_on": "2026-07-15",
+                                                       "academy_order_made_on": "2026-07-06", **extra})
+    found = case.data["legal_warnings"]
+    assert len(found) == len(warnings) and all(w in text for w, text in zip(warnings, found, strict=True))

@@ -48,7 +48,8 @@ def register_with_engine() -> None:
 
     for function in (rules.inspection_framework, rules.count_graded, rules.academy_order_regime,
                      rules.statement_of_action_due_on, rules.progress_review_due_on,
-                     rules.ofsted_category_cross_check, rules.ofsted_category_term):
+                     rules.ofsted_category_cross_check, rules.ofsted_category_term,
+                     rules.academy_order_step_warnings):
         register_function(function.__name__, function)
     register_start_hook(rules.apply_start_defaults)
     register_task_data_hook(rules.refresh_holidays)

@@ -84,6 +84,8 @@ START_DEFAULTS: dict[str, Any] = {
     "statement_days_reading": "bank_holidays",
     # Warnings a later step should see (HMCI's category and the grades disagreeing).
     "legal_warnings": [],
+    "order_consultation_on": None,
+    "order_copies_sent_on": None,
     # Audit OC-4: the school's own receipt drives the parents' copies (blank: the authority's day).
     "school_received_final_report_on": None,
 }
@@ -155,6 +157,28 @@ def ofsted_category_term(category: Any, inspection_date: Any) -> str:
     if day is not None and day < REPORT_CARDS_FROM:
         return "serious weaknesses"
     return "requires significant improvement"
+
+
+def academy_order_step_warnings(academy_order_made_on: Any, has_foundation: Any, order_consultation_on: Any,
+                                order_copies_sent_on: Any, legal_warnings: Any = None) -> list[str]:
+    """The case's warnings, with any about a made order's consultation (s4(1A)) or copies (s4(4)) added."""
+    warnings = [w for w in (legal_warnings or []) if isinstance(w, str)]
+    made_on = optional_date(academy_order_made_on)
+    if made_on is None:
+        return warnings
+    consulted_on = optional_date(order_consultation_on)
+    if has_foundation is True and consulted_on is None:
+        warnings.append("The school has a foundation: the trustees, the foundation appointer and the religious body "
+                        "must be consulted before an academy order is made (Academies Act 2010 s4(1A)); no "
+                        "consultation is recorded.")
+    elif consulted_on is not None and consulted_on > made_on:
+        warnings.append(f"The consultation ({format_day(consulted_on)}) is recorded after the academy order "
+                        f"({format_day(made_on)}); s4(1A) requires it before the order is made.")
+    if optional_date(order_copies_sent_on) is None:
+        warnings.append("No date is recorded for the copies of the academy order to the governing body, headteacher "
+                        "and authority (and the trustees, appointer and religious body where relevant): "
+                        "Academies Act 2010 s4(4).")
+    return warnings
 
 
 def academy_order_regime(hmci_notice_given_on: Any, academy_order_made_on: Any = None) -> str:
