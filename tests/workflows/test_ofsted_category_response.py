@@ -444,3 +444,25 @@ def test_an_order_for_a_school_with_a_foundation_warns_without_consultation_and_
                                                        "academy_order_made_on": "2026-07-06", **extra})
     found = case.data["legal_warnings"]
     assert len(found) == len(warnings) and all(w in text for w, text in zip(warnings, found, strict=True))
+
+
+@pytest.mark.parametrize("inset_reading, due", [("not_holiday", date(2026, 5, 28)),
+                                                  ("part_of_holiday", date(2026, 6, 4))])
+def test_an_inset_row_is_marked_for_the_cases_inset_reading(route, save_restore, inset_reading, due):
+    """A term-dates row named "INSET day" reaches the case marked as one (audit C-4). May half-term 2026
+    (Mon 25 - Fri 29 May) and an INSET day Mon 1 Jun; final report received Wed 20 May 2026, parents'
+    copies 5 working days. INSET not part of the holiday (default): the one-week half-term counts, so Thu
+    21, Fri 22, (Mon 25 May, Spring bank holiday, skipped) Tue 26, Wed 27, Thu 28 May. INSET part of it:
+    Sat 23 May - Mon 1 Jun has 6 weekdays closed, longer than a week, so Thu 21, Fri 22 May, Tue 2, Wed 3,
+    Thu 4 Jun."""
+    route.add_all([SchoolHoliday(la_code="830", name="May half-term 2026", first_day=date(2026, 5, 25),
+                                 last_day=date(2026, 5, 29)),
+                   SchoolHoliday(la_code="830", name="INSET day June 2026", first_day=date(2026, 6, 1),
+                                 last_day=date(2026, 6, 1))])
+    route.flush()
+    with at(2026, 5, 20, 9, 0):
+        case = start(route, {"category": "special_measures", "final_report_received_on": "2026-05-20",
+                             "inset_reading": inset_reading})
+    assert case.data["school_holidays"] == [["2026-05-25", "2026-05-29"], ["2026-06-01", "2026-06-01", "inset"]]
+    assert deadlines_of(route, case)["parents_copies_due"].due_on == due
+    assert task_row(route, case, "confirm_parents_copies").due_at.date() == due
