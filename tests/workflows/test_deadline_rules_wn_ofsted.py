@@ -422,3 +422,25 @@ def test_a_follow_up_ending_on_a_weekend_keeps_its_date_and_says_so():
     plain = by_id(ofsted.deadlines({"category": "special_measures", "category_removed_on": "2027-01-26"},
                                    date(2027, 2, 1)))["follow_up_end"]
     assert plain.due_on == date(2028, 1, 26) and "the date is kept" not in plain.rule
+
+
+
+@pytest.mark.parametrize("shared_on, today, status", [
+    (None, date(2027, 2, 9), "pending"),             # the last day itself is still pending
+    (None, date(2027, 2, 10), "missed"),
+    ("2027-02-09", date(2027, 2, 10), "met"),
+    ("2027-02-10", date(2027, 2, 10), "missed"),     # shared after the earliest visit date
+])
+def test_the_evaluation_for_hmis_first_monitoring_inspection(shared_on, today, status):
+    """Audit OC-5. Report published Tue 12 Jan 2027; HMI may visit from 4 weeks later (Derbyshire Annex 4:
+    4-6 weeks), so the authority's evaluation is due Tue 9 Feb 2027, a working day (nothing to say)."""
+    data = {"category": "special_measures", "final_report_received_on": "2027-01-05",
+            "report_published_on": "2027-01-12", "evaluation_shared_with_hmi_on": shared_on}
+    info = by_id(ofsted.deadlines(data, today))["first_monitoring_evaluation_due"]
+    assert (info.due_on, info.status) == (date(2027, 2, 9), status)
+    assert "the date is kept" not in info.rule and "Derbyshire Annex 4" in info.source
+
+
+def test_no_monitoring_evaluation_deadline_until_the_report_is_published():
+    data = {"category": "special_measures", "final_report_received_on": "2027-01-05"}
+    assert "first_monitoring_evaluation_due" not in by_id(ofsted.deadlines(data, date(2027, 1, 6)))

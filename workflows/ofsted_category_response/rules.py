@@ -63,6 +63,9 @@ DEFAULT_DRAFT_COMMENTS_WORKING_DAYS = 5
 PARENTS_COPIES_WORKING_DAYS = 5
 #: Derbyshire: School Progress Reviews "at least three times per year", so no more than 4 months apart.
 PROGRESS_REVIEW_INTERVAL_MONTHS = 4
+#: Derbyshire Annex 4 (2014): HMI's first monitoring inspection comes 4-6 weeks after publication, and the
+#: authority's evaluation of progress is shared with HMI before each visit: due by the earliest (4 weeks).
+FIRST_MONITORING_EARLIEST_DAYS = 28
 #: Derbyshire: the school stays in the Priority schools programme for at least 12 months after exit.
 FOLLOW_UP_MONTHS = 12
 
@@ -106,6 +109,9 @@ SOURCE_STATEMENT = ("EA 2005 s15(2)-(3): the statement of action within the pres
                     "measures (s15(3)(b)). Start point disputed: receipt of the final report (Derbyshire; Ofsted "
                     "2012 guidance) or its publication (EA 2005 Explanatory Notes)")
 SOURCE_REVIEWS = "Derbyshire procedures: School Progress Reviews at least three times a year (local)"
+SOURCE_MONITORING = ("Derbyshire Annex 4 (2014, local): HMI's first monitoring inspection within 4-6 weeks of the "
+                     "report's publication; the authority's evaluation of progress is shared with HMI before each "
+                     "monitoring inspection. Intervals under the 2025 framework not found")
 SOURCE_FOLLOW_UP = ("EA 2005 s13(4)/(5) (HMCI states the category is no longer needed); Derbyshire keeps the school "
                     "in its Priority schools programme for at least 12 months (local)")
 
@@ -277,6 +283,9 @@ def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
     if data.get("category") == "none":
         return []
     found = [_draft_comments(data, today), _parents_copies(data, today), _statement_of_action(data, today)]
+    published_on = optional_date(data.get("report_published_on"))
+    if published_on is not None:
+        found.append(_first_monitoring_evaluation(published_on, data, today))
     removed_on = optional_date(data.get("category_removed_on"))
     if removed_on is None and optional_date(data.get("statement_of_action_sent_on")) is not None:
         found.append(_progress_review(data, today))
@@ -387,6 +396,16 @@ def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
         note = "no School Progress Review recorded since"
     return DeadlineInfo("progress_review_due", "Next School Progress Review", due, rule, SOURCE_REVIEWS, status,
                         met_on, note)
+
+
+def _first_monitoring_evaluation(published_on: date, data: dict[str, Any], today: date) -> DeadlineInfo:
+    due = published_on + timedelta(days=FIRST_MONITORING_EARLIEST_DAYS)
+    rule = (f"4 weeks after {format_day(published_on)} (the report's publication), the earliest HMI's first "
+            f"monitoring inspection can come: {format_day(due)}{kept_date_note(due)}")
+    shared_on = optional_date(data.get("evaluation_shared_with_hmi_on"))
+    status, met_on, note = deadline_status(due, shared_on, today)
+    return DeadlineInfo("first_monitoring_evaluation_due", "Progress evaluation shared with HMI before the first "
+                        "monitoring inspection", due, rule, SOURCE_MONITORING, status, met_on, note)
 
 
 def _follow_up(data: dict[str, Any], removed_on: date) -> DeadlineInfo:
