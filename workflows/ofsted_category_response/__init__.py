@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workflows.registry import ProcessPackage
 
-from . import rules
+from . import case_warnings, rules
 
 PROCESS = ProcessPackage(
     key="ofsted_category_response",
@@ -48,8 +48,8 @@ def register_with_engine() -> None:
 
     for function in (rules.inspection_framework, rules.count_graded, rules.academy_order_regime,
                      rules.statement_of_action_due_on, rules.progress_review_due_on,
-                     rules.ofsted_category_cross_check, rules.ofsted_category_term,
-                     rules.academy_order_step_warnings):
+                     case_warnings.ofsted_category_cross_check, case_warnings.ofsted_category_term,
+                     case_warnings.academy_order_step_warnings):
         register_function(function.__name__, function)
     register_start_hook(rules.apply_start_defaults)
     register_task_data_hook(rules.refresh_holidays)
