@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from engine import runtime
 from engine.db import utcnow
 from engine.models import Deadline, HumanTask, ProcessInstance
+from engine.projections import today_local
 from workflows.letter_models import Letter
 
 from .factories import DERBYSHIRE, TRAFFORD, Browser, make_school, make_user, route_xml, start_case
@@ -61,6 +63,17 @@ def test_deadlines_are_listed_with_their_rule_and_status(signed_in, case, sessio
     session.commit()
     page = signed_in.text(f"/cases/{case.id}")
     assert "Governing body replies" in page and "EIA 2006 s60(5)" in page and "Missed" in page
+
+
+def test_a_pending_deadline_whose_day_has_passed_shows_missed(signed_in, case, session):
+    """Saved as pending yesterday and not touched since: read today, it is missed."""
+    session.add(Deadline(instance_id=case.id, owner=TRAFFORD, deadline_id="reply", name="Governing body replies",
+                         due_on=today_local() - timedelta(days=1), rule="15th working day following the notice",
+                         source="EIA 2006 s60(5)", status="pending", overdue_note="no reply recorded"))
+    session.commit()
+    page = signed_in.text(f"/cases/{case.id}")
+    row = page[page.index("Governing body replies"):][:1000]
+    assert "Missed" in row and "no reply recorded" in row and "Pending" not in row
 
 
 def test_letters_download_only_for_those_who_see_the_case(signed_in, case, session, app):
