@@ -5,7 +5,7 @@ Sessions are passed in explicitly; nothing here is global except the metadata.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Final
@@ -121,6 +121,33 @@ def begin_read_only(session: Session) -> Session:
     if not isinstance(session.get_bind(), Connection):
         session.connection(execution_options={READ_ONLY: True})
     return session
+
+
+_AFTER_COMMIT = "intervene_after_commit"
+
+
+def run_after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once `session`'s transaction has committed, with no transaction open.
+
+    For slow work that follows from a change but must not hold SQLite's write lock or a case's row
+    lock while it runs (rendering a PDF). Dropped if the transaction rolls back. The action must
+    catch its own errors: the commit has happened, and the caller should not see it fail.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the transaction is still open
+        return
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        action()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_commit(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

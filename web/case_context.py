@@ -30,6 +30,8 @@ ACTION_WORDS = {
     "error": "Stopped with an error",
     "migrated": "Moved to a new version of the route",
     "letter_issued": "Letter issued",
+    "letter_failed": "Letter could not be produced",
+    "deadline_missed": "Deadline missed",
 }
 STATUS_TAGS = {
     "running": ("In progress", "govuk-tag--blue"),

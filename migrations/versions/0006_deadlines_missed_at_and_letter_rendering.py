@@ -27,9 +27,22 @@ def upgrade() -> None:
     op.execute(deadlines.update().where(deadlines.c.status == "pending",
                                         deadlines.c.deadline_id.not_in(PERIOD_ENDS))
                .values(overdue_note="not recorded as done"))
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("status", sa.String(length=20), nullable=False, server_default="issued"))
+        batch_op.add_column(sa.Column("render_input", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("error", sa.Text(), nullable=True))
+        batch_op.alter_column("content", existing_type=sa.LargeBinary(), nullable=True)
+        batch_op.alter_column("sha256", existing_type=sa.String(length=64), nullable=True)
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM letters WHERE content IS NULL")
+    with op.batch_alter_table("letters", schema=None) as batch_op:
+        batch_op.alter_column("sha256", existing_type=sa.String(length=64), nullable=False)
+        batch_op.alter_column("content", existing_type=sa.LargeBinary(), nullable=False)
+        batch_op.drop_column("error")
+        batch_op.drop_column("render_input")
+        batch_op.drop_column("status")
     with op.batch_alter_table("deadlines", schema=None) as batch_op:
         batch_op.drop_index("ix_deadlines_owner_missed_at")
         batch_op.drop_column("missed_at")

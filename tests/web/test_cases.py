@@ -76,6 +76,24 @@ def test_a_pending_deadline_whose_day_has_passed_shows_missed(signed_in, case, s
     assert "Missed" in row and "no reply recorded" in row and "Pending" not in row
 
 
+def test_a_letter_that_could_not_be_produced_is_shown_and_produced_again(signed_in, case, session):
+    letter = Letter(instance_id=case.id, owner=TRAFFORD, kind="warning_notice", title="Warning notice (s60)",
+                    filename="warning-notice-100001.pdf", media_type="application/pdf", content=None, sha256=None,
+                    status="failed", error="OSError: no fonts found", created_at=utcnow(), created_by="x",
+                    recipients=[], render_input={"data": {"school_name": "Ash Grove Primary School"},
+                                                 "issued_on": "2025-12-18", "organisation": "Trafford"})
+    session.add(letter)
+    session.commit()
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "Could not be produced" in page and "Produce the PDF again" in page
+    download = signed_in.get(f"/cases/{case.id}/letters/{letter.id}")
+    assert download.status_code == 302 and "has not been produced as a PDF yet" in signed_in.text(f"/cases/{case.id}")
+    assert signed_in.post(f"/cases/{case.id}/letters/{letter.id}/render").status_code == 302
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "has been produced" in page and "Warning notice (s60) (PDF)" in page and "Could not be produced" not in page
+    assert signed_in.get(f"/cases/{case.id}/letters/{letter.id}").data.startswith(b"%PDF")
+
+
 def test_letters_download_only_for_those_who_see_the_case(signed_in, case, session, app):
     letter = Letter(instance_id=case.id, owner=TRAFFORD, kind="warning_notice", title="Warning notice",
                     filename="warning-notice-100001.pdf", media_type="application/pdf", content=b"%PDF-1.7 test",

@@ -306,6 +306,11 @@ def test_completing_a_task_with_a_letter_property_stores_the_letter(session, tmp
         "grounds": warning_data()["grounds"], "action_required": "Approve an improvement plan.",
         "compliance_period_working_days": 15, "notice_given_on": "2025-12-18"})
     [letter] = letters.letters_for_case(session, case.id)
+    assert (letter.status, letter.content) == ("pending", None)  # rendered once the step commits
+    session.commit()
+    session.expire_all()
+    [letter] = letters.letters_for_case(session, case.id)
+    assert letter.status == "issued"
     assert (letter.kind, letter.owner, letter.task_id, letter.created_by) == (
         "warning_notice", "830", task.id, "cabinet.member@test")
     assert letter.title == "Warning notice (s60): Hilltop Church of England Primary School"
@@ -330,6 +335,8 @@ def test_completing_a_task_with_a_letter_property_stores_the_letter(session, tmp
 def test_missing_fields_never_stop_the_step(session, tmp_path):
     case = _deploy_and_start(session, {})
     runtime.complete_task(session, _open_task(session, case.id).id, "cabinet.member@test", {})
+    session.commit()
+    session.expire_all()
     [letter] = session.scalars(select(Letter).where(Letter.instance_id == case.id)).all()
     assert letter.title == "Warning notice (s60): school not named (incomplete)"
     assert "MISSING: the action the governing body is required to take" in pdf_text(letter.content, tmp_path)
