@@ -19,7 +19,8 @@ from engine.db import transaction
 from engine.deadlines import record_missed, record_missed_deadlines, status_on
 from engine.models import AuditEvent, Deadline, ProcessInstance
 from engine.projections import today_local
-from engine.timers import fire_due_in_session
+from engine.timers import TimerService, fire_due_in_session
+from tests.engine.test_concurrency import wait_until
 from tests.workflows.routes import at, complete, create_school, deploy_package, utc
 from tests.workflows.test_maintained_warning_notice import not_complied, powers, walk_to_compliance_review
 from workflows.case_view import describe_case
@@ -125,3 +126,21 @@ def test_two_workers_record_a_miss_once(committed):
     assert sorted(counts) == [0, 1]
     with transaction(committed) as session:
         assert misses(session) == [(case_id, "powers_window_end")]
+
+
+def test_the_worker_records_misses_when_it_starts(committed):
+    """The window ended Fri 13 Mar 2026, long before the real today this runs on."""
+    with transaction(committed) as session:
+        deploy_package(session, PROCESS)
+        create_school(session, URN)
+    with transaction(committed) as session:
+        case_id = start_waiting_case(session).id
+    service = TimerService(committed, poll_seconds=60.0, worker_id="deadline-worker")
+    service.start()
+    try:
+        def recorded() -> list[tuple[int, str]]:
+            with transaction(committed, read_only=True) as session:
+                return misses(session)
+        assert wait_until(lambda: recorded() == [(case_id, "powers_window_end")])
+    finally:
+        service.shutdown()
