@@ -7,10 +7,11 @@ the same transaction as the step, so a case never moves on without the notice it
 rendered after that transaction commits (a render can take a second, and must not hold the case's
 lock or SQLite's write lock), and a render that fails leaves the letter "failed", not the step undone.
 
-Missing statutory content never blocks the step: the PDF shows a red "MISSING: ..." placeholder
-where the content belongs and the title ends "(incomplete)", so the gap is visible before the letter
-is sent, and `check_required_content` lets a form warn earlier. Which data keys each letter reads is
-documented in `workflows.letter_content`.
+A task cannot complete while its letter lacks a statutory content or contradicts itself
+(`workflows.notice_rules`, run by the engine before the step), so an issued letter is complete. A
+letter rendered outside that path (a preview, a test) still shows a red "MISSING: ..." placeholder
+where a content belongs and its title ends "(incomplete)". Which data keys each letter reads is
+documented in `workflows.letter_content`; who receives it, in `workflows.notice_copies`.
 
 Rendering is offline: Jinja2 HTML templates in `letter_templates/` with their CSS inlined, fonts from
 the machine's fontconfig (DejaVu Sans or Liberation Sans), and a URL fetcher that refuses anything
@@ -39,9 +40,10 @@ from engine.models import ProcessInstance
 from engine.projections import today_local
 
 from . import letter_content as content
-from .letter_content import check_required_content, day, recipients, text
+from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
+from .notice_copies import recipients
 
 __all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
            "letters_for_case", "recipients", "register_with_engine", "render_after_commit", "render_again",

@@ -11,11 +11,12 @@ from engine.db import transaction
 from engine.models import AuditEvent, HumanTask
 from tests.conftest import FIXTURES
 from tests.web.test_transactions import no_write_transaction_open
+from tests.workflows.test_letters import school, warning_data
 from workflows import letters
 from workflows.letter_models import Letter
 
-NOTICE = {"grounds": "Standards have been unacceptably low for three years.", "notice_given_on": "2025-12-18",
-          "action_required": "Approve an improvement plan.", "compliance_period_working_days": 15}
+NOTICE = {"grounds": warning_data()["grounds"], "action_required": "Approve an improvement plan.",
+          "compliance_period_working_days": 15, "notice_given_on": "2025-12-18"}
 
 
 @pytest.fixture
@@ -25,7 +26,8 @@ def open_task_id(committed) -> str:
     with transaction(committed) as session:
         definitions.deploy(session, (FIXTURES / "letters_process.bpmn").read_text(encoding="utf-8"), "owner@test")
         case = runtime.start_instance(session, "letters_test", "officer@test", business_key="112233",
-                                      data={"school_name": "Hilltop Primary School"}, owner="830")
+                                      data=school(urn=None, minded_to_take_action="s64",
+                                                  grounds_category="standards"), owner="830")
         session.flush()
         return session.scalars(select(HumanTask.id).where(HumanTask.instance_id == case.id,
                                                           HumanTask.is_open.is_(True))).one()
@@ -70,7 +72,7 @@ def test_a_render_that_fails_leaves_the_completion_and_can_be_rendered_again(com
     letter, is_open, actions = stored(committed)
     assert not is_open  # the officer's completion stands
     assert (letter.status, letter.content, letter.error) == ("failed", None, "OSError: no fonts found")
-    assert letter.title == "Warning notice (s60): Hilltop Primary School (incomplete)"
+    assert letter.title == "Warning notice (s60): Hilltop Church of England Primary School"
     assert actions == ["letter_failed"]
 
     monkeypatch.undo()
