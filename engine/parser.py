@@ -11,6 +11,7 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import EnumFormField, Form, FormField, UserTask
@@ -55,6 +56,14 @@ class InterveneUserTaskParser(UserTaskParser):
             if value:
                 extensions[key] = value.strip()
         return extensions
+
+    def _add_multiinstance_task(self, loop_characteristics):
+        # The Camunda parser reads only camunda:collection/elementVariable. Models from other
+        # tools (and SpiffWorkflow's own) use BPMN's loopDataInputRef, inputDataItem,
+        # loopDataOutputRef and outputDataItem, or a loopCardinality: read those the standard way.
+        if self.attribute("collection", "camunda", loop_characteristics) is None:
+            return TaskParser._add_multiinstance_task(self, loop_characteristics)
+        return super()._add_multiinstance_task(loop_characteristics)
 
     def get_form(self) -> Form:
         # Unlike the stock parser, read formData with or without a formKey: the Camunda 7
