@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import hooks
+from . import event_subprocesses, hooks
 from .db import utcnow
 from .definitions import latest_definition, parsed_definition, resolve_calls, with_calls
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -213,6 +213,8 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps()
+        while event_subprocesses.apply(workflow):
+            workflow.do_engine_steps()
         planned = plan_human_tasks(workflow)
     except Exception as exc:  # a model's script or expression failed
         error = _describe(exc)
