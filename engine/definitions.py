@@ -75,9 +75,13 @@ def _executable_process(root, process_id: str | None = None) -> tuple[str, str] 
         return process_id, named[0].get("name") or process_id
     if not processes:
         return Problem("(file)", "the file holds no bpmn:process")
-    executable = [p for p in processes if p.get("isExecutable", "false").lower() == "true"] or processes
+    # As SpiffWorkflow: a process is executable unless it says isExecutable="false".
+    executable = [p for p in processes if p.get("isExecutable", "true").lower() == "true"]
+    if not executable:  # a descriptive model, as other tools draw by default
+        return Problem("(file)", 'every process in the file is marked isExecutable="false": mark the one a case '
+                                 'runs isExecutable="true"')
     called = {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity")}
-    top = [p for p in executable if p.get("id") not in called] or executable
+    top = [p for p in executable if p.get("id") not in called] or executable  # all called: a cycle
     if len(top) == 1:
         return top[0].get("id", ""), top[0].get("name") or top[0].get("id", "")
     together = _collaboration_of(collaborations, {p.get("id") for p in top})
