@@ -113,3 +113,11 @@ def test_deploy_names_the_process_of_a_file_holding_several(run):
     assert (deployed["key"], deployed["version"]) == ("second_route", 1)
     unknown = run("processes", "deploy", file, "--process", "third_route")
     assert unknown.exit_code == 2 and "no process or collaboration 'third_route'" in unknown.stderr
+
+
+def test_show_lists_the_called_process_versions_a_case_runs(run):
+    run("processes", "deploy", str(ENGINE_FIXTURES / "shared_review.bpmn"))
+    run("processes", "deploy", str(ENGINE_FIXTURES / "needs_review.bpmn"))
+    case = as_json(run("cases", "start", "needs_review", "--json"))
+    assert case["calls"] == [{"key": "shared_review", "version": 1}]
+    assert "calls: shared_review v1" in run("cases", "show", str(case["id"])).output
