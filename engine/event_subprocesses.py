@@ -8,6 +8,9 @@ rest of its parent when it starts: `apply` enforces both after each run of the e
 """
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import EventSubprocess
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -18,6 +21,8 @@ def apply(workflow: BpmnWorkflow) -> bool:
     """Cancel what BPMN would have ended; True if anything changed (run the engine again)."""
     changed = False
     for owner in [workflow, *workflow.subprocesses.values()]:
+        if not _has_event_subprocesses(owner.spec):  # most processes: skip walking their tasks
+            continue
         unfinished = owner.get_tasks(state=TaskState.NOT_FINISHED_MASK, skip_subprocesses=True)
         listeners = [t for t in unfinished if isinstance(t.task_spec, EventSubprocess)]
         if not listeners:
@@ -37,6 +42,17 @@ def apply(workflow: BpmnWorkflow) -> bool:
                 if isinstance(join.task_spec, _EndJoin):
                     join.task_spec._update(join)
     return changed
+
+
+_HAS_EVENT_SUBPROCESSES: WeakKeyDictionary[BpmnProcessSpec, bool] = WeakKeyDictionary()
+
+
+def _has_event_subprocesses(spec: BpmnProcessSpec) -> bool:
+    found = _HAS_EVENT_SUBPROCESSES.get(spec)
+    if found is None:
+        found = any(isinstance(t, EventSubprocess) for t in spec.task_specs.values())
+        _HAS_EVENT_SUBPROCESSES[spec] = found
+    return found
 
 
 def _triggered(workflow: BpmnWorkflow, listener) -> bool:
