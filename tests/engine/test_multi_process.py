@@ -9,9 +9,10 @@ import time_machine
 from sqlalchemy import func, select
 
 from engine import definitions, runtime
+from engine.db import transaction
 from engine.errors import InvalidDefinition, NotFound
-from engine.models import CalledDefinition, ProcessDefinition, TimerJob
-from engine.timers import fire_due_in_session
+from engine.models import CalledDefinition, ProcessDefinition, ProcessInstance, TimerJob
+from engine.timers import fire_due, fire_due_in_session
 from tests.engine.conftest import deploy_fixture, open_tasks, read_fixture
 
 
@@ -141,3 +142,29 @@ def test_a_case_cannot_start_when_a_called_process_is_not_deployed(session):
     with pytest.raises(NotFound, match="process 'needs_review' calls process 'shared_review', which is not "
                                        "deployed"):
         runtime.start_instance(session, "needs_review", "officer")
+
+
+def test_the_worker_fires_a_timer_inside_a_called_process_of_another_deployment(committed, save_restore):
+    # shared_review v1 is called by needs_review; v2, deployed while the case runs, adds nothing
+    # the case sees. The timer sits in the called process and is fired by the worker's sweep.
+    timed = read_fixture("shared_review").replace(
+        '<bpmn:endEvent id="end"/>',
+        '<bpmn:boundaryEvent id="review_late" name="Review late" attachedToRef="review">'
+        '<bpmn:timerEventDefinition><bpmn:timeDuration>P2D</bpmn:timeDuration></bpmn:timerEventDefinition>'
+        '</bpmn:boundaryEvent><bpmn:endEvent id="end"/><bpmn:endEvent id="end_late"/>'
+        '<bpmn:sequenceFlow id="f3" sourceRef="review_late" targetRef="end_late"/>')
+    with at(2026, 6, 1, 9, 0), transaction(committed) as session:
+        definitions.deploy(session, timed, "owner")
+        deploy_fixture(session, "needs_review")
+        case_id = runtime.start_instance(session, "needs_review", "officer").id
+        runtime.complete_task(session, open_tasks(session, case_id)[0].id, "adviser", {"papers": "p"})
+        [job] = pending_timers(session, case_id)
+        assert (job.bpmn_id, job.due_at) == ("review_late", datetime(2026, 6, 3, 9, 0, tzinfo=UTC))
+    with at(2026, 6, 1, 10, 0), transaction(committed) as session:
+        definitions.deploy(session, read_fixture("shared_review"), "owner")  # v2: no timer at all
+    with at(2026, 6, 3, 9, 0, 1):
+        assert fire_due(committed, "worker-1") == 1
+    with transaction(committed) as session:
+        case = session.get(ProcessInstance, case_id)
+        assert case.status == "completed" and open_tasks(session, case_id) == []
+        assert called_versions(session, case_id) == [("shared_review", 1)]
