@@ -215,6 +215,10 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
         workflow.do_engine_steps()
         while event_subprocesses.apply(workflow):
             workflow.do_engine_steps()
+        # Messages no pool of this case catches (sent to a pool drawn as description only) go on
+        # the timeline rather than piling up in the state.
+        for event in workflow.get_events():
+            audit(session, instance, actor, "message_sent", detail=event.event_definition.name)
         planned = plan_human_tasks(workflow)
     except Exception as exc:  # a model's script or expression failed
         error = _describe(exc)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from engine import definitions, runtime
 from engine.db import transaction
 from engine.errors import InvalidDefinition, NotFound
-from engine.models import CalledDefinition, ProcessDefinition, ProcessInstance, TimerJob
+from engine.models import AuditEvent, CalledDefinition, ProcessDefinition, ProcessInstance, TimerJob
 from engine.timers import fire_due, fire_due_in_session
 from tests.engine.conftest import deploy_fixture, open_tasks, read_fixture
 
@@ -28,6 +28,12 @@ def called_versions(session, instance_id: int) -> list[tuple[str, int]]:
     session.flush()
     return [(row.process_key, row.definition.version) for row in session.scalars(
         select(CalledDefinition).where(CalledDefinition.instance_id == instance_id))]
+
+
+def messages_sent(session, instance_id: int) -> list[str]:
+    session.flush()
+    return list(session.scalars(select(AuditEvent.detail).where(AuditEvent.instance_id == instance_id,
+                                                                AuditEvent.action == "message_sent")))
 
 
 def pending_timers(session, instance_id: int) -> list[TimerJob]:
@@ -83,6 +89,10 @@ def test_call_activity_and_subprocess_in_the_same_file_project_their_tasks_and_t
         case = runtime.start_instance(session, "referral", "officer", business_key="100002")
         [request] = open_tasks(session, case.id)
         runtime.complete_task(session, request.id, "adviser", {"requested_on": "2026-03-02"})
+        # The message to the School pool, which is not executable, goes on the case's timeline
+        # and is not kept in the state.
+        assert messages_sent(session, case.id) == ["information_request"]
+        assert runtime.load_workflow(case).bpmn_events == []
         # Inside the embedded sub-process, in the caller's lane. Mon 2 Mar 2026 + 5 working days
         # = Mon 9 Mar 2026 (no bank holiday in between); GMT, so the day ends 23:59:59 UTC.
         [read] = open_tasks(session, case.id)
