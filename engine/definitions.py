@@ -126,6 +126,8 @@ def parse_process(bpmn_xml: str, dmn_xml: Iterable[str] = (), process_id: str | 
     parsed = ParsedProcess(key, name, spec, subprocess_specs, external_calls=external_calls)
     _default_message_payloads(parsed)
     problems = _check_specs(parsed)
+    problems.extend(Problem(element, f"calls process '{called}', which is not in this file: deploy it before "
+                                     "this one", "warning") for called, element in external_calls.items())
     for check in _EXTRA_CHECKS:
         problems.extend(check(parsed))
     if any(p.severity == "error" for p in problems):

@@ -102,6 +102,23 @@ def test_multi_instance_user_task_gives_one_human_task_per_item(session, deploy,
     assert case.status == "completed"
 
 
+def test_camunda_collection_multi_instance_also_gives_a_task_per_item(session, save_restore):
+    camunda_style = read_fixture("multi_instance").replace(
+        "<bpmn:multiInstanceLoopCharacteristics>",
+        '<bpmn:multiInstanceLoopCharacteristics camunda:collection="governors" camunda:elementVariable="governor">'
+    ).split("<bpmn:loopDataInputRef>")[0] + "</bpmn:multiInstanceLoopCharacteristics>" + read_fixture(
+        "multi_instance").split("</bpmn:multiInstanceLoopCharacteristics>")[1]
+    definitions.deploy(session, camunda_style, "owner")
+    case = runtime.start_instance(session, "multi_instance", "officer",
+                                  data={"governors": ["Ms Adeyemi", "Mr Brooks"], "asked_on": "2026-05-01"})
+    tasks = open_tasks(session, case.id)
+    assert sorted(t.name for t in tasks) == ["Record a governor's view: Mr Brooks",
+                                             "Record a governor's view: Ms Adeyemi"]
+    for task in tasks:
+        runtime.complete_task(session, task.id, "officer", {"view": "support"})
+    assert [t.bpmn_id for t in open_tasks(session, case.id)] == ["summarise"]
+
+
 def test_inclusive_gateway_takes_every_true_branch_and_joins_them(session, deploy, save_restore):
     deploy("inclusive_gateway")
     both = runtime.start_instance(session, "inclusive_gateway", "officer")

@@ -117,6 +117,10 @@ def test_call_activity_and_subprocess_in_the_same_file_project_their_tasks_and_t
 
 
 def test_a_call_to_a_process_not_deployed_is_refused_at_deploy(session):
+    # Validation alone cannot know what is deployed: it warns.
+    [warning] = definitions.validate(read_fixture("needs_review"))
+    assert (warning.element_id, warning.severity) == ("call_review", "warning")
+    assert "calls process 'shared_review', which is not in this file" in warning.message
     with pytest.raises(InvalidDefinition) as raised:
         deploy_fixture(session, "needs_review")
     [problem] = raised.value.problems
