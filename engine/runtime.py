@@ -146,6 +146,7 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         session.refresh(row)
     if not row.is_open:
         raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
+    hooks.refuse_if_invalid(session, instance, row, submitted)  # before anything changes
     workflow = load_workflow(instance)
     task = _find_task(workflow, row.id)
     if task is None or task.state != TaskState.READY:
