@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent, ProcessInstance
-from workflows.case_view import case_deadlines
+from workflows.case_view import case_deadlines, describe_deadline
 from workflows.school_models import School
 
 from .lookups import route_title
@@ -28,6 +28,8 @@ ACTION_WORDS = {
     "error": "Stopped with an error",
     "migrated": "Moved to a new version of the route",
     "letter_issued": "Letter issued",
+    "letter_failed": "Letter could not be produced",
+    "deadline_missed": "Deadline missed",
 }
 STATUS_TAGS = {
     "running": ("In progress", "govuk-tag--blue"),
@@ -83,6 +85,7 @@ def deadlines(session: Session, instance_id: int, open_only: bool = False) -> li
     """The case's deadlines, each with the tag its status shows as."""
     result = []
     for row in case_deadlines(session, instance_id, open_only):
-        text, classes = DEADLINE_TAGS.get(row.status, (row.status, "govuk-tag--grey"))
-        result.append({"row": row, "tag": {"text": text, "classes": classes}})
+        described = describe_deadline(row)
+        text, classes = DEADLINE_TAGS.get(described["status"], (described["status"], "govuk-tag--grey"))
+        result.append({"row": row, "tag": {"text": text, "classes": classes}, "note": described["note"]})
     return result
