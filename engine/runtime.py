@@ -17,7 +17,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import hooks
+from . import branch_data, hooks
+from .branch_data import CaseWorkflow
 from .db import utcnow
 from .definitions import latest_definition, parsed_definition
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -83,6 +84,8 @@ def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
         return cached[1]
     workflow = load_state(instance.state, parsed_definition(instance.definition))
     workflow.script_engine = SCRIPT_ENGINE
+    # A state saved before case records: its record starts from what its branches hold now.
+    branch_data.ensure_record(workflow, seed=_branch_data_merged(workflow))
     return workflow
 
 
@@ -103,7 +106,8 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
     context = hooks.StartContext(process_key, business_key, dict(data or {}), owner)
     for hook in hooks.start_hooks:
         hook(session, context)
-    workflow = BpmnWorkflow(*_specs(definition), script_engine=SCRIPT_ENGINE)
+    workflow = CaseWorkflow(*_specs(definition), script_engine=SCRIPT_ENGINE)
+    branch_data.ensure_record(workflow)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(context.data)
     now = utcnow()
@@ -212,6 +216,9 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
         error = _describe(exc)
     with session.no_autoflush:
         _save(session, instance, workflow, planned, error)
+    for conflict in branch_data.take_conflicts(workflow):
+        audit(session, instance, actor, "data_conflict", detail=_describe_conflict(conflict),
+              data=vars(conflict))
     if error is not None:
         audit(session, instance, actor, "error", detail=error)
     _flush(session, instance)
@@ -260,12 +267,19 @@ def _flush(session: Session, instance: ProcessInstance) -> None:
 _FRONTIER = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 
 
-def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """What the case knows now: the data of every branch it stands on, oldest change first.
+def _describe_conflict(conflict: branch_data.DataConflict) -> str:
+    return (f"'{conflict.key}' was {conflict.earlier_value!r} from '{conflict.earlier_step}' and is now "
+            f"{conflict.later_value!r} from '{conflict.later_step}', completed later")
 
-    With parallel branches each holds its own copy of the data; taking only the last completed
-    task would hide what the other branch recorded.
-    """
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """What the case knows now: every value any of its steps recorded, on any branch."""
+    values = branch_data.record_values(workflow)
+    return dict(values) if values is not None else _branch_data_merged(workflow)
+
+
+def _branch_data_merged(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """For a state saved before case records: the data of every branch it stands on, oldest first."""
     tasks = [t for t in workflow.get_tasks(state=_FRONTIER)]
     if workflow.last_task is not None:
         tasks.append(workflow.last_task)

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
+from .branch_data import CaseWorkflow
 from .definitions import ParsedProcess
 
 #: Bumped when this module's stored shape changes; older states are migrated on load.
@@ -43,7 +44,8 @@ def _make_serializer() -> tuple[BpmnWorkflowSerializer, SpeclessWorkflowConverte
     config = dict(CAMUNDA_CONFIG)
     config.pop(BpmnWorkflow)
     registry = BpmnWorkflowSerializer.configure(config)
-    converter = SpeclessWorkflowConverter(BpmnWorkflow, registry)
+    # Stored states keep SpiffWorkflow's typename: a CaseWorkflow is a BpmnWorkflow with a record.
+    converter = SpeclessWorkflowConverter(CaseWorkflow, registry, typename="BpmnWorkflow")
     return BpmnWorkflowSerializer(registry), converter
 
 
