@@ -115,7 +115,7 @@ def record_completion(workflow: CaseWorkflow, task) -> None:
 def _share(workflow: BpmnWorkflow, done, values: dict[str, Any], changes: dict[str, Any]) -> None:
     """Write the record into every open task: the keys just changed, and any value gone stale."""
     for task in workflow.tasks.values():
-        if task is done or not task.has_state(_OPEN) or _is_loop_child(task):
+        if task is done or not task.has_state(_OPEN) or _is_loop_child(task) or task.is_descendant_of(done):
             continue
         written = [key for key, value in changes.items() if task.data.get(key, _MISSING) != value]
         written += [key for key, value in task.data.items()

@@ -11,9 +11,10 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, TaskConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.task import Task
 
 from .branch_data import CaseWorkflow
 from .definitions import ParsedProcess
@@ -32,7 +33,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
     def from_dict(self, dct, spec=None, subprocess_specs=None):
         dct = dict(dct)
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.tasks = self.mapping_from_dict(_parents_first(dct["tasks"], dct["root"]), UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dict(dct["subprocesses"]), workflow)
@@ -40,9 +41,38 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class StableTaskConverter(TaskConverter):
+    """SpiffWorkflow's task converter, with the keys a task dropped from its parent's data sorted:
+    their order follows the parent's dict, which a restore rebuilds in another order, so the same
+    workflow would otherwise serialize differently after a save and restore."""
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        dct = super().to_dict(task)
+        if dct["delta"]:
+            dct["delta"]["deletions"] = sorted(dct["delta"]["deletions"])
+        return dct
+
+
+def _parents_first(tasks: dict[str, Any], root: str) -> dict[str, Any]:
+    """The tasks in tree order. SpiffWorkflow stores a task's data as changes to its parent's and
+    rebuilds it from the parent already restored, so a child met before its parent would come back
+    with no data at all: JSON object order is not something a database (jsonb) or a tool that
+    sorts keys keeps."""
+    ordered: dict[str, Any] = {}
+    pending = [root]
+    while pending:
+        task_id = pending.pop()
+        if task_id in tasks and task_id not in ordered:
+            ordered[task_id] = tasks[task_id]
+            pending.extend(reversed(tasks[task_id]["children"]))
+    ordered.update((key, value) for key, value in tasks.items() if key not in ordered)
+    return ordered
+
+
 def _make_serializer() -> tuple[BpmnWorkflowSerializer, SpeclessWorkflowConverter]:
     config = dict(CAMUNDA_CONFIG)
     config.pop(BpmnWorkflow)
+    config[Task] = StableTaskConverter
     registry = BpmnWorkflowSerializer.configure(config)
     # Stored states keep SpiffWorkflow's typename: a CaseWorkflow is a BpmnWorkflow with a record.
     converter = SpeclessWorkflowConverter(CaseWorkflow, registry, typename="BpmnWorkflow")
