@@ -6,8 +6,6 @@ the instance row's lock_version makes a concurrent change fail with Conflict ins
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import branch_data, hooks
+from . import branch_data, hooks, workflow_cache
 from .branch_data import CaseWorkflow
 from .db import utcnow
 from .definitions import latest_definition, parsed_definition
@@ -31,32 +29,10 @@ from .serialization import STATE_FORMAT, dump_state, load_state
 SCRIPT_ENGINE = make_script_engine()
 CLOSED_STATUSES = ("completed", "terminated")
 
-# Workflows this process saved last, keyed by instance id and the lock_version they were saved
-# at: the next command on the same case skips deserializing. A stale entry can never be used,
-# because any save elsewhere bumps lock_version.
-_WORKFLOW_CACHE: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
-_CACHE_LOCK = Lock()
-_CACHE_SIZE = 512
-_cache_enabled = True
-
 
 def set_workflow_cache(enabled: bool) -> bool:
     """Turn the in-process workflow cache on or off; returns the previous setting."""
-    global _cache_enabled
-    previous, _cache_enabled = _cache_enabled, enabled
-    with _CACHE_LOCK:
-        _WORKFLOW_CACHE.clear()
-    return previous
-
-
-def _cache_put(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    if not _cache_enabled:
-        return
-    with _CACHE_LOCK:
-        _WORKFLOW_CACHE[instance.id] = (instance.lock_version, workflow)
-        _WORKFLOW_CACHE.move_to_end(instance.id)
-        while len(_WORKFLOW_CACHE) > _CACHE_SIZE:
-            _WORKFLOW_CACHE.popitem(last=False)
+    return workflow_cache.set_enabled(enabled)
 
 
 def get_instance(session: Session, instance_id: int | str) -> ProcessInstance:
@@ -78,10 +54,9 @@ def get_task(session: Session, task_id: str) -> HumanTask:
 
 
 def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
-    with _CACHE_LOCK:
-        cached = _WORKFLOW_CACHE.pop(instance.id, None)
-    if cached is not None and cached[0] == instance.lock_version:
-        return cached[1]
+    cached = workflow_cache.take(instance)
+    if cached is not None:
+        return cached
     workflow = load_state(instance.state, parsed_definition(instance.definition))
     workflow.script_engine = SCRIPT_ENGINE
     # A state saved before case records: its record starts from what its branches hold now.
@@ -222,7 +197,7 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
     if error is not None:
         audit(session, instance, actor, "error", detail=error)
     _flush(session, instance)
-    _cache_put(instance, workflow)
+    workflow_cache.remember(session, instance, workflow)
 
 
 def _describe(exc: Exception) -> str:

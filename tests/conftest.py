@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from engine import workflow_cache
 from engine.db import Base, make_engine, make_session_factory
 from workflows.migrate import import_all_models
 from workflows.registry import install
@@ -48,6 +49,7 @@ def session(db_engine):
         db_session.close()
         outer.rollback()
         connection.close()
+        workflow_cache.clear()  # what this test's commits published was rolled back with them
 
 
 @pytest.fixture
