@@ -113,12 +113,13 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
     submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
     instance = _open_instance(session, row.instance_id)
-    if session.get_bind().dialect.name == "postgresql":
-        # Re-read under the case lock: someone may have completed it while we waited for the lock.
-        # (On SQLite this transaction began holding the write lock, so the row is already current.)
-        session.refresh(row)
+    # Re-read under the case lock: someone may have claimed or completed the task since it was
+    # read above (on PostgreSQL, while we waited for the lock). One code path for both databases.
+    session.refresh(row)
     if not row.is_open:
         raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
+    if row.assignee and row.assignee != actor:
+        raise NotAllowed(f"task '{row.name}' has just been claimed by {row.assignee}")
     workflow = load_workflow(instance)
     task = _find_task(workflow, row.id)
     if task is None or task.state != TaskState.READY:
