@@ -24,7 +24,8 @@ from .forms import validate_submission
 from .models import AuditEvent, HumanTask, ProcessInstance, TimerJob
 from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
 from .scripting import make_script_engine
-from .serialization import STATE_FORMAT, dump_state, load_state
+from .serialization import dump_state, load_state
+from .state_versions import current_version
 
 SCRIPT_ENGINE = make_script_engine()
 CLOSED_STATUSES = ("completed", "terminated")
@@ -57,7 +58,7 @@ def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
     cached = workflow_cache.take(instance)
     if cached is not None:
         return cached
-    workflow = load_state(instance.state, parsed_definition(instance.definition))
+    workflow = load_state(instance.state, parsed_definition(instance.definition), instance.serializer_version)
     workflow.script_engine = SCRIPT_ENGINE
     # A state saved before case records: its record starts from what its branches hold now.
     branch_data.ensure_record(workflow, seed=_branch_data_merged(workflow))
@@ -89,7 +90,7 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
     instance = ProcessInstance(
         definition=definition, definition_id=definition.id, process_key=process_key,
         business_key=business_key, owner=context.owner, status="running", state={},
-        serializer_version=STATE_FORMAT, data=_jsonable(context.data), started_at=now, started_by=actor,
+        serializer_version=current_version(), data=_jsonable(context.data), started_at=now, started_by=actor,
         updated_at=now)
     session.add(instance)
     session.flush()
@@ -215,7 +216,7 @@ def _describe(exc: Exception) -> str:
 def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, planned: list,
           error: str | None) -> None:
     instance.state = dump_state(workflow)
-    instance.serializer_version = STATE_FORMAT
+    instance.serializer_version = current_version()
     instance.data = _jsonable(case_data(workflow))
     instance.error_message = error
     instance.updated_at = utcnow()
@@ -349,7 +350,7 @@ def terminate_instance(session: Session, instance_id: int, actor: str, reason: s
         raise Conflict(f"case {instance.id} is already {instance.status}")
     workflow = load_workflow(instance)
     workflow.cancel()
-    instance.state = dump_state(workflow)
+    instance.state, instance.serializer_version = dump_state(workflow), current_version()
     instance.status, instance.ended_at, instance.updated_at = "terminated", utcnow(), utcnow()
     instance.current_steps = ""
     for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,

@@ -3,7 +3,7 @@
 SpiffWorkflow's serializer writes the whole process spec into every saved state; for a 10-step
 model that is most of the bytes and most of the time. The definition row already holds the BPMN,
 and parsed specs are cached by sha256, so the state keeps only tasks and data and the spec is
-supplied back on load.
+supplied back on load. Versions and upgrades of stored states: state_versions.py.
 """
 from __future__ import annotations
 
@@ -22,9 +22,7 @@ from SpiffWorkflow.task import Task
 
 from .branch_data import CaseWorkflow
 from .definitions import ParsedProcess
-
-#: Bumped when this module's stored shape changes; older states are migrated on load.
-STATE_FORMAT = "spiff-1.5+nospec-1"
+from .state_versions import current_version, upgrade
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -90,5 +88,12 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     return _SERIALIZER.to_dict(workflow)
 
 
-def load_state(state: dict[str, Any], parsed: ParsedProcess) -> BpmnWorkflow:
+def load_state(state: dict[str, Any], parsed: ParsedProcess, version: str | None = None) -> BpmnWorkflow:
+    """Restore a state saved at `version` (upgraded first if older); None means the current one."""
+    state = upgrade(state, version or current_version(), lambda: _serialized_specs(parsed))
     return _CONVERTER.from_dict(state, spec=parsed.spec, subprocess_specs=parsed.subprocess_specs)
+
+
+def _serialized_specs(parsed: ParsedProcess) -> dict[str, Any]:
+    return {"spec": _SERIALIZER.to_dict(parsed.spec),
+            "subprocess_specs": {name: _SERIALIZER.to_dict(spec) for name, spec in parsed.subprocess_specs.items()}}
