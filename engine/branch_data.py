@@ -113,16 +113,23 @@ def record_completion(workflow: CaseWorkflow, task) -> None:
 
 
 def _share(workflow: BpmnWorkflow, done, values: dict[str, Any], changes: dict[str, Any]) -> None:
-    """Write the record into every open task: the keys just changed, and any value gone stale."""
+    """Write the keys just changed into every open task of the other branches, marking them, and
+    bring the completed task's new children up to the record (what they inherited from it may be
+    stale: SpiffWorkflow re-copies a waiting event's data from its parent, which can predate the
+    record). Other values of open tasks are theirs: a multi-instance task gathers its items."""
     for task in workflow.tasks.values():
-        if task is done or not task.has_state(_OPEN) or _is_loop_child(task) or task.is_descendant_of(done):
+        if task is done or not task.has_state(_OPEN) or _is_loop_child(task):
+            continue
+        if task.parent is done:
+            for key, value in task.data.items():
+                if key in values and values[key] != value:
+                    task.data[key] = deepcopy(values[key])
+            continue
+        if task.is_descendant_of(done):
             continue
         written = [key for key, value in changes.items() if task.data.get(key, _MISSING) != value]
-        written += [key for key, value in task.data.items()
-                    if key not in changes and key in values and values[key] != value]
-        if not written:
-            continue
         for key in written:
             task.data[key] = deepcopy(values[key])
-        previous = task.internal_data.get(_OVERWRITTEN, [])
-        task.internal_data[_OVERWRITTEN] = sorted(set(previous) | set(written))
+        if written:
+            previous = task.internal_data.get(_OVERWRITTEN, [])
+            task.internal_data[_OVERWRITTEN] = sorted(set(previous) | set(written))

@@ -3,6 +3,8 @@ others or ends on its own, and a value two open branches both changed is won by 
 completion and written to the audit log. Each walk runs in memory and restored from the database."""
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 from sqlalchemy import select
 
@@ -63,12 +65,17 @@ def test_a_value_both_open_branches_changed_goes_to_the_later_and_is_audited(ses
 def test_a_branch_that_ends_on_its_own_keeps_what_it_recorded(session, deploy, save_restore):
     deploy("parallel_ends")
     with at(2026, 3, 2, 9, 0):
-        case = runtime.start_instance(session, "parallel_ends", "officer", data={"with_side": True})
-        complete(session, case, "side", {"side_on": "2026-03-02"})
-        assert case.data["side_on"] == "2026-03-02"
+        case = runtime.start_instance(session, "parallel_ends", "officer",
+                                      data={"with_side": True, "stage": "opened"})
+        complete(session, case, "side", {"side_on": "2026-03-02", "stage": "side finished"})
+        assert (case.data["side_on"], case.data["stage"]) == ("2026-03-02", "side finished")
     # Mon 2 Mar 2026 09:00 + P7D: the timer is due Mon 9 Mar 09:00 UTC.
     with at(2026, 3, 9, 9, 0, 1):
         assert fire_due_in_session(session) == 1
+        # The timer took its data from the split again when it fired ("opened"); the step after
+        # it has the record's value, and nothing counts as a conflict.
+        [main] = [t for t in runtime.load_workflow(case).get_tasks() if t.task_spec.name == "main" and t.data]
+        assert (main.data["stage"], main.data["side_on"]) == ("side finished", "2026-03-02")
         complete(session, case, "main", {"main_on": "2026-03-09"})
         assert (case.data["side_on"], case.data["main_on"]) == ("2026-03-02", "2026-03-09")
         # The branch still running sees what the ended one recorded.
@@ -77,4 +84,21 @@ def test_a_branch_that_ends_on_its_own_keeps_what_it_recorded(session, deploy, s
         assert last.data["side_on"] == "2026-03-02"
         complete(session, case, "last", {})
     assert case.status == "completed" and case.data["side_on"] == "2026-03-02"
+    assert case.data["stage"] == "side finished"
+    assert conflicts(session, case) == []
+
+
+def test_multi_instance_items_stay_their_own_beside_another_branch(session, deploy, save_restore):
+    deploy("parallel_multi_instance")
+    case = runtime.start_instance(session, "parallel_multi_instance", "officer", data={"schools": ["A", "B", "C"]})
+    reviews = [t for t in open_tasks(session, case.id) if t.bpmn_id == "review"]
+    assert len(reviews) == 3
+    complete(session, case, "other", {"other_on": "2026-03-02"})
+    workflow = runtime.load_workflow(case)
+    item_of = {row.id: workflow.get_task_from_id(UUID(row.id)).data["school"] for row in reviews}
+    for row in reviews:
+        runtime.complete_task(session, row.id, "officer", {"school": f"reviewed {item_of[row.id]}"})
+    assert case.status == "completed", case.error_message
+    assert case.data["schools"] == ["reviewed A", "reviewed B", "reviewed C"]
+    assert case.data["other_on"] == "2026-03-02" and "school" not in case.data
     assert conflicts(session, case) == []
