@@ -5,10 +5,11 @@ A BPMN user task names the letter its completion issues with the camunda:propert
 officer completes it, `generate_for_task` renders the letter from the case data and stores the PDF
 in the same transaction as the step, so a case never moves on without the notice it gave.
 
-Missing statutory content never blocks the step: the PDF shows a red "MISSING: ..." placeholder
-where the content belongs and the title ends "(incomplete)", so the gap is visible before the letter
-is sent, and `check_required_content` lets a form warn earlier. Which data keys each letter reads is
-documented in `workflows.letter_content`.
+A task cannot complete while its letter lacks a statutory content or contradicts itself
+(`workflows.notice_rules`, run by the engine before the step), so an issued letter is complete. A
+letter rendered outside that path (a preview, a test) still shows a red "MISSING: ..." placeholder
+where a content belongs and its title ends "(incomplete)". Which data keys each letter reads is
+documented in `workflows.letter_content`; who receives it, in `workflows.notice_copies`.
 
 Rendering is offline: Jinja2 HTML templates in `letter_templates/` with their CSS inlined, fonts from
 the machine's fontconfig (DejaVu Sans or Liberation Sans), and a URL fetcher that refuses anything
@@ -35,9 +36,10 @@ from engine.hooks import register_task_completed_hook
 from engine.projections import today_local
 
 from . import letter_content as content
-from .letter_content import check_required_content, day, recipients, text
+from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
+from .notice_copies import recipients
 
 __all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
            "letters_for_case", "recipients", "register_with_engine", "render_letter"]

@@ -166,3 +166,14 @@ def test_a_start_form_from_the_package_is_rendered_and_validated(starter, sessio
 def test_only_officers_who_start_cases_may(signed_in, school):
     assert signed_in.get("/cases/new").status_code == 403
     assert "Start a case" not in signed_in.text("/inbox")
+
+
+def test_legal_warnings_recorded_on_a_case_show_on_its_page(signed_in, case, session):
+    """Audit OC-2: a warning a step recorded (HMCI's category and the grades disagreeing) is shown."""
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "app-legal-warning" not in page
+    case.data = {**case.data, "legal_warnings": ["HMCI stated special measures, but the grades recorded give "
+                                                 "requires significant improvement."]}
+    session.commit()
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "app-legal-warning" in page and "HMCI stated special measures, but the grades" in page
