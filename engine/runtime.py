@@ -60,8 +60,9 @@ def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
         return cached
     workflow = load_state(instance.state, parsed_definition(instance.definition), instance.serializer_version)
     workflow.script_engine = SCRIPT_ENGINE
-    # A state saved before case records: its record starts from what its branches hold now.
-    branch_data.ensure_record(workflow, seed=_branch_data_merged(workflow))
+    if branch_data.record_values(workflow) is None:
+        # A state saved before case records: its record starts from what its branches hold now.
+        branch_data.ensure_record(workflow, seed=_branch_data_merged(workflow))
     return workflow
 
 
