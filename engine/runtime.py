@@ -15,13 +15,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import branch_data, hooks, workflow_cache
+from . import branch_data, event_subprocesses, hooks, workflow_cache
 from .branch_data import CaseWorkflow
 from .db import utcnow
-from .definitions import latest_definition, parsed_definition
+from .definitions import latest_definition, parsed_definition, resolve_calls, with_calls
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .forms import validate_submission
-from .models import AuditEvent, HumanTask, ProcessInstance, TimerJob
+from .models import AuditEvent, CalledDefinition, HumanTask, ProcessInstance, TimerJob
 from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
 from .scripting import make_script_engine
 from .serialization import dump_state, load_state
@@ -58,7 +58,7 @@ def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
     cached = workflow_cache.take(instance)
     if cached is not None:
         return cached
-    workflow = load_state(instance.state, parsed_definition(instance.definition), instance.serializer_version)
+    workflow = load_state(instance.state, _instance_process(instance), instance.serializer_version)
     workflow.script_engine = SCRIPT_ENGINE
     if branch_data.record_values(workflow) is None:
         # A state saved before case records: its record starts from what its branches hold now.
@@ -83,7 +83,9 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
     context = hooks.StartContext(process_key, business_key, dict(data or {}), owner)
     for hook in hooks.start_hooks:
         hook(session, context)
-    workflow = CaseWorkflow(*_specs(definition), script_engine=SCRIPT_ENGINE)
+    calls = resolve_calls(session, definition)
+    parsed = with_calls(definition, calls)
+    workflow = CaseWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=SCRIPT_ENGINE)
     branch_data.ensure_record(workflow)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(context.data)
@@ -95,14 +97,18 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
         updated_at=now)
     session.add(instance)
     session.flush()
+    session.add_all(CalledDefinition(instance_id=instance.id, process_key=key, definition_id=called.id)
+                    for key, called in calls.items())
     audit(session, instance, actor, "started", data=context.data)
     _advance(session, instance, workflow, actor)
     return instance
 
 
-def _specs(definition):
-    parsed = parsed_definition(definition)
-    return parsed.spec, parsed.subprocess_specs
+def _instance_process(instance: ProcessInstance):
+    """The specs a case runs on: its definition's, and the called versions recorded at its start."""
+    if not parsed_definition(instance.definition).external_calls:
+        return parsed_definition(instance.definition)
+    return with_calls(instance.definition, {c.process_key: c.definition for c in instance.called_definitions})
 
 
 def complete_task(session: Session, task_id: str, actor: str, data: dict[str, Any] | None = None,
@@ -192,6 +198,12 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps()
+        while event_subprocesses.apply(workflow):
+            workflow.do_engine_steps()
+        # Messages no pool of this case catches (sent to a pool drawn as description only) go on
+        # the timeline rather than piling up in the state.
+        for event in workflow.get_events():
+            audit(session, instance, actor, "message_sent", detail=event.event_definition.name)
         planned = plan_human_tasks(workflow)
     except Exception as exc:  # a model's script or expression failed
         error = _describe(exc)
