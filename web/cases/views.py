@@ -12,6 +12,8 @@ from ..case_context import (
     case_context,
     deadlines,
     done_bpmn_ids,
+    evidence,
+    letters_so_far,
     open_tasks,
     pending_timers,
     timeline,
@@ -54,14 +56,6 @@ def diagram_markers(session, instance, tasks, timers, now) -> dict[str, list[str
             "overdue": sorted(set(overdue))}
 
 
-def _letters(session, instance_id: int) -> list:
-    try:
-        from workflows.letters import letters_for_case  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(letters_for_case(session, instance_id))
-
-
 @blueprint.get("/<int:instance_id>")
 @requires()
 def case_page(instance_id: int):
@@ -74,7 +68,8 @@ def case_page(instance_id: int):
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
         timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
-        letters=_letters(session, instance.id), markers=diagram_markers(session, instance, tasks, timers, now))
+        letters=letters_so_far(session, instance.id), steps=evidence(session, instance.id),
+        markers=diagram_markers(session, instance, tasks, timers, now))
 
 
 @blueprint.get("/<int:instance_id>/diagram.bpmn")

@@ -12,7 +12,7 @@ from workflows.account_models import User
 from workflows.accounts import users_of
 
 from ..access import requires, safe_next, user
-from ..case_context import case_context, completed_steps, deadlines, open_tasks
+from ..case_context import case_context, deadlines, evidence, letters_so_far, open_tasks
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
 from ..formatting import urgency
@@ -25,8 +25,13 @@ def _page(task: HumanTask, values: dict, errors: dict, *, conflict: str | None =
     me, session = user(), db()
     instance = visible_instance(session, me, task.instance_id)
     context = case_context(session, instance)
+    records = evidence(session, instance.id)  # newest first
+    position = next((i for i, r in enumerate(records) if r["record"].task_id == task.id), None)
+    # A completed step, opened again, shows what came before it as its decision-maker saw it.
+    own, earlier = (None, records) if position is None else (records[position], records[position + 1:])
     return render_template(
-        "tasks/task.html", task=task, context=context, steps=completed_steps(session, instance.id),
+        "tasks/task.html", task=task, context=context, earlier=earlier, own=own,
+        letters=letters_so_far(session, instance.id),
         deadlines=deadlines(session, instance.id, open_only=True), urgency=urgency(task.due_at),
         may_act=task.is_open and may_act_on(me, task), fields=field_views(task.form, values, errors, instance.data),
         errors=errors, error_list=error_list(task.form, errors), conflict=conflict,
