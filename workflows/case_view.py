@@ -116,7 +116,7 @@ def step_answers(form: dict[str, Any] | None, data: dict[str, Any] | None) -> li
             for spec in (form or {}).get("fields", []) if spec.get("id") in data]
 
 
-def _display_names(session: Session, emails: set[str]) -> dict[str, str]:
+def display_names(session: Session, emails: set[str]) -> dict[str, str]:
     if not emails:
         return {}
     rows = session.execute(select(User.email, User.display_name).where(User.email.in_(emails)))
@@ -129,6 +129,6 @@ def step_records(session: Session, instance_id: int) -> list[StepRecord]:
     query = select(AuditEvent).where(AuditEvent.instance_id == instance_id, AuditEvent.action == "task_completed")
     events = list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
     forms = {t.id: t.form for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id))}
-    names = _display_names(session, {e.actor for e in events})
+    names = display_names(session, {e.actor for e in events})
     return [StepRecord(e.task_id, e.detail or e.bpmn_id or "Step", e.actor, names.get(e.actor, e.actor), e.at,
                        step_answers(forms.get(e.task_id or ""), e.data)) for e in events]

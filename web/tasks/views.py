@@ -10,12 +10,13 @@ from engine.models import HumanTask
 from workflows.access import may_act_on, may_reassign, task_roles, visible_instance, visible_task
 from workflows.account_models import User
 from workflows.accounts import users_of
+from workflows.case_view import display_names
 
 from ..access import requires, safe_next, user
-from ..case_context import case_context, deadlines, evidence, letters_so_far, open_tasks
+from ..case_context import case_context, deadlines, evidence, letters_so_far, open_tasks, pending_timers
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
-from ..formatting import urgency
+from ..formatting import local_date, urgency
 from ..lookups import role_name
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -90,9 +91,19 @@ def done(task_id: str):
     if task.is_open:
         return redirect(url_for("tasks.task_page", task_id=task.id))
     instance = visible_instance(session, me, task.instance_id)
-    following = [t for t in open_tasks(session, instance.id) if may_act_on(me, t)]
+    waiting = open_tasks(session, instance.id)
+    following = [t for t in waiting if may_act_on(me, t)]
     return render_template("tasks/done.html", task=task, context=case_context(session, instance),
-                           following=following)
+                           following=following, next_steps=_next_steps(session, waiting),
+                           timers=pending_timers(session, instance.id))
+
+
+def _next_steps(session, waiting: list[HumanTask]) -> list[dict]:
+    """Who does each open step of the case (role, and the person once it is assigned) and by when."""
+    names = display_names(session, {t.assignee for t in waiting if t.assignee})
+    return [{"task": t, "roles": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role),
+             "person": names.get(t.assignee, t.assignee) if t.assignee else None, "due_on": local_date(t.due_at)}
+            for t in waiting]
 
 
 @blueprint.post("/<task_id>/claim")

@@ -1,0 +1,57 @@
+"""Who acts next: the confirmation page, the inbox's first tab, case numbers and the authority in
+lists (issue 9, point 4)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine import runtime
+from engine.models import HumanTask
+
+from .factories import make_user, start_case
+
+CHECKED = {"concern_details": "Attendance fell", "visit_on": "2026-01-13", "severity": "low"}
+
+
+def open_task(session, instance_id: int, bpmn_id: str) -> HumanTask:
+    session.expire_all()
+    return session.scalar(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                  HumanTask.bpmn_id == bpmn_id, HumanTask.is_open.is_(True)))
+
+
+def next_steps(page: str) -> str:
+    return page[page.index('id="next-steps"'):page.index("See the case")]
+
+
+@pytest.fixture
+def case(session, route, school):
+    instance = start_case(session, check_due_on="2030-01-15")
+    session.commit()
+    return instance
+
+
+def test_the_confirmation_names_the_role_and_date_of_the_next_step(signed_in, case, session):
+    runtime.complete_task(session, open_task(session, case.id, "check_concern").id,
+                          "ann.adviser@trafford.gov.uk", CHECKED)
+    approve = open_task(session, case.id, "approve")
+    session.commit()
+    signed_in.post(f"/tasks/{approve.id}", {"approval_notes": "", "intervene_action": "complete"})
+    section = next_steps(signed_in.text(f"/tasks/{approve.id}/done"))
+    assert "Decide on an academy order" in section
+    assert "Regional director (not yet claimed by anyone)" in section
+    assert "No due date is set for this step" in section
+
+
+def test_the_confirmation_names_the_person_once_assigned_and_the_due_date(signed_in, case, session):
+    make_user(session, "lee.link@trafford.gov.uk", roles=["link_adviser"], name="Lee Link")
+    first = open_task(session, case.id, "check_concern")
+    runtime.complete_task(session, first.id, "ann.adviser@trafford.gov.uk", CHECKED)
+    approve = open_task(session, case.id, "approve")
+    runtime.claim_task(session, approve.id, "lee.link@trafford.gov.uk")
+    approve.due_at = datetime(2030, 3, 4, 12, tzinfo=UTC)  # the route sets none; the projection is what is read
+    session.commit()
+    section = next_steps(signed_in.text(f"/tasks/{first.id}/done"))
+    assert "Approve the response" in section and "Link adviser or Senior adviser: Lee Link" in section
+    assert "Mon 4 March 2030" in section
