@@ -2,6 +2,7 @@
 lists (issue 9, point 4)."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -55,3 +56,20 @@ def test_the_confirmation_names_the_person_once_assigned_and_the_due_date(signed
     section = next_steps(signed_in.text(f"/tasks/{first.id}/done"))
     assert "Approve the response" in section and "Link adviser or Senior adviser: Lee Link" in section
     assert "Mon 4 March 2030" in section
+
+
+def tab_shown(page: str) -> str:
+    return re.search(r'aria-current="page">([^(<]+) \(', page).group(1)
+
+
+def test_the_inbox_opens_on_the_tab_that_has_work_in_it(signed_in, case, session):
+    assert tab_shown(signed_in.text("/inbox")) == "For my roles"  # nothing claimed, one task for my role
+    assert open_task(session, case.id, "check_concern").id in signed_in.text("/inbox")
+    assert tab_shown(signed_in.text("/inbox?tab=mine")) == "Assigned to me"  # asked for: kept
+    runtime.claim_task(session, open_task(session, case.id, "check_concern").id, "ann.adviser@trafford.gov.uk")
+    session.commit()
+    assert tab_shown(signed_in.text("/inbox")) == "Assigned to me"
+
+
+def test_an_empty_inbox_opens_on_assigned_to_me(signed_in):
+    assert tab_shown(signed_in.text("/inbox")) == "Assigned to me"

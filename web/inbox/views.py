@@ -26,10 +26,14 @@ def _filters() -> InboxFilters:
 @requires()
 def inbox():
     me, session, now = user(), db(), utcnow()
-    tab = request.args.get("tab", "mine")
-    tab = tab if tab in TABS else "mine"
+    asked = request.args.get("tab")
+    tab = asked if asked in TABS else "mine"
     filters = _filters()
     total, counts = inbox_counts(session, me, tab, filters, now)
+    if asked not in TABS and not counts["mine"] and counts["roles"]:
+        # Nothing is assigned to them but work waits for their roles: open on that, not on an empty tab.
+        tab = "roles"
+        total = inbox_counts(session, me, tab, filters, now)[0] if filters.is_set else counts[tab]
     page = Page(page_number(), total)
     query = inbox_select(me, tab, filters, now)
     rows = [{"task": task, "school_name": school_name, "route": route_title(task.process_key),
