@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from engine import runtime
 from engine.models import HumanTask
+from workflows.accounts import ensure_organisation
 
-from .factories import make_user, start_case
+from .factories import NORTH_WEST, TRAFFORD, Browser, make_user, start_case
 
 CHECKED = {"concern_details": "Attendance fell", "visit_on": "2026-01-13", "severity": "low"}
 
@@ -73,3 +74,29 @@ def test_the_inbox_opens_on_the_tab_that_has_work_in_it(signed_in, case, session
 
 def test_an_empty_inbox_opens_on_assigned_to_me(signed_in):
     assert tab_shown(signed_in.text("/inbox")) == "Assigned to me"
+
+
+def test_lists_show_the_case_number_and_a_regional_director_sees_the_authority(app, signed_in, case, session):
+    ensure_organisation(session, TRAFFORD, "Trafford Metropolitan Borough Council")
+    make_user(session, "rd@education.gov.uk", NORTH_WEST, ["regional_director"])
+    runtime.complete_task(session, open_task(session, case.id, "check_concern").id,
+                          "ann.adviser@trafford.gov.uk", CHECKED)
+    runtime.complete_task(session, open_task(session, case.id, "approve").id, "ann.adviser@trafford.gov.uk", {})
+    session.commit()
+    region = Browser(app.test_client())
+    region.sign_in("rd@education.gov.uk")
+    for page in (region.text("/inbox?tab=roles"), region.text("/cases")):
+        assert re.search(rf'app-case-number">[Cc]ase {case.id}<', page)
+        assert 'app-authority">Trafford Metropolitan Borough Council<' in page
+    own = signed_in.text("/cases")
+    assert re.search(rf'app-case-number">Case {case.id}<', own) and "app-authority" not in own
+
+
+def test_a_region_owned_case_names_the_schools_authority(app, route, school, session):
+    make_user(session, "rd@education.gov.uk", NORTH_WEST, ["regional_director"])
+    instance = start_case(session)
+    instance.owner = NORTH_WEST  # as the region's own routes (academy orders) are owned
+    session.commit()
+    region = Browser(app.test_client())
+    region.sign_in("rd@education.gov.uk")
+    assert 'app-authority">Trafford<' in region.text("/cases")

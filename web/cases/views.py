@@ -20,7 +20,7 @@ from ..case_context import (
 )
 from ..db import db
 from ..formatting import urgency
-from ..lookups import role_name, route_choices, route_title
+from ..lookups import authority_names, role_name, route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
 from .queries import case_count, case_list_select, case_page_of
 
@@ -36,10 +36,15 @@ def case_list():
     school = request.args.get("school", "").strip()[:200]
     query = case_list_select(me, route, status if status in ("open", "closed") else "", school)
     page = Page(page_number(), case_count(session, query))
+    found = case_page_of(session, query, page.offset, PER_PAGE)
+    authorities = authority_names(session, {i.owner for i, _ in found if i.owner}) \
+        if me.organisation_kind == "region" else None
     rows = [{"instance": instance, "school_name": school.name if school else None,
              "route": route_title(instance.process_key),
-             "context": CaseContext(instance, school, route_title(instance.process_key))}
-            for instance, school in case_page_of(session, query, page.offset, PER_PAGE)]
+             "context": CaseContext(instance, school, route_title(instance.process_key)),
+             "authority": None if authorities is None else
+             authorities.get(instance.owner or "") or (school.la_name if school else None)}
+            for instance, school in found]
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("cases/list.html", rows=rows, page=page, routes=route_choices(),
                            filters={"route": route, "status": status, "school": school},
