@@ -19,8 +19,11 @@ from ..access import requires, user
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
 from ..lookups import school_kind
-from .queries import search_schools
+from .queries import open_cases_on_route, search_schools
 from .views import blueprint
+
+#: The checkbox that confirms a second open case of the same route for the same school.
+DUPLICATE_FIELD = "confirm_duplicate"
 
 
 def routes_for(school: School, viewer) -> list[ProcessPackage]:
@@ -61,10 +64,15 @@ def new_case():
                                errors=errors, error_list=[{"text": m, "href": "#route"} for m in errors.values()]), \
             400 if errors else 200
     form = start_form(package)
+    duplicates = open_cases_on_route(session, me, package.key, school.urn)
     if request.method == "GET":
-        return _start_page(school, package, form, initial_values(form, None), {})
+        return _start_page(school, package, form, initial_values(form, None), {}, duplicates=duplicates)
     values = posted_values(form, request.form)
     data = to_submission(form, values)
+    if duplicates and request.form.get("confirm_duplicate") != "yes":
+        refused = {DUPLICATE_FIELD: f"Confirm that you want to start a second {package.title} case for "
+                                    f"{school.name}, or go to the open case"}
+        return _start_page(school, package, form, values, refused, duplicates=duplicates, status=400)
     try:
         if form.get("fields"):
             data = validate_submission(form, data)
@@ -86,7 +94,12 @@ def new_case():
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
-def _start_page(school, package, form, values, errors, *, message: str | None = None, status: int = 200):
-    listed = error_list(form, errors) + ([{"text": message, "href": "#start"}] if message else [])
-    return render_template("cases/new_start.html", school=school, package=package,
-                           fields=field_views(form, values, errors), error_list=listed), status
+def _start_page(school, package, form, values, errors, *, message: str | None = None, duplicates=(),
+                status: int = 200):
+    duplicate_error = errors.get(DUPLICATE_FIELD)
+    listed = ([{"text": duplicate_error, "href": f"#{DUPLICATE_FIELD}"}] if duplicate_error else []) + \
+        error_list(form, {k: v for k, v in errors.items() if k != DUPLICATE_FIELD}) + \
+        ([{"text": message, "href": "#start"}] if message else [])
+    return render_template("cases/new_start.html", school=school, package=package, duplicates=duplicates,
+                           duplicate_error=duplicate_error, fields=field_views(form, values, errors),
+                           error_list=listed), status
