@@ -31,6 +31,7 @@ ACTION_WORDS = {
     "error": "Stopped with an error",
     "migrated": "Moved to a new version of the route",
     "letter_issued": "Letter issued",
+    "lead_officer_set": "Lead officer named",
     "letter_failed": "Letter could not be produced",
     "deadline_missed": "Deadline missed",
 }

@@ -12,6 +12,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.forms import FormErrors, validate_submission
 from engine.models import ProcessInstance
 from workflows.access import may_start_cases, visible_instances
+from workflows.case_leads import set_lead
 from workflows.registry import ProcessPackage, processes
 from workflows.school_models import School
 
@@ -90,6 +91,8 @@ def new_case():
         message = (f"A case on this route would belong to {instance.owner or 'no organisation'}, not to "
                    "your organisation, so you cannot start it")
         return _start_page(school, package, form, values, {}, message=message, status=400)
+    if instance.owner == me.organisation_id:
+        set_lead(session, instance, me.email, me.email)  # whoever starts a case leads it until a manager says otherwise
     flash(f"{package.title} started for {school.name}.", "success")
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.db import utcnow
-from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
+from workflows.access import may_act_on, may_manage_case, may_start_cases, task_roles, visible_instance
+from workflows.case_leads import leads_of
 
 from ..access import requires, user
 from ..case_context import (
@@ -37,11 +38,13 @@ def case_list():
     query = case_list_select(me, route, status if status in ("open", "closed") else "", school)
     page = Page(page_number(), case_count(session, query))
     found = case_page_of(session, query, page.offset, PER_PAGE)
+    leads = leads_of(session, {instance.id for instance, _ in found})
     authorities = authority_names(session, {i.owner for i, _ in found if i.owner}) \
         if me.organisation_kind == "region" else None
     rows = [{"instance": instance, "school_name": school.name if school else None,
              "route": route_title(instance.process_key),
              "context": CaseContext(instance, school, route_title(instance.process_key)),
+             "lead": leads.get(instance.id),
              "authority": None if authorities is None else
              authorities.get(instance.owner or "") or (school.la_name if school else None)}
             for instance, school in found]
@@ -70,10 +73,13 @@ def case_page(instance_id: int):
     task_rows = [{"task": t, "urgency": urgency(t.due_at, now), "may_act": may_act_on(me, t),
                   "role": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role)}
                  for t in tasks]
+    events = timeline(session, instance.id)
+    ending = next((e["detail"] for e in reversed(events) if e["action"] == "terminated"), None)
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
-        timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
+        timers=timers, deadlines=deadlines(session, instance.id), timeline=events, ending=ending,
         letters=letters_so_far(session, instance.id), steps=evidence(session, instance.id),
+        lead=leads_of(session, {instance.id}).get(instance.id), may_manage=may_manage_case(me, instance),
         markers=diagram_markers(session, instance, tasks, timers, now))
 
 
@@ -128,4 +134,4 @@ def render_letter_again(instance_id: int, letter_id: int):
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
-from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)
+from . import manage, start  # noqa: E402,F401  (register /cases/new, close and lead-officer on the blueprint)
