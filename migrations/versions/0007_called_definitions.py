@@ -1,13 +1,13 @@
 """Record which version of each separately deployed called process a case runs
 
-Revision ID: 0006_bpmnx
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_bpmnx"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
