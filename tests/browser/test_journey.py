@@ -157,6 +157,20 @@ def test_every_other_page_meets_wcag_2_2_aa(new_page, case):
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Web test route started")
     expect(page.locator("#case-diagram")).to_have_attribute("data-state", "ready")
 
+    # A manager names the lead officer and withdraws the duplicate case, with a reason.
+    page.get_by_role("link", name="Change lead officer").click()
+    check(page, "13a-lead-officer")
+    page.get_by_role("button", name="Save lead officer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The lead officer has been changed")
+    page.get_by_role("link", name="Withdraw or close this case").click()
+    page.get_by_role("button", name="End the case").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the case is ending")
+    check(page, "13b-close-case-errors")
+    page.get_by_label("Withdraw the case").check()
+    page.get_by_label("Why is the case ending?").fill("Started twice by mistake")
+    page.get_by_role("button", name="End the case").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Withdrawn: Started twice by mistake")
+
     page.goto("/cases/new?q=lane")
     expect(page.get_by_role("link", name=re.compile("Birch Lane"))).to_be_visible()
     check(page, "14-start-search")
