@@ -12,7 +12,6 @@ from sqlalchemy import select
 from engine import definitions, runtime
 from engine.models import HumanTask
 from tests.web.factories import DERBYSHIRE, TRAFFORD, deploy_route, make_school, make_user, start_case
-
 from workflows.registry import processes
 
 from .conftest import SCREENSHOTS
