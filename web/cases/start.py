@@ -70,10 +70,9 @@ def new_case():
         return _start_page(school, package, form, initial_values(form, None), {}, duplicates=duplicates)
     values = posted_values(form, request.form)
     data = to_submission(form, values)
-    if duplicates and request.form.get("confirm_duplicate") != "yes":
-        refused = {DUPLICATE_FIELD: f"Confirm that you want to start a second {package.title} case for "
-                                    f"{school.name}, or go to the open case"}
-        return _start_page(school, package, form, values, refused, duplicates=duplicates, status=400)
+    if duplicates and request.form.get(DUPLICATE_FIELD) != "yes":
+        return _start_page(school, package, form, values, _unconfirmed(package, school), duplicates=duplicates,
+                           status=400)
     try:
         if form.get("fields"):
             data = validate_submission(form, data)
@@ -95,6 +94,11 @@ def new_case():
         set_lead(session, instance, me.email, me.email)  # whoever starts a case leads it until a manager says otherwise
     flash(f"{package.title} started for {school.name}.", "success")
     return redirect(url_for("cases.case_page", instance_id=instance.id))
+
+
+def _unconfirmed(package: ProcessPackage, school: School) -> dict[str, str]:
+    return {DUPLICATE_FIELD: f"Confirm that you want to start a second {package.title} case for {school.name}, "
+                             "or go to the open case"}
 
 
 def _start_page(school, package, form, values, errors, *, message: str | None = None, duplicates=(),
