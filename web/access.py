@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
@@ -73,6 +73,8 @@ def guard() -> object | None:
     """before_request: refuse what the endpoint's declaration does not allow."""
     if request.endpoint is None or request.endpoint == "static":
         return None  # 404 / 405: let the error handlers answer
+    if has_control_characters(request.view_args or {}):
+        abort(404)
     view = current_app.view_functions.get(request.endpoint)
     access = getattr(view, ACCESS_ATTR, None)
     if access is None:
@@ -91,11 +93,31 @@ def guard() -> object | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to go back to after sign-in; anything pointing elsewhere is dropped."""
+    """A local path to go back to after sign-in; anything that could point elsewhere is dropped.
+
+    Checked both as sent and percent-decoded, because browsers and proxies differ in what they
+    decode: a path must start with one "/" and hold no backslash, no control character (a line
+    break would split the Location header) and no space at either end.
+    """
     if not target:
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return None
+    for form in (target, unquote(target)):
+        if not _is_local_path(form):
+            return None
     return target
+
+
+def _is_local_path(path: str) -> bool:
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
+        return False
+    parts = urlsplit(path)
+    return not (parts.scheme or parts.netloc)
+
+
+def has_control_characters(values: dict) -> bool:
+    """A URL part with a control character (a NUL, a line break) names no page; PostgreSQL
+    refuses NUL in text outright, so the request stops here with a 404."""
+    return any(isinstance(value, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+               for value in values.values())
