@@ -11,13 +11,14 @@ from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from workflows import accounts
 from workflows.account_models import User
 
 #: The view attribute `guard` reads: "public", or a tuple of roles (empty: any signed-in officer).
 ACCESS_ATTR = "intervene_access"
-SESSION_USER = "user_id"
-#: The tail of the password hash, kept in the session: changing a password signs out its other sessions.
-SESSION_STAMP = "stamp"
+#: The cookie holds only this random token; the server keeps its hash (workflows.accounts), so
+#: sign-out and a password change end the session there and a replayed cookie finds nothing.
+SESSION_ID = "session_id"
 
 
 def public(view: Callable) -> Callable:
@@ -51,22 +52,34 @@ def user() -> User:
     return found
 
 
-def stamp(account: User) -> str:
-    return account.password_hash[-16:]
-
-
 def load_user() -> None:
     from web.db import db
 
     g.user = None
-    user_id = session.get(SESSION_USER)
-    if user_id is None:
+    token = session.get(SESSION_ID)
+    if token is None:
         return
-    account = db().get(User, user_id)
-    if account is None or not account.is_active or session.get(SESSION_STAMP) != stamp(account):
+    account = accounts.session_user(db(), token)
+    if account is None:
         session.clear()
         return
     g.user = account
+
+
+def begin_session(account: User) -> None:
+    """A fresh cookie session (no fixation) tied to a new server-side session."""
+    from web.db import db
+
+    session.clear()
+    session[SESSION_ID] = accounts.start_session(db(), account)
+    session.permanent = True
+
+
+def end_session() -> None:
+    from web.db import db
+
+    accounts.end_session(db(), session.get(SESSION_ID))
+    session.clear()
 
 
 def guard() -> object | None:

@@ -61,7 +61,7 @@ def test_the_walk_finds_every_kind_of_id_route(app):
 def test_every_id_in_every_url_answers_404_never_500(app, manager, label):
     value = HOSTILE_IDS[label]
     failures = []
-    for rule, method, endpoint in _id_routes(app):
+    for rule, method, _endpoint in _id_routes(app):
         url = _PARAM.sub(value, rule)
         try:
             if method == "GET":
