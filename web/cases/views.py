@@ -71,8 +71,11 @@ def case_page(instance_id: int):
     task_rows = [{"task": t, "urgency": urgency(t.due_at, now), "may_act": may_act_on(me, t),
                   "role": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role)}
                  for t in tasks]
+    from .correction import may_correct
+
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
+        may_correct=instance.status == "error" and may_correct(me, instance),
         timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
         letters=_letters(session, instance.id), markers=diagram_markers(session, instance, tasks, timers, now))
 
@@ -102,4 +105,4 @@ def letter(instance_id: int, letter_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)
+from . import correction, start  # noqa: E402,F401  (register /cases/new and /cases/<id>/error on the blueprint)
