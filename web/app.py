@@ -87,6 +87,7 @@ def _configure(app: Flask, config: dict | None) -> None:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
         DATABASE_URL=os.environ.get("INTERVENE_DATABASE_URL"),
+        ACCESSIBILITY_EMAIL=os.environ.get("INTERVENE_ACCESSIBILITY_EMAIL"),
     )
     app.config.update(config)
     if not app.config.get("SECRET_KEY"):
