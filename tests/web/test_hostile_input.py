@@ -146,3 +146,18 @@ def test_hsts_is_sent_to_a_real_host(app, base_url):
 def test_hsts_is_not_sent_to_this_machine(app, base_url):
     response = app.test_client().get("/sign-in", base_url=base_url)
     assert "Strict-Transport-Security" not in response.headers
+
+
+# --- NUL and other control characters in query strings and forms ---------------------------------
+
+@pytest.mark.parametrize("url", ["/cases/new?urn=%00", "/cases/new?q=a%00b", "/cases?school=%00",
+                                 "/inbox?school=%00&route=%00", "/cases?route=x%00", "/sign-in?next=/%00"])
+def test_a_nul_in_a_query_string_is_a_bad_request_not_a_500(manager, url):
+    assert manager.get(url).status_code in (200, 400), url
+
+
+def test_a_nul_in_a_form_is_a_bad_request_not_a_500(manager, session):
+    response = manager.post("/cases/new", {"urn": "100001\x00", "route": "web_route"})
+    assert response.status_code in (400, 404)
+    response = manager.post("/sign-in", {"email": "mo@trafford.gov.uk\x00", "password": "x"})
+    assert response.status_code == 400
