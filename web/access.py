@@ -84,6 +84,8 @@ def end_session() -> None:
 
 def guard() -> object | None:
     """before_request: refuse what the endpoint's declaration does not allow."""
+    if has_nul(request.args) or (request.method == "POST" and has_nul(request.form)):
+        abort(400, "Your request contained a character that cannot be stored (a NUL). Remove it and try again.")
     if request.endpoint is None or request.endpoint == "static":
         return None  # 404 / 405: let the error handlers answer
     if has_control_characters(request.view_args or {}):
@@ -127,6 +129,12 @@ def _is_local_path(path: str) -> bool:
         return False
     parts = urlsplit(path)
     return not (parts.scheme or parts.netloc)
+
+
+def has_nul(values) -> bool:
+    """PostgreSQL refuses NUL in text; no person types one, so a request carrying one is refused
+    (400) before any page tries to look it up or store it."""
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
 
 
 def has_control_characters(values: dict) -> bool:
