@@ -226,8 +226,11 @@ def _token_key(token: str) -> str:
 
 def start_session(session: Session, user: User) -> str:
     """A new session for the officer; the returned token goes in the cookie, its hash here."""
-    token = secrets.token_urlsafe(32)
-    session.add(UserSession(id=_token_key(token), user_id=user.id, created_at=utcnow()))
+    token, now = secrets.token_urlsafe(32), utcnow()
+    # The officer's sessions that have run out are no use to anyone: forget them here.
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                              UserSession.created_at <= now - SESSION_LIFETIME))
+    session.add(UserSession(id=_token_key(token), user_id=user.id, created_at=now))
     session.flush()
     return token
 

@@ -143,3 +143,15 @@ def test_the_common_password_list_is_shipped_and_large(session):
 
 def test_make_user_still_works_for_another_officer(session):
     assert make_user(session, "zed@trafford.gov.uk", TRAFFORD).email == "zed@trafford.gov.uk"
+
+
+def test_signing_in_forgets_the_officers_sessions_that_have_run_out(app, adviser, session):
+    from workflows.account_models import UserSession
+
+    session.commit()
+    with time_machine.travel(utcnow() - timedelta(hours=9), tick=False):
+        Browser(app.test_client()).sign_in(adviser.email)
+    Browser(app.test_client()).sign_in(adviser.email)
+    session.expire_all()
+    rows = session.scalars(select(UserSession).where(UserSession.user_id == adviser.id)).all()
+    assert len(rows) == 1
