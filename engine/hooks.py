@@ -47,12 +47,18 @@ DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo] | None]
 #: (instance, the human_task row, the validated data): letters are generated here.
 TaskCompletedHook = Callable[[Session, Any, Any, dict[str, Any]], None]
 
+#: Called when an officer completes a task, before the case moves on (session, instance, the
+#: human_task row, the task's data, which the hook may update): facts recorded outside the case since
+#: it started (a school's term dates) reach the steps still to come.
+TaskDataHook = Callable[[Session, Any, Any, dict[str, Any]], None]
+
 #: Called before an officer's task completes (instance, the human_task row, the validated data):
 #: the problems it finds, by form field id, in sentences fit for an error summary; {} when none.
 #: Any problem refuses the completion, so nothing changes (the task stays open, no timer, no letter).
 TaskValidationHook = Callable[[Session, Any, Any, dict[str, Any]], dict[str, str]]
 
 start_hooks: list[StartHook] = []
+task_data_hooks: list[TaskDataHook] = []
 task_completed_hooks: list[TaskCompletedHook] = []
 task_validation_hooks: list[TaskValidationHook] = []
 deadline_hooks: list[DeadlineHook] = []
@@ -86,3 +92,8 @@ def refuse_if_invalid(session: Session, instance: Any, task_row: Any, data: dict
 def register_task_completed_hook(hook: TaskCompletedHook) -> None:
     if hook not in task_completed_hooks:
         task_completed_hooks.append(hook)
+
+
+def register_task_data_hook(hook: TaskDataHook) -> None:
+    if hook not in task_data_hooks:
+        task_data_hooks.append(hook)

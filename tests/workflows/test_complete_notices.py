@@ -76,6 +76,8 @@ def issue(session, case, notice: dict) -> None:
 
 
 def letter_text(session, case, tmp_path, kind: str = "warning_notice") -> str:
+    session.commit()  # a letter's PDF is rendered once the step that issued it commits
+    session.expire_all()
     [letter] = [x for x in letters.letters_for_case(session, case.id) if x.kind == kind]
     return pdf_text(letters.letter_by_id(session, case.id, letter.id).content, tmp_path)
 

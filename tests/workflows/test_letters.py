@@ -319,6 +319,11 @@ def test_completing_a_task_with_a_letter_property_stores_the_letter(session, tmp
         "grounds": warning_data()["grounds"], "action_required": "Approve an improvement plan.",
         "compliance_period_working_days": 15, "notice_given_on": "2025-12-18"})
     [letter] = letters.letters_for_case(session, case.id)
+    assert (letter.status, letter.content) == ("pending", None)  # rendered once the step commits
+    session.commit()
+    session.expire_all()
+    [letter] = letters.letters_for_case(session, case.id)
+    assert letter.status == "issued"
     assert (letter.kind, letter.owner, letter.task_id, letter.created_by) == (
         "warning_notice", "830", task.id, "cabinet.member@test")
     assert letter.title == "Warning notice (s60): Hilltop Church of England Primary School"

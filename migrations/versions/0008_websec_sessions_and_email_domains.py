@@ -1,14 +1,14 @@
 """server-side sessions (user_sessions) and each organisation's email domains
 
-Revision ID: 0006_websec
-Revises: 0005
+Revision ID: 0008_websec
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_websec'
-down_revision = '0005'
+revision = '0008_websec'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
