@@ -155,3 +155,11 @@ def test_signing_in_forgets_the_officers_sessions_that_have_run_out(app, adviser
     session.expire_all()
     rows = session.scalars(select(UserSession).where(UserSession.user_id == adviser.id)).all()
     assert len(rows) == 1
+
+
+def test_guessing_the_current_password_is_throttled_like_signing_in(signed_in, adviser, session):
+    for _ in range(accounts.EMAIL_MAX_FAILURES):
+        assert _change(signed_in, "a wrong guess at it", NEW_PASSWORD).status_code == 400
+    refused = _change(signed_in, PASSWORD, NEW_PASSWORD)
+    assert refused.status_code == 400 and "too many times" in refused.get_data(as_text=True)
+    assert not accounts.verify_password(User(password_hash=_hash(session, adviser.email)), NEW_PASSWORD)
