@@ -212,10 +212,21 @@ def set_password(session: Session, user: User, password: str) -> User:
     return user
 
 
-def change_own_password(session: Session, user: User, current: str, new: str) -> None:
-    """The officer's own change: the current password must be right (InvalidInput otherwise)."""
+def change_own_password(session: Session, user: User, current: str, new: str,
+                        now: datetime | None = None) -> None:
+    """The officer's own change: the current password must be right (InvalidInput otherwise).
+
+    Wrong guesses count against the officer's email address exactly as failed sign-ins do, so a
+    borrowed session cannot be used to guess the password; the caller commits even on failure.
+    """
+    now, key = now or utcnow(), f"email:{user.email}"[:400]
+    if throttle.locked_keys(session, [key], now):
+        raise InvalidInput(LOCKED_OUT)
     if not verify_password(user, current):
-        raise InvalidInput("Your current password is not right")
+        count = throttle.count_failure(session, key, now, EMAIL_MAX_FAILURES, WINDOW)
+        user.failed_logins, user.locked_until = count.failures, count.locked_until
+        session.flush()
+        raise InvalidInput(LOCKED_OUT if count.failures >= EMAIL_MAX_FAILURES else "Your current password is not right")
     set_password(session, user, new)
 
 

@@ -96,5 +96,6 @@ def _password_change_errors(me, form) -> dict[str, str]:
     try:
         change_own_password(db(), me, current, new)
     except InvalidInput as refused:
+        db().commit()  # the wrong guess must count although the page answers with an error
         return {"current_password": str(refused)}
     return {}
