@@ -113,3 +113,10 @@ def test_a_case_not_in_error_has_no_correction_page(manager, errored, session):
     manager.post(f"/cases/{errored.id}/retry")
     assert manager.get(f"/cases/{errored.id}/error").status_code == 409
     assert _fix(manager, errored, "20").status_code == 409
+
+
+@pytest.mark.parametrize("name", ["no_such_value", "a b", "__class__", "x" * 300])
+def test_a_value_the_case_does_not_hold_is_not_found(manager, errored, name):
+    assert manager.get(f"/cases/{errored.id}/error/data/{name}").status_code == 404
+    response = manager.post(f"/cases/{errored.id}/error/data/{name}", {"value": "1", "reason": "r"})
+    assert response.status_code == 404
