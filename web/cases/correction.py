@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from engine import corrections, runtime
-from engine.errors import Conflict, InvalidInput, NotAllowed
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.models import HumanTask, ProcessInstance
 from workflows.access import visible_instance
 from workflows.roles import ROLES_BY_ID
@@ -73,7 +73,9 @@ def correct_value(instance_id: int, name: str):
     session = db()
     instance = _errored_case(instance_id)
     data = instance.data or {}
-    old = data.get(name)
+    if name not in data:
+        raise NotFound(f"case {instance.id} holds no value '{name}'")
+    old = data[name]
     if not isinstance(old, _EDITABLE):
         raise Conflict(f"'{name}' cannot be corrected here")
     label = field_labels(session, instance.id).get(name, name)
