@@ -80,6 +80,7 @@ def case_page(instance_id: int):
         timers=timers, deadlines=deadlines(session, instance.id), timeline=events, ending=ending,
         letters=letters_so_far(session, instance.id), steps=evidence(session, instance.id),
         lead=leads_of(session, {instance.id}).get(instance.id), may_manage=may_manage_case(me, instance),
+        may_correct=instance.status == "error" and may_manage_case(me, instance),
         markers=diagram_markers(session, instance, tasks, timers, now))
 
 
@@ -134,4 +135,4 @@ def render_letter_again(instance_id: int, letter_id: int):
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
-from . import manage, start  # noqa: E402,F401  (register /cases/new, close and lead-officer on the blueprint)
+from . import correction, manage, start  # noqa: E402,F401  (register /cases/new, error, close and lead-officer)
