@@ -1,4 +1,6 @@
-"""Case pages, the case list and starting a case: `views` and `start` add their routes to one blueprint."""
-from .start import blueprint  # start imports views, so both modules' routes are on it
+"""Case pages, the case list, starting a case, and correcting and managing one: each module adds its
+routes to the one blueprint `views` defines."""
+from . import correction, manage, start
+from .views import blueprint
 
-__all__ = ["blueprint"]
+__all__ = ["blueprint", "correction", "manage", "start"]
