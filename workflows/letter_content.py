@@ -189,7 +189,7 @@ POWERS = {
 }
 #: Yes/no form fields that choose a power, by section, for the item the letter reads: the choice is a
 #: structured field, never section numbers read out of an officer's sentence.
-POWER_FLAGS = {"63": ("use_s63_arrangements",), "64": ("use_s64_additional_governors",),
+POWER_FLAGS: dict[str, tuple[str, ...]] = {"63": ("use_s63_arrangements",), "64": ("use_s64_additional_governors",),
                "65": ("use_s65_interim_executive_board",), "66": ("use_s66_suspend_delegated_budget",)}
 FLAGS_FOR_ITEM: dict[str, dict[str, tuple[str, ...]]] = {
     "powers_proposed": POWER_FLAGS,
