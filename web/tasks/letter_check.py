@@ -9,7 +9,12 @@ governing body unchecked however the step is completed.
 """
 from __future__ import annotations
 
+import base64
+import shutil
+import subprocess
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
@@ -86,6 +91,30 @@ def _summary_rows(task: HumanTask, answers: dict[str, Any]) -> list[dict[str, An
     return rows
 
 
+#: Resolution of the page images on the check page: readable at the width of the main column.
+PREVIEW_DPI = 80
+
+
+def page_images(pdf: bytes) -> list[str]:
+    """The letter's pages as PNG data: URLs (the site's CSP allows no embedded PDF); [] without poppler."""
+    if not shutil.which("pdftoppm"):
+        return []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "letter.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", str(PREVIEW_DPI), str(source), str(Path(folder) / "page")],
+                       check=True, capture_output=True, timeout=60)
+        pages = sorted(Path(folder).glob("page*.png"))
+        return ["data:image/png;base64," + base64.b64encode(page.read_bytes()).decode() for page in pages]
+
+
+def _preview(task: HumanTask) -> tuple[str, bytes]:
+    from workflows.letters import preview_letter  # WeasyPrint loads only when a letter is rendered
+
+    answers = {k: v for k, v in (task.draft or {}).items() if k != CONFIRMED_KEY}
+    return preview_letter(visible_instance(db(), user(), task.instance_id), letter_kind(task), answers)
+
+
 def _check_page(task: HumanTask, error: str | None = None, status: int = 200):
     answers = dict(task.draft or {})
     answers.pop(CONFIRMED_KEY, None)
@@ -96,6 +125,7 @@ def _check_page(task: HumanTask, error: str | None = None, status: int = 200):
     instance = visible_instance(db(), user(), task.instance_id)
     return render_template("tasks/check.html", task=task, context=case_context(db(), instance),
                            rows=_summary_rows(task, answers), placeholders=suspicious, error=error,
+                           pages=page_images(_preview(task)[1]),
                            error_list=[{"text": error, "href": "#confirm-placeholders"}] if error else []), status
 
 
@@ -112,12 +142,7 @@ def check(task_id: str):
 @requires()
 def preview(task_id: str):
     """The letter rendered from the answers on the check page; nothing is saved."""
-    from workflows.letters import preview_letter
-
-    task = _open_task_to_check(task_id)
-    answers = {k: v for k, v in (task.draft or {}).items() if k != CONFIRMED_KEY}
-    instance = visible_instance(db(), user(), task.instance_id)
-    filename, pdf = preview_letter(instance, letter_kind(task), answers)
+    filename, pdf = _preview(_open_task_to_check(task_id))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="preview-{filename}"', "Cache-Control": "no-store"})
 
