@@ -43,6 +43,7 @@ from . import letter_content as content
 from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
+from .letterheads import letterhead
 from .notice_copies import recipients
 
 __all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
@@ -173,8 +174,11 @@ def render_input(instance: Any, kind: str, data: dict[str, Any]) -> tuple[dict[s
     if text(merged, "urn") is None and instance.business_key:
         merged["urn"] = instance.business_key
     merged.setdefault("case_id", instance.id)
+    found = letterhead(instance.owner)
+    if found:  # kept with the letter: a letterhead changed later does not change a letter sent
+        merged["letterhead"] = found
     merged = json.loads(json.dumps(merged, default=str))  # as stored: a render again reads the same
-    organisation = text(merged, "la_name") or instance.owner or "The local authority"
+    organisation = (found or {}).get("name") or text(merged, "la_name") or instance.owner or "The local authority"
     return merged, _letter_date(kind, merged), organisation
 
 
