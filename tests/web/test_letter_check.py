@@ -104,3 +104,36 @@ def test_the_engine_refuses_unconfirmed_placeholders_at_every_door(session, answ
         runtime.complete_task(session, task.id, "test", data)
     assert "looks like placeholder text" in refused.value.errors["required_action"]
     assert letters_of(session, case) == []
+
+
+def test_an_issued_letter_is_downloaded_in_word_with_its_contents_and_copies(browser, session, at_check, app):
+    import io
+
+    from docx import Document
+
+    from .factories import DERBYSHIRE, Browser, make_user
+
+    case, task = at_check
+    browser.post(f"/tasks/{task.id}", READY)
+    browser.post(f"/tasks/{task.id}/check", {})
+    [letter] = letters_of(session, case)
+    page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f'href="/cases/{case.id}/letters/{letter.id}/word"' in page and "Word version" in page
+    response = browser.get(f"/cases/{case.id}/letters/{letter.id}/word")
+    assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
+    assert 'filename="warning-notice-400001-2026-03-23.docx"' in response.headers["Content-Disposition"]
+    paragraphs = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
+    text = " ".join(" ".join(paragraphs).replace("\u2019", "'").split())
+    assert "Trafford Council" in text and "Talbot Road" in text  # the configured letterhead
+    assert "Reading results at key stage 2 have fallen" in text
+    assert "Commission an external review of governance." in text
+    # 15 working days after Mon 23 Mar 2026, skipping Good Friday (3 Apr) and Easter Monday (6 Apr).
+    assert "appoint additional governors (section 64)" in text and "Wednesday 15 April 2026" in text
+    copies = text[text.index("Copies to"):]
+    assert "headteacher" in copies and "Chief Inspector" in copies and "Secretary of State" in copies
+
+    make_user(session, "bob@derbyshire.gov.uk", DERBYSHIRE, ["link_adviser"])
+    session.commit()
+    stranger = Browser(app.test_client())
+    stranger.sign_in("bob@derbyshire.gov.uk")
+    assert stranger.get(f"/cases/{case.id}/letters/{letter.id}/word").status_code == 404

@@ -1,6 +1,8 @@
 """/cases: the case list, a case page with its diagram, deadlines, timeline and letters."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.db import utcnow
@@ -103,6 +105,25 @@ def letter(instance_id: int, letter_id: int):
     filename = str(found.filename).replace('"', "").replace("\r", "").replace("\n", "")
     return Response(found.content, mimetype=found.media_type or "application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.get("/<int:instance_id>/letters/<int:letter_id>/word")
+@requires()
+def letter_word(instance_id: int, letter_id: int):
+    """The letter as an editable Word document, built from the data its PDF was rendered from."""
+    from workflows.letter_docx import MEDIA_TYPE, render_docx
+    from workflows.letters import letter_by_id
+
+    session = db()
+    instance = visible_instance(session, user(), instance_id)
+    found = letter_by_id(session, instance.id, letter_id)
+    if found is None or not found.render_input:
+        abort(404)
+    given = found.render_input
+    filename, content = render_docx(found.kind, given["data"], date.fromisoformat(given["issued_on"]),
+                                    given["organisation"])
+    filename = filename.replace('"', "").replace("\r", "").replace("\n", "")
+    return Response(content, mimetype=MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @blueprint.post("/<int:instance_id>/letters/<int:letter_id>/render")
