@@ -73,10 +73,12 @@ def case_page(instance_id: int):
     task_rows = [{"task": t, "urgency": urgency(t.due_at, now), "may_act": may_act_on(me, t),
                   "role": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role)}
                  for t in tasks]
+    letters = _letters(session, instance.id)
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
         timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
-        letters=_letters(session, instance.id), markers=diagram_markers(session, instance, tasks, timers, now))
+        letters=letters, correctable=correctable_letters(session, letters),
+        markers=diagram_markers(session, instance, tasks, timers, now))
 
 
 @blueprint.get("/<int:instance_id>/diagram.bpmn")
@@ -150,3 +152,4 @@ def render_letter_again(instance_id: int, letter_id: int):
 
 
 from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)
+from .corrections import correctable_letters  # noqa: E402  (also registers /cases/<id>/letters/<id>/correct)

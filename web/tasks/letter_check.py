@@ -80,14 +80,16 @@ def _shown(field: dict[str, Any], answer: Any) -> str:
     return str(answer)
 
 
-def _summary_rows(task: HumanTask, answers: dict[str, Any]) -> list[dict[str, Any]]:
+def _summary_rows(task: HumanTask, answers: dict[str, Any], links: bool = True) -> list[dict[str, Any]]:
     rows = []
     for field in editable(task.form):
         href = url_for("tasks.task_page", task_id=task.id) + (f"#{field['id']}-day" if widget(field) == "date"
                                                               else f"#{field['id']}")
         label = field.get("label") or field["id"]
-        rows.append({"key": {"text": label}, "value": {"text": _shown(field, answers.get(field["id"]))},
-                     "actions": {"items": [{"href": href, "text": "Change", "visuallyHiddenText": label}]}})
+        row: dict[str, Any] = {"key": {"text": label}, "value": {"text": _shown(field, answers.get(field["id"]))}}
+        if links:
+            row["actions"] = {"items": [{"href": href, "text": "Change", "visuallyHiddenText": label}]}
+        rows.append(row)
     return rows
 
 
@@ -125,7 +127,8 @@ def _check_page(task: HumanTask, error: str | None = None, status: int = 200):
     instance = visible_instance(db(), user(), task.instance_id)
     return render_template("tasks/check.html", task=task, context=case_context(db(), instance),
                            rows=_summary_rows(task, answers), placeholders=suspicious, error=error,
-                           pages=page_images(_preview(task)[1]),
+                           pages=page_images(_preview(task)[1]), issue_url=url_for("tasks.issue", task_id=task.id),
+                           preview_url=url_for("tasks.preview", task_id=task.id),
                            error_list=[{"text": error, "href": "#confirm-placeholders"}] if error else []), status
 
 

@@ -60,7 +60,7 @@ def submit(task_id: str):
     try:
         if _issues_letter(task):
             # Checked now, issued from the check page once the officer has seen the letter.
-            runtime.save_draft(session, task.id, me.email, checked_answers(task, data))
+            runtime.save_draft(session, task.id, me.email, letter_check.checked_answers(task, data))
             return redirect(url_for("tasks.check", task_id=task.id))
         validate_submission(task.form, data)
         if task.assignee is None:
@@ -156,4 +156,4 @@ def reassign(task_id: str):
         400 if error else 200
 
 
-from .letter_check import checked_answers  # noqa: E402 - registers the check page's routes on `blueprint`
+from . import letter_check  # noqa: E402 - registers the check page's routes on `blueprint`
