@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from engine.hooks import DeadlineInfo
-from workflows.calendar import as_date, skipped_holidays, working_days_after
+from workflows.calendar import as_date, non_working_reason, skipped_holidays, working_days_after
 
 
 def optional_date(value: Any) -> date | None:
@@ -116,6 +116,18 @@ def months_rule(start: date, months: int, due: date, what: str) -> str:
     if due.day != start.day:
         text += f", the last day of the month, as the month has no day {start.day}"
     return text
+
+
+def kept_date_note(due: date) -> str | None:
+    """For a deadline counted in calendar days or months: say when it falls on a weekend or bank
+    holiday. No rule found moves such a deadline (EIA 2006 s64(2) counts calendar months), so it keeps
+    its date; saying so stops an officer assuming the next working day (audit WN-10, AI-4)."""
+    reason = non_working_reason(due)
+    if reason is None:
+        return None
+    what = f"a {reason}" if reason in ("Saturday", "Sunday") else reason
+    return (f"{format_day(due)} is {what}: no rule moves a calendar-day deadline, so it keeps its date "
+            "(act by the working day before)")
 
 
 def working_days_deadline(deadline_id: str, name: str, source: str, *, start: date | None, days: int | None,

@@ -339,24 +339,70 @@ def test_an_academy_is_refused(route):
 
 # --- the 18 Apr 2016 switch, by the day the notice was given ------------------------------------
 
-def test_notice_given_17_apr_2016_has_the_initial_period_and_representations(route, save_restore):
-    """Given Sun 17 Apr 2016 (day 0 even on a Sunday), as enacted: the 15th working day following
-    is Mon 9 May 2016, skipping Mon 2 May (early May bank holiday), whatever period was recorded."""
+def test_notice_given_17_apr_2016_has_an_initial_period_apart_from_its_compliance_period(route, save_restore):
+    """WN-2. Given Sun 17 Apr 2016 (day 0 even on a Sunday), as enacted. The initial period, for
+    representations, ends on the 15th working day following: Mon 9 May 2016, skipping Mon 2 May (early May
+    bank holiday). The compliance period, by the default reading, is the one the notice set: 30 working
+    days following is Tue 31 May 2016, skipping Mon 2 May and Mon 30 May (spring bank holiday). The
+    powers window then ends Sun 31 Jul 2016, a Sunday, and keeps its date (WN-10)."""
     with at(2016, 4, 20, 9, 0):
         case = start(route, {"notice_type": "s60", "notice_given_on": "2016-04-17",
                              "compliance_period_working_days": 30})
         assert case.data["notice_regime"] == "initial_period_as_enacted"
-        assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 9, 23, 0))]
-        [info] = [d for d in deadlines_of(route, case).values() if d.deadline_id == "compliance_period_end"]
-        assert info.due_on == date(2016, 5, 9) and info.source.startswith("EIA 2006 s60(1)(b) as enacted")
-        assert info.rule == ("15th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); "
-                             "skips Mon 2 May 2016 (Early May bank holiday)")
+        assert case.data["legacy_compliance_reading"] == "notice_period"  # the default, recorded on the case
+        assert (case.data["initial_period_ends_on"], case.data["compliance_period_ends_on"]) == (
+            "2016-05-09", "2016-05-31")
+        assert pending_timers(route, case) == [("initial_period_ended", utc(2016, 5, 9, 23, 0))]
+        found = deadlines_of(route, case)
+        assert found["initial_period_end"].due_on == date(2016, 5, 9)
+        assert found["initial_period_end"].source.startswith("EIA 2006 s60(1)(b) as enacted")
+        assert found["initial_period_end"].rule == (
+            "15th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); "
+            "skips Mon 2 May 2016 (Early May bank holiday)")
+        assert found["compliance_period_end"].due_on == date(2016, 5, 31)
+        assert "s60(10)" in found["compliance_period_end"].source
+        assert found["compliance_period_end"].rule.startswith(
+            "30th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); skips Mon 2 May "
+            "(Early May bank holiday), Mon 30 May 2016 (Spring bank holiday); never before the initial period ends")
+        assert found["powers_window_end"].due_on == date(2016, 7, 31)
+        assert found["powers_window_end"].rule.endswith(
+            "Sun 31 Jul 2016 is a Sunday: no rule moves a calendar-day deadline, so it keeps its date "
+            "(act by the working day before)")
     with at(2016, 5, 9, 23, 0, 1):
         assert fire_due_in_session(route) == 1
     assert open_tasks(route, case) == [("record_representations", "deputy_assistant_director", None)]
-    complete(route, case, "record_representations", {"representations_outcome": "confirmed",
-                                                     "representations_decided_on": "2016-05-05"})
+    with at(2016, 5, 10, 9, 0):
+        complete(route, case, "record_representations", {"representations_outcome": "confirmed",
+                                                         "representations_decided_on": "2016-05-05"})
+        # Confirmed: now the compliance period runs on to the end of Tue 31 May (BST).
+        assert open_tasks(route, case) == []
+        assert pending_timers(route, case) == [("legacy_compliance_period_ended", utc(2016, 5, 31, 23, 0))]
+        assert deadlines_of(route, case)["initial_period_end"].status == "met"
+    with at(2016, 5, 31, 22, 59, 59):
+        assert fire_due_in_session(route) == 0
+    with at(2016, 5, 31, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+
+
+def test_pre_2016_notice_read_as_the_initial_period(route, save_restore):
+    """The other reading of s60(10), chosen by the officer: the compliance period is the initial period,
+    Mon 9 May 2016, whatever the notice set; the review follows the representations at once."""
+    with at(2016, 4, 20, 9, 0):
+        case = start(route, {"notice_type": "s60", "notice_given_on": "2016-04-17",
+                             "compliance_period_working_days": 30, "legacy_compliance_reading": "initial_period"})
+        assert case.data["compliance_period_ends_on"] == "2016-05-09"
+        assert "read as the initial period" in deadlines_of(route, case)["compliance_period_end"].name
+    with at(2016, 5, 9, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+        complete(route, case, "record_representations", {"representations_outcome": "none_made"})
+        assert pending_timers(route, case) == []  # the compliance period ended with the initial period
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+
+
+def test_an_unknown_legacy_reading_is_refused(route):
+    with pytest.raises(InvalidInput, match="legacy_compliance_reading must be one of"):
+        start(route, {"notice_type": "s60", "notice_given_on": "2016-04-17", "legacy_compliance_reading": "x"})
 
 
 def test_pre_2016_notice_not_confirmed_has_no_further_effect(route, save_restore):
@@ -377,6 +423,7 @@ def test_notice_given_18_apr_2016_uses_the_period_the_notice_sets(route, save_re
                              "compliance_period_working_days": 20})
         assert case.data["notice_regime"] == "compliance_period_as_amended_2016"
         assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 17, 23, 0))]
+        assert "initial_period_end" not in deadlines_of(route, case)  # no initial period from 18 Apr 2016
     with at(2016, 5, 17, 23, 0, 1):
         assert fire_due_in_session(route) == 1
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]

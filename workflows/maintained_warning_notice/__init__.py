@@ -43,6 +43,17 @@ PROCESS = ProcessPackage(
          "properties": {"hint": "Leave blank for 15 working days, the usual period (since 18 April 2016 the "
                                 "notice sets it)"},
          "validation": {"min": "1", "max": "200"}},
+        {"id": "legacy_compliance_reading", "type": "enum",
+         "label": "For a notice given before 18 April 2016: how the compliance period is read",
+         "options": [{"id": rules.LEGACY_READING_NOTICE_PERIOD,
+                      "name": "The period the notice set, never ending before the 15-working-day initial period "
+                              "(the safer reading; the default)"},
+                     {"id": rules.LEGACY_READING_INITIAL_PERIOD,
+                      "name": "The 15-working-day initial period itself"}],
+         "properties": {"hint": "EIA 2006 s60(1)(d) as enacted refers to a compliance period 'as defined by "
+                                "subsection (10)'; that text was not verified, so this is a legal reading for "
+                                "the authority. Ignored for notices from 18 April 2016"},
+         "validation": {}},
     ]}},
 )
 
@@ -51,6 +62,7 @@ def register_with_engine() -> None:
     from engine.hooks import register_start_hook
     from engine.scripting import register_function
 
-    for function in (rules.warning_notice_regime, rules.warning_notice_compliance_end):
+    for function in (rules.warning_notice_regime, rules.warning_notice_compliance_end,
+                     rules.warning_notice_initial_end):
         register_function(function.__name__, function)
     register_start_hook(rules.apply_start_defaults)
