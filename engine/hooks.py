@@ -45,7 +45,12 @@ DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo] | None]
 #: (instance, the human_task row, the validated data): letters are generated here.
 TaskCompletedHook = Callable[[Session, Any, Any, dict[str, Any]], None]
 
+#: Called when an officer submits a task, before anything changes (instance, the human_task row, the
+#: validated data): may raise InvalidInput (FormErrors for messages by field) to refuse the submission.
+TaskCheckHook = Callable[[Session, Any, Any, dict[str, Any]], None]
+
 start_hooks: list[StartHook] = []
+task_check_hooks: list[TaskCheckHook] = []
 task_completed_hooks: list[TaskCompletedHook] = []
 deadline_hooks: list[DeadlineHook] = []
 
@@ -64,3 +69,8 @@ def register_deadline_hook(hook: DeadlineHook) -> None:
 def register_task_completed_hook(hook: TaskCompletedHook) -> None:
     if hook not in task_completed_hooks:
         task_completed_hooks.append(hook)
+
+
+def register_task_check_hook(hook: TaskCheckHook) -> None:
+    if hook not in task_check_hooks:
+        task_check_hooks.append(hook)

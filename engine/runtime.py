@@ -140,6 +140,8 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         session.refresh(row)
     if not row.is_open:
         raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
+    for check in hooks.task_check_hooks:  # may refuse the submission; nothing has changed yet
+        check(session, instance, row, submitted)
     workflow = load_workflow(instance)
     task = _find_task(workflow, row.id)
     if task is None or task.state != TaskState.READY:
