@@ -152,6 +152,14 @@ def _warning_notice_cases(session: Session, la: str, today: date) -> None:
     ])
 
 
+def _sos_notice_case(session: Session, la: str, today: date) -> None:
+    """A warning notice the Secretary of State gave (s60(4A)): the authority is barred for that school."""
+    case = _start(session, "sos_warning_notice", _school(session, la, "maintained", 7))
+    _walk(session, case, [("record_sos_warning_notice", {
+        "sos_notice_given_on": _iso(today - timedelta(days=14)), "authority_notified_on": _iso(today - timedelta(days=13)),
+        "sos_notice_matters": "Serious breakdown in the way the school is governed, prejudicing standards."})])
+
+
 def _ofsted_cases(session: Session, la: str, today: date) -> None:
     key = "ofsted_category_response"
     _start(session, key, _school(session, la, "maintained", 4))  # inspection just happened
@@ -197,6 +205,7 @@ def load_demo(session: Session) -> DemoReport:
         today = today_local()
         for la in ("358", "830"):
             _warning_notice_cases(session, la, today)
+            _sos_notice_case(session, la, today)
             _ofsted_cases(session, la, today)
             _academy_and_pru_cases(session, la, today)
         fire_due_in_session(session)  # milestones in the past have timers already due
