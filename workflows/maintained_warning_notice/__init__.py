@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workflows.registry import ProcessPackage
 
-from . import rules
+from . import checks, rules
 
 PROCESS = ProcessPackage(
     key="maintained_warning_notice",
@@ -59,10 +59,11 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook
+    from engine.hooks import register_start_hook, register_task_check_hook
     from engine.scripting import register_function
 
     for function in (rules.warning_notice_regime, rules.warning_notice_compliance_end,
                      rules.warning_notice_initial_end):
         register_function(function.__name__, function)
     register_start_hook(rules.apply_start_defaults)
+    register_task_check_hook(checks.check_submission)

@@ -70,6 +70,9 @@ START_DEFAULTS: dict[str, Any] = {
     "compliance_period_end_stated_on": None,
     "reasonable_notice_working_days": DEFAULT_REASONABLE_NOTICE_WORKING_DAYS,
     "legacy_compliance_reading": DEFAULT_LEGACY_READING,
+    #: WN-4, a recorded legal reading: does the two-month window bind s63, s65 and s66 as it binds s64?
+    #: Default: it does (the safer reading); see checks.py.
+    "powers_window_reading": "limit_binds_all",
 }
 
 SOURCE_COMPLIANCE_AMENDED = ("EIA 2006 s60(1)(b) and s60(4)(c) as amended by EAA 2016 s2 (from 18 Apr 2016): "
