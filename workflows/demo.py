@@ -206,6 +206,7 @@ def load_demo(session: Session) -> DemoReport:
         for la in ("358", "830"):
             _warning_notice_cases(session, la, today)
             _sos_notice_case(session, la, today)
+            _start(session, "maintained_coasting", _school(session, la, "maintained", 8))
             _ofsted_cases(session, la, today)
             _academy_and_pru_cases(session, la, today)
         fire_due_in_session(session)  # milestones in the past have timers already due
