@@ -8,6 +8,8 @@ The dates: a notice given Mon 23 Mar 2026 with 15 working days ends its complian
 a working day, at 23:00 UTC (midnight BST)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from engine.forms import FormErrors
@@ -312,3 +314,16 @@ def test_s60a_other_powers_without_ieb(route, save_restore):
         complete(route, case, "give_power_notices", S64_NOTICE)
         notify_dfe(route, case)
     assert case.status == "completed"
+
+
+def test_the_notice_of_intention_says_a_window_on_a_sunday_keeps_its_date(tmp_path):
+    """WN-10 on the letter: compliance period ending Thu 31 Dec 2026, window Sun 28 Feb 2027."""
+    from workflows.letters import render_letter
+
+    data = {"school_name": "Ash Grove Primary School", "notice_given_on": "2026-12-01",
+            "compliance_period_end_on": "2026-12-31", "powers_proposed": "s64", "powers_from_on": "2027-01-20"}
+    _, _, pdf, _ = render_letter("notice_of_intention", data, date(2027, 1, 11), "Trafford")
+    text = pdf_text(pdf, tmp_path)
+    assert "the powers may be used only until the end of Sunday 28 February 2027, two months after the compliance " \
+           "period ended. Sun 28 Feb 2027 is a Sunday: no rule moves a calendar-day deadline, so it keeps its date " \
+           "(act by the working day before)." in text

@@ -112,6 +112,18 @@ def test_a_record_closed_without_permission_still_bars_the_authority(routes, sav
             authority_case(routes)
 
 
+def test_the_secretary_of_state_gives_notices_only_from_18_apr_2016(routes):
+    """EAA 2016 s2 made the Secretary of State a 'relevant authority' from Mon 18 Apr 2016."""
+    with at(2026, 5, 5, 10, 0):
+        case = runtime.start_instance(routes, PROCESS.key, "rd@example.test", business_key=URN)
+        with pytest.raises(FormErrors) as refused:
+            complete(routes, case, "record_sos_warning_notice", {**SOS_NOTICE, "sos_notice_given_on": "2016-04-17"})
+        assert refused.value.errors["sos_notice_given_on"].startswith(
+            "The Secretary of State could not give a warning notice on Sun 17 Apr 2016")
+        complete(routes, case, "record_sos_warning_notice", {**SOS_NOTICE, "sos_notice_given_on": "2016-04-18"})
+        assert open_tasks(routes, case) == [("record_authority_permission", "regional_director", None)]
+
+
 def test_an_sos_case_not_yet_recorded_bars_nothing(routes):
     with at(2026, 5, 5, 10, 0):
         runtime.start_instance(routes, PROCESS.key, "rd@example.test", business_key=URN)

@@ -14,6 +14,7 @@ task-completed hook, and `terminate_instance`; it knows nothing of schools.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +31,8 @@ AUTHORITY_ROUTE = "maintained_warning_notice"
 RECORD_TASK = "record_sos_warning_notice"
 PERMISSION_TASK = "record_authority_permission"
 PERMITTED = "authority_may_give_notice"
+#: EAA 2016 s2 (SI 2016/466 reg 2): from this day the Secretary of State may give a s60 warning notice.
+SOS_NOTICES_FROM = date(2016, 4, 18)
 CLOSED_STATUSES = ("completed", "terminated")
 
 
@@ -70,8 +73,15 @@ def refuse_authority_notice_while_barred(session: Session, context: StartContext
 
 
 def check_permission_recorded(session: Session, instance: Any, row: Any, data: dict[str, Any]) -> None:
-    """Task check: a permission needs the day the Secretary of State gave it."""
-    if instance.process_key != PROCESS_KEY or row.bpmn_id != PERMISSION_TASK:
+    """Task check: a notice only from 18 Apr 2016; a permission needs the day the Secretary of State gave it."""
+    if instance.process_key != PROCESS_KEY:
+        return
+    given = optional_date(data.get("sos_notice_given_on"))
+    if row.bpmn_id == RECORD_TASK and given is not None and given < SOS_NOTICES_FROM:
+        raise FormErrors({"sos_notice_given_on": (
+            f"The Secretary of State could not give a warning notice on {format_day(given)}: the power dates from "
+            "18 Apr 2016 (EIA 2006 s60 as amended by EAA 2016 s2). Before then only the authority could")})
+    if row.bpmn_id != PERMISSION_TASK:
         return
     if data.get("sos_permission_outcome") == PERMITTED and not data.get("authority_may_give_notice_from"):
         raise FormErrors({"authority_may_give_notice_from":
