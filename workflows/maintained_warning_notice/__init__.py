@@ -26,7 +26,8 @@ PROCESS = ProcessPackage(
         "and may then, within two months after the compliance period ends, require arrangements (s63, not "
         "for s60A), appoint additional governors (s64), replace the governing body with an interim "
         "executive board with the Secretary of State's consent (s65) or suspend the delegated budget (s66), "
-        "and tells the DfE of any power it uses."
+        "and tells the DfE of any power it uses. A warning notice given by the Secretary of State ends the "
+        "authority's case and bars a new one until the Secretary of State says the authority may (s60(4A)/(4B))."
     ),
     applies_to=("maintained",),
     deadlines=rules.deadlines,
