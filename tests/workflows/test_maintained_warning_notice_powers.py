@@ -57,6 +57,7 @@ def powers(**chosen) -> dict:
 
 CONSULTED = {"governing_body_consulted_on": "2026-05-04",
              "consultation_responses": "The governing body accepts support from Oak Primary."}
+IEB_CONSULTED = {**CONSULTED, "ieb_application_sent_on": "2026-05-05"}
 S64_NOTICE = {"power_notices_given_on": "2026-05-11", "s64_governors_appointed": "Priya Shah\nTom Reid",
               "s64_appointed_from_on": "2026-05-18"}
 
@@ -114,7 +115,10 @@ def test_ieb_refused_then_the_budget_suspended(route, save_restore, tmp_path):
     with at(2026, 5, 1, 9, 0):
         complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
                                                           use_s65_interim_executive_board=True))
-        complete(route, case, "consult_before_powers", CONSULTED)
+        with pytest.raises(FormErrors) as refused:  # the IEB application form must have gone
+            complete(route, case, "consult_before_powers", CONSULTED)
+        assert list(refused.value.errors) == ["ieb_application_sent_on"]
+        complete(route, case, "consult_before_powers", IEB_CONSULTED)
         assert open_tasks(route, case) == [("seek_ieb_consent", "regional_director", POWERS_WINDOW_DUE)]
         assert pending_timers(route, case) == [("window_closed_ieb", utc(2026, 6, 15, 23, 0))]
     with at(2026, 5, 20, 9, 0):
@@ -155,8 +159,8 @@ def test_ieb_with_consent_gives_the_notice_with_its_copies(route, save_restore, 
                                                           use_s65_interim_executive_board=True))
         with pytest.raises(FormErrors) as refused:  # a church school: the diocese is consulted too
             complete(route, case, "consult_before_powers", CONSULTED)
-        assert list(refused.value.errors) == ["diocese_consulted_on"]
-        complete(route, case, "consult_before_powers", {**CONSULTED, "diocese_consulted_on": "2026-05-04"})
+        assert list(refused.value.errors) == ["diocese_consulted_on", "ieb_application_sent_on"]
+        complete(route, case, "consult_before_powers", {**IEB_CONSULTED, "diocese_consulted_on": "2026-05-04"})
         complete(route, case, "seek_ieb_consent", {"sos_consent_given": True, "sos_consent_decided_on": "2026-05-08"})
         assert open_tasks(route, case) == [("give_ieb_notice", "cabinet_member", None)]
         with pytest.raises(FormErrors, match="cannot be before the notice"):
@@ -268,7 +272,7 @@ def test_the_window_closing_while_waiting_for_ieb_consent_keeps_the_consent_open
     with at(2026, 5, 1, 9, 0):
         complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
                                                           use_s65_interim_executive_board=True))
-        complete(route, case, "consult_before_powers", CONSULTED)
+        complete(route, case, "consult_before_powers", IEB_CONSULTED)
     with at(2026, 6, 15, 23, 0, 1):
         assert fire_due_in_session(route) == 1
     assert open_tasks(route, case) == [("seek_ieb_consent", "regional_director", POWERS_WINDOW_DUE)]
@@ -287,7 +291,7 @@ def test_s60a_offers_only_ss64_to_66_and_ieb_with_consent(route, save_restore):
         with pytest.raises(FormErrors):  # the form refuses s63 for a pay and conditions notice
             complete(route, case, "choose_powers_s60a", powers(use_s63_arrangements=True))
         complete(route, case, "choose_powers_s60a", powers(use_s65_interim_executive_board=True))
-        complete(route, case, "consult_before_powers", CONSULTED)
+        complete(route, case, "consult_before_powers", IEB_CONSULTED)
         complete(route, case, "seek_ieb_consent", {"sos_consent_given": True, "sos_consent_decided_on": "2026-05-08"})
         complete(route, case, "give_ieb_notice", {"ieb_notice_given_on": "2026-05-11", "ieb_effective_on": "2026-06-01",
                                                   "ieb_members": "Ann Lee"})
@@ -327,3 +331,20 @@ def test_the_notice_of_intention_says_a_window_on_a_sunday_keeps_its_date(tmp_pa
     assert "the powers may be used only until the end of Sunday 28 February 2027, two months after the compliance " \
            "period ended. Sun 28 Feb 2027 is a Sunday: no rule moves a calendar-day deadline, so it keeps its date " \
            "(act by the working day before)." in text
+
+
+def test_the_s64_letter_names_the_further_foundation_governors_of_a_voluntary_aided_school(tmp_path):
+    from workflows.letters import render_letter
+
+    data = {"school_name": "St Anne's CE (VA) Primary School", "is_voluntary_aided": True,
+            "diocese_name": "The Diocese of Derby", "s64_governors_appointed": "Priya Shah",
+            "s64_appointed_from_on": "2026-05-18", "powers_window_ends_on": "2026-06-15"}
+    _, _, pdf, sent_to = render_letter("s64_appointment", data, date(2026, 5, 11), "Derbyshire County Council")
+    text = pdf_text(pdf, tmp_path)
+    assert "the appropriate appointing authority may appoint an equal number of further foundation governors" in text
+    assert {"name": "The Diocese of Derby (the appropriate diocesan authority)", "role": "copy",
+            "basis": "May appoint further foundation governors (s64, voluntary aided)"} in sent_to
+    assert "(incomplete)" not in render_letter("s64_appointment", data, date(2026, 5, 11), "X")[0]
+    missing = render_letter("s64_appointment", {"school_name": "X"}, date(2026, 5, 11), "X")
+    assert missing[0].endswith("(incomplete)")
+    assert "MISSING: the additional governors the authority appoints" in pdf_text(missing[2], tmp_path)

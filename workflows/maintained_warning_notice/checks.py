@@ -93,6 +93,9 @@ def _consultation(case: dict[str, Any], submitted: dict[str, Any]) -> dict[str, 
     if case.get("notice_type") == "s60" and case.get("use_s63_arrangements") \
             and not (case.get("s63_partner") or "").strip():
         errors["s63_partner"] = "Enter the willing partner for the s63 arrangements"
+    if case.get("use_s65_interim_executive_board") and not case.get("ieb_application_sent_on"):
+        errors["ieb_application_sent_on"] = ("Enter the date the interim executive board application form went to "
+                                             "the regional director")
     return errors
 
 
