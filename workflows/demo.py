@@ -133,6 +133,10 @@ def _warning_notice_cases(session: Session, la: str, today: date) -> None:
                                                   "and the governing body has not challenged leaders."}),
         ("confirm_concerns_in_writing", {"concerns_confirmed_on": _iso(today - timedelta(days=35)),
                                          "action_plan_agreed": True}),
+        ("review_school_progress", {"progress_review_held_on": _iso(today - timedelta(days=20)),
+                                    "progress_review_outcome": "escalate",
+                                    "progress_review_summary": "No progress against the action plan since the "
+                                                               "concerns were confirmed."}),
         ("recommend_warning_notice", {"notice_recommended": True, "notice_type": "s60",
                                       "recommended_on": _iso(today - timedelta(days=10)),
                                       "recommendation_reasons": "No improvement since the concerns were "

@@ -55,8 +55,37 @@ def walk_to_recommendation(session) -> ProcessInstance:
         complete(session, case, "discuss_concerns", INFORMAL)
         assert open_tasks(session, case) == [("confirm_concerns_in_writing", "deputy_assistant_director", None)]
         complete(session, case, "confirm_concerns_in_writing", CONFIRMED)
+        assert [t for t, _, _ in open_tasks(session, case)] == ["review_school_progress"]
+        complete(session, case, "review_school_progress", ESCALATED)
         assert open_tasks(session, case) == [("recommend_warning_notice", "director_childrens_services", None)]
     return case
+
+
+ESCALATED = {"progress_review_held_on": "2026-03-06", "progress_review_outcome": "escalate",
+             "progress_review_summary": "No progress against the action plan; governors have not met."}
+
+
+def test_school_progress_reviews_continue_then_the_school_exits(route, save_restore):
+    """WN-7, the local stage: reviews at least three times a year, so each is due four calendar months after
+    the last. Confirmed Wed 4 Mar 2026: the first is due Sat 4 Jul 2026 (a Saturday, and it keeps its date),
+    at the end of the day in BST; held Tue 30 Jun, the next is due Fri 30 Oct 2026, after the clocks go
+    back on Sun 25 Oct, so at 23:59:59 UTC."""
+    session = route
+    with at(2026, 3, 2, 9, 0):
+        case = start(session)
+        complete(session, case, "discuss_concerns", INFORMAL)
+        complete(session, case, "confirm_concerns_in_writing", CONFIRMED)
+        assert open_tasks(session, case) == [("review_school_progress", "senior_adviser", utc(2026, 7, 4, *BST_DAY_END))]
+    with at(2026, 6, 30, 9, 0):
+        complete(session, case, "review_school_progress", {**ESCALATED, "progress_review_held_on": "2026-06-30",
+                                                           "progress_review_outcome": "continue"})
+        assert open_tasks(session, case) == [("review_school_progress", "senior_adviser", utc(2026, 10, 30, *GMT_DAY_END))]
+    with at(2026, 10, 20, 9, 0):
+        complete(session, case, "review_school_progress", {**ESCALATED, "progress_review_held_on": "2026-10-20",
+                                                           "progress_review_outcome": "exit"})
+        assert open_tasks(session, case) == [("confirm_no_longer_causing_concern", "assistant_director", None)]
+        complete(session, case, "confirm_no_longer_causing_concern", {"exit_confirmed_on": "2026-10-22"})
+    assert case.status == "completed" and case.data["notice_given_on"] is None
 
 
 def recommend(session, case, notice_type: str = "s60", recommended: bool = True) -> None:

@@ -73,6 +73,8 @@ START_DEFAULTS: dict[str, Any] = {
     #: WN-4, a recorded legal reading: does the two-month window bind s63, s65 and s66 as it binds s64?
     #: Default: it does (the safer reading); see checks.py.
     "powers_window_reading": "limit_binds_all",
+    #: The last School Progress Review (local stage, WN-7): the next is due 4 calendar months after it.
+    "progress_review_held_on": None,
 }
 
 SOURCE_COMPLIANCE_AMENDED = ("EIA 2006 s60(1)(b) and s60(4)(c) as amended by EAA 2016 s2 (from 18 Apr 2016): "
