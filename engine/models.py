@@ -141,6 +141,8 @@ class Deadline(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "deadline_id"),
         Index("ix_deadlines_owner_status_due", "owner", "status", "due_on"),
+        # Reports count misses per quarter; the worker looks for misses not yet recorded.
+        Index("ix_deadlines_owner_missed_at", "owner", "missed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,10 +155,18 @@ class Deadline(Base):
     rule: Mapped[str] = mapped_column(Text)
     #: The legal source (act and section, regulation, or local procedure).
     source: Mapped[str] = mapped_column(Text)
-    #: pending, met, missed, or unknown (the facts needed to count it are not recorded).
+    #: pending, met, missed, or unknown (the facts needed to count it are not recorded), as judged
+    #: at the last save: a pending deadline whose day has passed since is missed, so read the status
+    #: through engine.deadlines.live_status (or status_on in SQL), never from this column alone.
     status: Mapped[str] = mapped_column(String(20))
+    #: The day the step that meets it was done (as the step recorded it).
     met_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    #: What the note becomes once due_on has passed with the deadline still pending; NULL where the
+    #: day passing is no miss (the end of a period given to the school, say).
+    overdue_note: Mapped[str | None] = mapped_column(Text)
+    #: When the worker first found the deadline missed (once; see engine.deadlines.record_missed).
+    missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -136,24 +136,40 @@ def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnW
     return names
 
 
-def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> None:
-    computed = {}
+#: The day the domain's rules are asked about to learn what each pending deadline says once its day
+#: has passed: the rules judge "missed" only by comparing today with the due day, so any day after
+#: every due day gives that answer without the engine knowing the rules.
+AFTER_EVERY_DEADLINE = date(9999, 12, 31)
+
+
+def _deadline_infos(instance: ProcessInstance, today: date) -> dict[str, hooks.DeadlineInfo] | None:
+    computed: dict[str, hooks.DeadlineInfo] = {}
     has_rules = False
     for hook in hooks.deadline_hooks:
         found = hook(instance.process_key, instance.data or {}, today)
         if found is None:  # the domain has no deadline rules for this process
             continue
         has_rules = True
-        for info in found:
-            computed[info.deadline_id] = info
-    if not has_rules:
+        computed.update((info.deadline_id, info) for info in found)
+    return computed if has_rules else None
+
+
+def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> None:
+    computed = _deadline_infos(instance, today)
+    if computed is None:
         return
+    once_passed = _deadline_infos(instance, AFTER_EVERY_DEADLINE) or {}
     rows = {d.deadline_id: d for d in session.scalars(_DEADLINES, {"instance_id": instance.id})}
     for deadline_id, info in computed.items():
         row = rows.pop(deadline_id, None) or Deadline(instance_id=instance.id, deadline_id=deadline_id)
         row.owner = instance.owner
         row.name, row.due_on, row.rule, row.source = info.name, info.due_on, info.rule, info.source
         row.status, row.met_on, row.note = info.status, info.met_on, info.note
+        later = once_passed.get(deadline_id)
+        lapses = info.status == "pending" and later is not None and later.status == "missed"
+        row.overdue_note = (later.note or "the day passed without it being met") if lapses and later else None
+        if row.status != "missed" and not (row.overdue_note and row.due_on and row.due_on < today):
+            row.missed_at = None  # the facts were corrected: no longer a miss, so not counted as one
         session.add(row)
     for stale in rows.values():
         session.delete(stale)

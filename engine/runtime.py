@@ -140,13 +140,14 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         session.refresh(row)
     if not row.is_open:
         raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
-    for check in hooks.task_check_hooks:  # may refuse the submission; nothing has changed yet
-        check(session, instance, row, submitted)
+    hooks.refuse_if_invalid(session, instance, row, submitted)  # before anything changes
     workflow = load_workflow(instance)
     task = _find_task(workflow, row.id)
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task '{row.name}' is no longer waiting to be done")
     task.data.update(submitted)
+    for data_hook in hooks.task_data_hooks:
+        data_hook(session, instance, row, task.data)
     task.run()
     row.is_open, row.completed_at, row.completed_by, row.draft = False, utcnow(), actor, None
     audit(session, instance, actor, "task_completed", task_id=row.id, bpmn_id=row.bpmn_id, detail=row.name,

@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import transaction, utcnow
+from .deadlines import record_missed_deadlines
 from .errors import Conflict
 from .models import ProcessInstance, TimerJob
 from .runtime import CLOSED_STATUSES, _advance, audit, load_workflow
@@ -27,6 +28,8 @@ from .runtime import CLOSED_STATUSES, _advance, audit, load_workflow
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 WAKE_MARGIN = timedelta(milliseconds=50)
+#: Deadlines are missed at midnight (Europe/London); each miss is recorded within this many minutes.
+MISSED_DEADLINES_EVERY_MINUTES = 15
 #: Cases in these states keep their due timers pending; they fire on resume or retry.
 PAUSED_STATUSES = ("suspended", "error")
 
@@ -153,6 +156,8 @@ class TimerService:
     def start(self) -> None:
         self.scheduler.add_job(self.sweep, "interval", seconds=self.poll_seconds, id="sweep",
                                next_run_time=utcnow(), max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.record_missed_deadlines, "interval", minutes=MISSED_DEADLINES_EVERY_MINUTES,
+                               id="missed_deadlines", next_run_time=utcnow(), max_instances=1, coalesce=True)
         self.scheduler.start()
 
     def shutdown(self) -> None:
@@ -170,6 +175,13 @@ class TimerService:
             return 0
         finally:
             self._lock.release()
+
+    def record_missed_deadlines(self) -> int:
+        try:
+            return record_missed_deadlines(self.factory)
+        except Exception:  # as for the sweep: log, and the next run records what this one did not
+            log.exception("recording missed deadlines failed")
+            return 0
 
     def _schedule_wake(self) -> None:
         due = next_due_at(self.factory)

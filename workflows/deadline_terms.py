@@ -105,6 +105,17 @@ def working_days_rule(start: date, n: int, end: date, what: str | None = None) -
     return f"{working_days_from(start, n, what)}; {skips}"
 
 
+def kept_date_note(due: date) -> str:
+    """'; Fri 25 Dec 2026 is Christmas Day, not a working day: the date is kept' for a period of calendar
+    days or months ending on a weekend or holiday, else "". No rule found moves such a date, so it is
+    kept, and said, so nobody assumes it rolls to the next working day (domain note, scenario 12)."""
+    reason = non_working_reason(due)
+    if reason is None:
+        return ""
+    return (f"; {format_day(due)} is {'a ' if reason in ('Saturday', 'Sunday') else ''}{reason}, not a working day: "
+            "a period of calendar days, so the date is kept (not moved to a working day)")
+
+
 def months_rule(start: date, months: int, due: date, what: str) -> str:
     """'2 calendar months following Tue 13 Jan 2026 (the end of the compliance period): Fri 13 Mar 2026'.
 
@@ -116,18 +127,6 @@ def months_rule(start: date, months: int, due: date, what: str) -> str:
     if due.day != start.day:
         text += f", the last day of the month, as the month has no day {start.day}"
     return text
-
-
-def kept_date_note(due: date) -> str | None:
-    """For a deadline counted in calendar days or months: say when it falls on a weekend or bank
-    holiday. No rule found moves such a deadline (EIA 2006 s64(2) counts calendar months), so it keeps
-    its date; saying so stops an officer assuming the next working day (audit WN-10, AI-4)."""
-    reason = non_working_reason(due)
-    if reason is None:
-        return None
-    what = f"a {reason}" if reason in ("Saturday", "Sunday") else reason
-    return (f"{format_day(due)} is {what}: no rule moves a calendar-day deadline, so it keeps its date "
-            "(act by the working day before)")
 
 
 def working_days_deadline(deadline_id: str, name: str, source: str, *, start: date | None, days: int | None,

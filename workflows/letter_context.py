@@ -23,12 +23,12 @@ from .letter_content import (
     grounds_categories,
     notice_type,
     problems,
-    recipients,
     signatory,
     text,
     value,
 )
 from .maintained_warning_notice import letters as power_letters
+from .notice_copies import recipients
 
 NAMES = {**power_letters.NAMES,
          "warning_notice": "Warning notice", "notice_of_intention": "Notice of intention to use powers",
@@ -138,7 +138,8 @@ def _kept_date_note(due: date | None) -> str | None:
         return None
     from workflows.deadline_terms import kept_date_note
 
-    return kept_date_note(due)
+    note = kept_date_note(due).removeprefix("; ")
+    return note[0].upper() + note[1:] if note else None
 
 
 def _power_list(data: dict[str, Any], item: str) -> dict[str, Any]:

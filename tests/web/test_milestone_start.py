@@ -54,7 +54,7 @@ def test_a_window_ending_on_a_sunday_says_it_keeps_its_date_on_the_case_and_the_
         assert fire_due_in_session(session) == 0  # the period ended on Thu 31 Dec: its timer fired at the start
         session.commit()
         browser.sign_in("dad@trafford.gov.uk")
-        note = "Sun 28 Feb 2027 is a Sunday: no rule moves a calendar-day deadline, so it keeps its date"
+        note = "Sun 28 Feb 2027 is a Sunday, not a working day: a period of calendar days, so the date is kept"
         assert note in browser.text(f"/cases/{case.id}")
         task = session.scalar(select(HumanTask).where(HumanTask.instance_id == case.id, HumanTask.is_open.is_(True)))
         assert task.bpmn_id == "review_compliance" and note in browser.text(f"/tasks/{task.id}")

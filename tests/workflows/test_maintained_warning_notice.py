@@ -119,10 +119,15 @@ def test_cabinet_member_decides_not_to_issue(route, save_restore):
 
 
 NOTICE_EASTER_2026 = {
-    "notice_given_on": "2026-03-23", "ground_low_standards": True, "matters_of_concern": "Reading results ...",
+    "notice_given_on": "2026-03-23", "ground_low_standards": True, "matters_of_concern": "Reading results at key stage 2 have fallen for three years, to 38% in 2025.",
     "required_action": "Commission an external review of governance.", "compliance_period_working_days": 15,
     "minded_action": "Appoint additional governors (s64).",
 }
+
+#: s60A is about the pay and conditions order only: its notice names that ground and no other.
+NOTICE_S60A_EASTER_2026 = {**NOTICE_EASTER_2026, "ground_low_standards": False, "ground_pay_and_conditions": True,
+                           "matters_of_concern": "The governing body has not applied the 2025 pay award to "
+                                                 "teachers on the main pay range since September 2025."}
 
 
 def issue_notice(session, case, notice: dict = NOTICE_EASTER_2026) -> None:
@@ -141,7 +146,7 @@ def walk_to_compliance_review(session, notice_type: str = "s60") -> ProcessInsta
     Good Friday (Fri 3 Apr) and Easter Monday (Mon 6 Apr); the powers window ends Mon 15 Jun 2026."""
     case = walk_to_recommendation(session)
     recommend(session, case, notice_type)
-    issue_notice(session, case)
+    issue_notice(session, case, NOTICE_S60A_EASTER_2026 if notice_type == "s60A" else NOTICE_EASTER_2026)
     # The copies are due the day the notice is given (end of Mon 23 Mar, GMT).
     assert open_tasks(session, case) == [("send_warning_notice_copies", "case_manager", utc(2026, 3, 23, *GMT_DAY_END))]
     # The period ends at the end of Wed 15 Apr in England: midnight BST is 23:00 UTC.
@@ -197,6 +202,14 @@ def not_complied(session, case) -> None:
         assert pending_timers(session, case) == [("reasonable_notice_ended", utc(2026, 4, 27, 23, 0))]
     with at(2026, 4, 27, 23, 0, 1):
         assert fire_due_in_session(session) == 1
+
+
+def powers(**chosen) -> dict:
+    data = {"use_s64_additional_governors": False, "use_s65_interim_executive_board": False,
+            "use_s66_suspend_delegated_budget": False, "powers_decided_on": "2026-05-01",
+            "powers_reasons": "The governing body has not acted."}
+    data.update(chosen)
+    return data
 
 
 # --- cases started at their milestone -----------------------------------------------------------
@@ -280,8 +293,8 @@ def test_notice_given_17_apr_2016_has_an_initial_period_apart_from_its_complianc
             "(Early May bank holiday), Mon 30 May 2016 (Spring bank holiday); never before the initial period ends")
         assert found["powers_window_end"].due_on == date(2016, 7, 31)
         assert found["powers_window_end"].rule.endswith(
-            "Sun 31 Jul 2016 is a Sunday: no rule moves a calendar-day deadline, so it keeps its date "
-            "(act by the working day before)")
+            "; Sun 31 Jul 2016 is a Sunday, not a working day: a period of calendar days, so the date is kept "
+            "(not moved to a working day)")
     with at(2016, 5, 9, 23, 0, 1):
         assert fire_due_in_session(route) == 1
     assert open_tasks(route, case) == [("record_representations", "deputy_assistant_director", None)]

@@ -30,6 +30,7 @@ from tests.workflows.test_maintained_warning_notice import (
     POWERS_WINDOW_DUE,
     URN,
     not_complied,
+    powers,
     walk_to_compliance_review,
 )
 from workflows.letters import letter_by_id, letters_for_case
@@ -47,14 +48,6 @@ def route(session):
     return session
 
 
-def powers(**chosen) -> dict:
-    data = {"use_s64_additional_governors": False, "use_s65_interim_executive_board": False,
-            "use_s66_suspend_delegated_budget": False, "powers_decided_on": "2026-05-01",
-            "powers_reasons": "The governing body has not acted."}
-    data.update(chosen)
-    return data
-
-
 CONSULTED = {"governing_body_consulted_on": "2026-05-04",
              "consultation_responses": "The governing body accepts support from Oak Primary."}
 IEB_CONSULTED = {**CONSULTED, "ieb_application_sent_on": "2026-05-05"}
@@ -69,6 +62,8 @@ def notify_dfe(session, case) -> None:
 
 
 def letter_texts(session, case, tmp_path) -> dict[str, str]:
+    session.commit()  # a letter's PDF is rendered once the step that issued it commits
+    session.expire_all()
     return {letter.kind: pdf_text(letter_by_id(session, case.id, letter.id).content, tmp_path)
             for letter in letters_for_case(session, case.id)}
 
@@ -329,8 +324,8 @@ def test_the_notice_of_intention_says_a_window_on_a_sunday_keeps_its_date(tmp_pa
     _, _, pdf, _ = render_letter("notice_of_intention", data, date(2027, 1, 11), "Trafford")
     text = pdf_text(pdf, tmp_path)
     assert "the powers may be used only until the end of Sunday 28 February 2027, two months after the compliance " \
-           "period ended. Sun 28 Feb 2027 is a Sunday: no rule moves a calendar-day deadline, so it keeps its date " \
-           "(act by the working day before)." in text
+           "period ended. Sun 28 Feb 2027 is a Sunday, not a working day: a period of calendar days, so the date is " \
+           "kept (not moved to a working day)." in text
 
 
 def test_the_s64_letter_names_the_further_foundation_governors_of_a_voluntary_aided_school(tmp_path):

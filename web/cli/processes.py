@@ -61,7 +61,7 @@ def deploy_command(file: str, dmn_files: tuple[str, ...], actor: str, note: str,
 @command(cli, "list")
 def list_command(as_json: bool) -> None:
     """Every deployed version of every process."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         rows = [{"key": d.key, "version": d.version, "name": d.name, "sha256": d.sha256,
                  "deployed_at": d.deployed_at, "deployed_by": d.deployed_by}
                 for d in definitions.list_definitions(session)]

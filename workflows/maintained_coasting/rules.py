@@ -18,7 +18,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.forms import FormErrors
 from engine.hooks import StartContext
 from workflows.calendar import as_date
 
@@ -61,21 +60,22 @@ def check_start(session: Any, context: StartContext) -> None:
     context.data.setdefault("coasting_la_powers_reading", READING_ADVICE_FIRST)
 
 
-def check_submission(session: Any, instance: Any, row: Any, data: dict[str, Any]) -> None:
-    """Task check: the notification date must be one s60B applies to; LA powers need the recorded reading."""
+def check_submission(session: Any, instance: Any, row: Any, data: dict[str, Any]) -> dict[str, str]:
+    """Task validation: the notification date must be one s60B applies to; LA powers need the recorded reading."""
     if instance.process_key != PROCESS_KEY:
-        return
+        return {}
     if row.bpmn_id == "record_coasting_notification":
         try:
             coasting_definition_in_force(data.get("coasting_notified_on"))
         except ValueError as error:
-            raise FormErrors({"coasting_notified_on": str(error)[0].upper() + str(error)[1:]}) from None
+            return {"coasting_notified_on": str(error)[0].upper() + str(error)[1:]}
     if row.bpmn_id == "decide_coasting_response" and data.get("coasting_response") == "use_la_powers":
         reading = data.get("coasting_la_powers_reading") or (instance.data or {}).get("coasting_la_powers_reading")
         if reading != READING_POWERS_AVAILABLE:
-            raise FormErrors({"coasting_la_powers_reading": (
+            return {"coasting_la_powers_reading": (
                 "Whether the authority's powers under sections 63 to 66 follow from coasting (s60B) is not "
                 "sourced in the domain notes: record the authority's legal reading that they are available "
-                "before choosing them")})
+                "before choosing them")}
+    return {}
 
 

@@ -1,7 +1,7 @@
 """What the warning-notice route's forms cannot say alone, checked when an officer submits a step.
 
-Each check refuses the submission with a message per field (GOV.UK error summary) and changes
-nothing (the engine's task-check hook runs before the case moves):
+Each check returns a message per field (GOV.UK error summary); the engine's task validation hook
+refuses the completion on any, before anything changes:
 
 - the two-month window (audit WN-4): confirmed for s64 (EIA 2006 s64(2)), so a decision dated after
   it that uses s64 is refused; for s63, s65 and s66 the limit is only believed to apply, so the
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.forms import FormErrors
 from workflows.deadline_terms import format_day, optional_date
 
 from .rules import PROCESS_KEY
@@ -31,16 +30,10 @@ UNVERIFIED_LIMIT = {"use_s63_arrangements": "s63 arrangements",
                     "use_s66_suspend_delegated_budget": "suspending the delegated budget (s66)"}
 
 
-def check_submission(session: Any, instance: Any, row: Any, data: dict[str, Any]) -> None:
-    """The engine's task-check hook for this route."""
-    if instance.process_key != PROCESS_KEY:
-        return
-    check = CHECKS.get(row.bpmn_id)
-    if check is None:
-        return
-    errors = check({**(instance.data or {}), **data}, data)
-    if errors:
-        raise FormErrors(errors)
+def check_submission(session: Any, instance: Any, row: Any, data: dict[str, Any]) -> dict[str, str]:
+    """The engine's task validation hook for this route: the problems, by form field."""
+    check = CHECKS.get(row.bpmn_id) if instance.process_key == PROCESS_KEY else None
+    return check({**(instance.data or {}), **data}, data) if check is not None else {}
 
 
 def _powers_window(case: dict[str, Any], submitted: dict[str, Any]) -> dict[str, str]:

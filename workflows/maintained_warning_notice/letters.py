@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workflows.letter_content import FOUNDATION_APPOINTER, SECRETARY_OF_STATE, day, flag, text
+from workflows.letter_content import day, flag, text
+from workflows.notice_copies import FOUNDATION_APPOINTER, SECRETARY_OF_STATE
 
 EIA = "Education and Inspections Act 2006"
 KINDS = ("s63_requirement", "s64_appointment", "ieb_notice", "s66_suspension")
@@ -115,7 +116,7 @@ def recipients(kind: str, data: dict[str, Any]) -> list[dict[str, str]]:
 def _kept_date_note(due: Any) -> str | None:
     from workflows.deadline_terms import kept_date_note
 
-    return kept_date_note(due) if due else None
+    return (kept_date_note(due).removeprefix("; ") or None) if due else None
 
 
 def context(kind: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -260,9 +260,7 @@ def _powers_window_deadline(data: dict[str, Any], compliance_end: date, today: d
     status, met_on, note = deadline_status(due, optional_date(data.get("powers_decided_on")), today)
     if status == "missed" and note == "not recorded as done":
         note = "the window closed without a decision to use powers"
-    kept = kept_date_note(due)
-    if kept:
-        rule = f"{rule}; {kept}"
+    rule += kept_date_note(due)  # WN-10: a window on a weekend or bank holiday keeps its date, and says so
     return DeadlineInfo("powers_window_end", "Last day to use intervention powers", due, rule,
                         SOURCE_POWERS_WINDOW, status, met_on, note)
 

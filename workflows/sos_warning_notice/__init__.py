@@ -25,8 +25,8 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook, register_task_check_hook, register_task_completed_hook
+    from engine.hooks import register_start_hook, register_task_completed_hook, register_task_validation_hook
 
     register_start_hook(rules.refuse_authority_notice_while_barred)
-    register_task_check_hook(rules.check_permission_recorded)
+    register_task_validation_hook(rules.check_permission_recorded)
     register_task_completed_hook(rules.end_authority_cases)

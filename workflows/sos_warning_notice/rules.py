@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from engine.forms import FormErrors
 from engine.hooks import StartContext
 from engine.models import ProcessInstance
 from workflows.deadline_terms import format_day, optional_date
@@ -72,20 +71,20 @@ def refuse_authority_notice_while_barred(session: Session, context: StartContext
             "it that it may. The regional director records that permission on the Secretary of State's notice")
 
 
-def check_permission_recorded(session: Session, instance: Any, row: Any, data: dict[str, Any]) -> None:
-    """Task check: a notice only from 18 Apr 2016; a permission needs the day the Secretary of State gave it."""
+def check_permission_recorded(session: Session, instance: Any, row: Any, data: dict[str, Any]) -> dict[str, str]:
+    """Task validation: a notice only from 18 Apr 2016; a permission needs the day the Secretary of State gave it."""
     if instance.process_key != PROCESS_KEY:
-        return
+        return {}
     given = optional_date(data.get("sos_notice_given_on"))
     if row.bpmn_id == RECORD_TASK and given is not None and given < SOS_NOTICES_FROM:
-        raise FormErrors({"sos_notice_given_on": (
+        return {"sos_notice_given_on": (
             f"The Secretary of State could not give a warning notice on {format_day(given)}: the power dates from "
-            "18 Apr 2016 (EIA 2006 s60 as amended by EAA 2016 s2). Before then only the authority could")})
-    if row.bpmn_id != PERMISSION_TASK:
-        return
-    if data.get("sos_permission_outcome") == PERMITTED and not data.get("authority_may_give_notice_from"):
-        raise FormErrors({"authority_may_give_notice_from":
-                          "Enter the date the Secretary of State told the authority it may give a warning notice"})
+            "18 Apr 2016 (EIA 2006 s60 as amended by EAA 2016 s2). Before then only the authority could")}
+    if row.bpmn_id == PERMISSION_TASK and data.get("sos_permission_outcome") == PERMITTED \
+            and not data.get("authority_may_give_notice_from"):
+        return {"authority_may_give_notice_from":
+                "Enter the date the Secretary of State told the authority it may give a warning notice"}
+    return {}
 
 
 def _reason(sos_case: ProcessInstance, authority_case: ProcessInstance) -> str:
