@@ -70,8 +70,25 @@ class ProcessInstance(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
+    #: Separately deployed processes the case calls, at the versions current when it started.
+    #: Loaded only when the definition has such calls.
+    called_definitions: Mapped[list[CalledDefinition]] = relationship(lazy="select", order_by="CalledDefinition.process_key")
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class CalledDefinition(Base):
+    """Which version of a separately deployed process a case's call activities run: fixed when the
+    case starts, so a later deploy of the called process never changes a running case."""
+
+    __tablename__ = "instance_called_definitions"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    #: The called process id (the call activity's calledElement).
+    process_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
 
 
 class HumanTask(Base):

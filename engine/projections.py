@@ -101,7 +101,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
         groups = [g.strip() for g in spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
-            business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+            business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=_task_name(task),
             role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
             form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
             properties={k: v for k, v in spec.extensions.items() if isinstance(v, str)},
@@ -110,6 +110,16 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
     for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation
         row.is_open = False
     return names
+
+
+def _task_name(task) -> str:
+    """The step's name; an instance of a multi-instance task also names its item ("...: Dr Chen")."""
+    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    item_ref = getattr(task.parent.task_spec, "input_item", None) if task.parent is not None else None
+    item = task.data.get(item_ref.bpmn_id) if item_ref is not None else None
+    if isinstance(item, (str, int)) and not isinstance(item, bool):
+        return f"{name}: {item}"[:300]
+    return name
 
 
 def _static_assignee(workflow: BpmnWorkflow, task) -> str | None:

@@ -58,6 +58,8 @@ def describe_case(session: Session, instance: ProcessInstance) -> dict[str, Any]
         "id": instance.id,
         "process_key": instance.process_key,
         "version": instance.definition.version,
+        # Separately deployed processes the case calls, at the versions fixed when it started.
+        "calls": [{"key": c.process_key, "version": c.definition.version} for c in instance.called_definitions],
         "business_key": instance.business_key,
         "owner": instance.owner,
         "status": instance.status,

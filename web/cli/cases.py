@@ -25,6 +25,8 @@ def _when(value: Any) -> str:
 def _human(case: dict[str, Any]) -> str:
     lines = [f"case {case['id']}: {case['process_key']} v{case['version']}  status: {case['status']}",
              f"business key: {case['business_key'] or '-'}  owner: {case['owner'] or '-'}"]
+    if case["calls"]:
+        lines.append("calls: " + ", ".join(f"{c['key']} v{c['version']}" for c in case["calls"]))
     if case["error"]:
         lines.append(f"error: {case['error']}")
     lines.append("open tasks:" if case["tasks"] else "open tasks: none")
