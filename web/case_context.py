@@ -28,6 +28,7 @@ ACTION_WORDS = {
     "terminated": "Case closed early",
     "retried": "Case retried",
     "error": "Stopped with an error",
+    "data_conflict": "Two steps recorded different values",
     "migrated": "Moved to a new version of the route",
     "letter_issued": "Letter issued",
     "letter_failed": "Letter could not be produced",
