@@ -120,11 +120,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: Who signs by default (Derbyshire conventions), and the role-specific keys for the signer's name.
 SIGNATORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "warning_notice": ("Cabinet Member for Children and Young People", ("cabinet_member_name",)),
-    "notice_of_intention": ("Director of Children's Services", ("dcs_name", "director_name")),
+    # WN-8: the notice of intention is given in the Cabinet Member's lane, so the Cabinet Member signs.
+    "notice_of_intention": ("Cabinet Member for Children and Young People", ("cabinet_member_name",)),
     "statement_of_action": ("Director of Children's Services", ("dcs_name", "director_name")),
     "letter_of_concern": ("Strategic Director of Children's Services",
                           ("strategic_director_name", "dcs_name", "director_name")),
+    **{kind: ("Cabinet Member for Children and Young People", ("cabinet_member_name",))
+       for kind in ("s63_requirement", "s64_appointment", "ieb_notice", "s66_suspension")},
 }
+
+#: WN-8: letters signed in the name of the role in whose BPMN lane the step that issues them sits
+#: (workflows.letters passes that role's name as `signatory_lane_title`); the defaults above are
+#: the same roles, for a letter rendered outside a task.
+LANE_SIGNED_KINDS = ("warning_notice", "notice_of_intention", "s63_requirement", "s64_appointment", "ieb_notice",
+                     "s66_suspension")
 
 #: The statutory contents of each letter, in the words the "MISSING: ..." placeholder uses.
 REQUIRED: dict[str, dict[str, str]] = {
@@ -189,9 +198,18 @@ POWERS = {
           "Secretary of State (section 65 and Schedule 6)",
     "66": "suspend the governing body's right to a delegated budget (section 66)",
 }
-#: Yes/no form fields that choose a power, by section.
-POWER_FLAGS = {"63": ("use_s63_arrangements",), "64": ("use_s64_additional_governors",),
+#: Yes/no form fields that choose a power, by section, for the item the letter reads: the choice is a
+#: structured field, never section numbers read out of an officer's sentence.
+POWER_FLAGS: dict[str, tuple[str, ...]] = {"63": ("use_s63_arrangements",), "64": ("use_s64_additional_governors",),
                "65": ("use_s65_interim_executive_board",), "66": ("use_s66_suspend_delegated_budget",)}
+FLAGS_FOR_ITEM: dict[str, dict[str, tuple[str, ...]]] = {
+    "powers_proposed": POWER_FLAGS,
+    "minded_to": {"63": ("minded_s63_arrangements",), "64": ("minded_s64_additional_governors",),
+                  "65": ("minded_s65_interim_executive_board",), "66": ("minded_s66_suspend_delegated_budget",)},
+    "powers_to_use": {"63": ("soa_power_s63_arrangements",), "64": ("soa_power_s64_additional_governors",),
+                      "65": ("soa_power_s65_interim_executive_board",),
+                      "66": ("soa_power_s66_suspend_delegated_budget",)},
+}
 #: Yes/no form fields that name a s60(2) ground (or the s60A one).
 GROUND_FLAGS = {"standards": ("ground_low_standards", "ground_standards"),
                 "governance": ("ground_management_breakdown", "ground_governance"),
@@ -282,8 +300,10 @@ def grounds_categories(data: dict[str, Any]) -> list[str]:
 def powers(found: Any) -> tuple[list[str], str | None]:
     """Section numbers (of 63-66) named by a form value, and any free text to quote as written.
 
-    Accepts a list or text naming sections ("s64, s65", "sections 64 and 66"), enum option ids
-    ("s65_ieb", "appoint_additional_governors") and prose, which is kept to be quoted.
+    Sections are read only from a value that is nothing but a choice: a list of option ids, a bare
+    list of sections ("s64, s65", "sections 64 and 66") or an enum option id ("s65_ieb",
+    "appoint_additional_governors"). A sentence is quoted as written and never read for sections:
+    "none at present; keep s63-s66 under review" proposes no power at all.
     """
     if found is None:
         return [], None
@@ -291,21 +311,23 @@ def powers(found: Any) -> tuple[list[str], str | None]:
     codes: list[str] = []
     prose = []
     for item in (part.strip() for part in items):
-        numbers = re.findall(r"(?<![\d.])(6[3-6])(?!\d)", item)
+        only_sections = re.fullmatch(r"(?:[\s,;/&.]|and|or|ss?|sections?|6[3-6])*", item, flags=re.IGNORECASE)
         is_option_id = bool(item) and " " not in item
+        numbers = re.findall(r"(?<![\d.])(6[3-6])(?!\d)", item) if (only_sections or is_option_id) else []
         if not numbers and is_option_id:
             numbers = [code for code, needles in POWER_WORDS if any(n in item.lower() for n in needles)][:1]
         codes.extend(code for code in numbers if code not in codes)
-        only_sections = re.fullmatch(r"(?:[\s,;/&.]|and|or|ss?|sections?|6[3-6])*", item, flags=re.IGNORECASE)
         if item and not only_sections and not (is_option_id and numbers):
             prose.append(item)
     return sorted(codes), "\n".join(prose) or None
 
 
 def chosen_powers(data: dict[str, Any], item: str) -> tuple[list[str], str | None]:
-    """The powers an item names, plus any ticked in the use_s6x_... yes/no fields."""
+    """The powers ticked in the item's checkboxes (FLAGS_FOR_ITEM) or given as a bare choice, and
+    any words to quote as written."""
     codes, prose = powers(value(data, item))
-    ticked = [code for code, names in POWER_FLAGS.items() if any(flag(data, name) for name in names)]
+    flags = FLAGS_FOR_ITEM.get(item, {})
+    ticked = [code for code, names in flags.items() if any(flag(data, name) for name in names)]
     return sorted(set(codes) | set(ticked)), prose
 
 
@@ -318,7 +340,8 @@ def _signatory_name(kind: str, data: dict[str, Any]) -> str | None:
 
 def signatory(kind: str, data: dict[str, Any]) -> tuple[str | None, str]:
     """Who signs: (name or None, title); the title defaults to the local convention for the kind."""
-    return _signatory_name(kind, data), text(data, "signatory_title") or SIGNATORIES[kind][0]
+    lane = text(data, "signatory_lane_title") if kind in LANE_SIGNED_KINDS else None
+    return _signatory_name(kind, data), text(data, "signatory_title") or lane or SIGNATORIES[kind][0]
 
 
 def compliance_given(data: dict[str, Any]) -> bool:
@@ -374,7 +397,7 @@ def _warning_notice_problems(data: dict[str, Any], required: dict[str, str]) -> 
         found["action_required"] = required["action_required"]
     if not compliance_given(data):
         found["compliance_period"] = required["compliance_period"]
-    codes, prose = powers(value(data, "minded_to"))
+    codes, prose = chosen_powers(data, "minded_to")
     if not codes and not prose:
         found["minded_to"] = required["minded_to"]
     elif "63" in codes and notice_type(data) == "s60A":

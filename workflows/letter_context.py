@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from .calendar import powers_window_end, skipped_holidays, working_days_after
-from .deadline_terms import ordinal
+from .deadline_terms import kept_date_note, ordinal
 from .letter_content import (
     ACADEMY_STANDARDS,
     CATEGORIES,
@@ -28,9 +28,11 @@ from .letter_content import (
     text,
     value,
 )
+from .maintained_warning_notice import letters as power_letters
 from .notice_copies import recipients
 
-NAMES = {"warning_notice": "Warning notice", "notice_of_intention": "Notice of intention to use powers",
+NAMES = {**power_letters.NAMES,
+         "warning_notice": "Warning notice", "notice_of_intention": "Notice of intention to use powers",
          "statement_of_action": "Statement of action", "letter_of_concern": "Letter of Concern"}
 
 EIA = "Education and Inspections Act 2006"
@@ -103,14 +105,23 @@ def compliance(data: dict[str, Any], start: date | None) -> dict[str, Any]:
     counted = days is not None and (end is None or end == computed)
     end = end or computed
     skipped = [name for _, name in skipped_holidays(start, end)] if counted and start and end else []
+    window_end = powers_window_end(end) if end is not None else None
     return {"start_on": start, "days": days if counted else None, "ordinal": _ordinal(days if counted else None),
-            "end_on": end, "skipped": list(dict.fromkeys(skipped)),
-            "window_end_on": powers_window_end(end) if end is not None else None}
+            "end_on": end, "skipped": list(dict.fromkeys(skipped)), "window_end_on": window_end,
+            "window_end_note": _kept_date_note(window_end)}
 
 
 def _ordinal(n: int | None) -> str:
     """'15th', or nothing where the letter has no count to state."""
     return "" if n is None else ordinal(n)
+
+
+def _kept_date_note(due: date | None) -> str | None:
+    """WN-10: a window ending on a weekend or bank holiday keeps its date, and the letter says so."""
+    if due is None:
+        return None
+    note = kept_date_note(due).removeprefix("; ")
+    return note[0].upper() + note[1:] if note else None
 
 
 def _power_list(data: dict[str, Any], item: str) -> dict[str, Any]:
@@ -133,8 +144,9 @@ def _slug(value: str) -> str:
 
 def _common(kind: str, data: dict[str, Any], issued_on: date, organisation_name: str) -> dict[str, Any]:
     school, urn, case_id = text(data, "school_name"), text(data, "urn"), text(data, "case_id")
-    missing = Gaps(problems(kind, data))
-    sent_to = recipients(kind, data)
+    is_power = kind in power_letters.KINDS
+    missing = Gaps(power_letters.problems(kind, data) if is_power else problems(kind, data))
+    sent_to = power_letters.recipients(kind, data) if is_power else recipients(kind, data)
     name, title = signatory(kind, data)
     la_name = organisation_name or text(data, "la_name") or "The local authority"
     reference = " / ".join(part for part in (f"URN {urn}" if urn else "", f"Case {case_id}" if case_id else "")
@@ -145,15 +157,23 @@ def _common(kind: str, data: dict[str, Any], issued_on: date, organisation_name:
         "case_id": case_id, "reference": reference, "missing": missing,
         "title": f"{label}: {school or 'school not named'}" + (" (incomplete)" if missing else ""),
         "filename": f"{_slug(kind)}-{_slug(urn or 'case-' + (case_id or ''))}-{issued_on.isoformat()}.pdf",
-        "la": {"name": la_name, "address": value(data, "la_address"), "contact": text(data, "contact_name"),
-               "email": text(data, "contact_email"), "phone": text(data, "contact_phone")},
+        "la": _letterhead(data, la_name),
         "school_address": value(data, "school_address"), "chair_name": text(data, "chair_name"),
         "headteacher_name": text(data, "headteacher_name"),
         "signatory": {"name": name, "title": title},
         "recipients": sent_to, "addressee": sent_to[0],
         "copies": [r for r in sent_to if r["role"] == "copy"],
-        "sources": SOURCES[notice_type(data) if kind == "warning_notice" else kind],
+        "sources": {**SOURCES, **power_letters.SOURCES}[notice_type(data) if kind == "warning_notice" else kind],
     }
+
+
+def _letterhead(data: dict[str, Any], la_name: str) -> dict[str, Any]:
+    """The organisation's configured letterhead (workflows.letterheads), else what the case data gives."""
+    stored = data.get("letterhead")
+    head: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    return {"name": la_name, "address": head.get("address") or value(data, "la_address"),
+            "contact": text(data, "contact_name"), "email": text(data, "contact_email") or head.get("email"),
+            "phone": text(data, "contact_phone") or head.get("phone"), "website": head.get("website")}
 
 
 def _consultees(data: dict[str, Any]) -> str | None:
@@ -234,4 +254,6 @@ BUILDERS = {"warning_notice": _warning_notice, "notice_of_intention": _notice_of
 
 
 def build_context(kind: str, data: dict[str, Any], issued_on: date, organisation_name: str) -> dict[str, Any]:
+    if kind in power_letters.KINDS:
+        return {**_common(kind, data, issued_on, organisation_name), **power_letters.context(kind, data)}
     return {**_common(kind, data, issued_on, organisation_name), **BUILDERS[kind](data, issued_on)}
