@@ -66,7 +66,7 @@ def submit(task_id: str):
     try:
         if _issues_letter(task):
             # Checked now, issued from the check page once the officer has seen the letter.
-            runtime.save_draft(session, task.id, me.email, letter_check.checked_answers(task, data))
+            runtime.save_draft(session, task.id, letter_check.checked_answers(task, data))
             return redirect(url_for("tasks.check", task_id=task.id))
         validate_submission(task.form, data)
         if task.assignee is None:
