@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import Base, make_engine, make_session_factory
 from workflows.migrate import import_all_models
@@ -76,3 +76,22 @@ def save_restore(request):
     previous = runtime.set_workflow_cache(not request.param)
     yield request.param
     runtime.set_workflow_cache(previous)
+
+
+def joined_factory(session: Session) -> sessionmaker[Session]:
+    """Sessions that share the test's connection: code that opens its own transactions (the timer
+    worker) runs inside the test's rolled-back transaction, its commits being savepoints."""
+    session.flush()
+    return sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint",
+                        expire_on_commit=False)
+
+
+def worker_sweep(session: Session, worker_id: str = "test-worker") -> int:
+    """Fire what is due as `intervene worker` does: `fire_due` claims due jobs and fires each in its
+    own transaction. The test's session is flushed before and expired after, as a web request's
+    would be between two requests."""
+    from engine.timers import fire_due
+
+    fired = fire_due(joined_factory(session), worker_id)
+    session.expire_all()
+    return fired

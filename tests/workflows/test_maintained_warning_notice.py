@@ -10,7 +10,7 @@ import pytest
 from engine import definitions, runtime
 from engine.errors import InvalidInput
 from engine.models import ProcessInstance
-from engine.timers import fire_due_in_session
+from tests.conftest import worker_sweep
 from tests.workflows.routes import (
     BST_DAY_END,
     GMT_DAY_END,
@@ -125,9 +125,9 @@ def walk_to_compliance_review(session, notice_type: str = "s60") -> ProcessInsta
             "copy_to_secretary_of_state_on": "2026-03-23"})
     assert open_tasks(session, case) == [] and case.status == "waiting"
     with at(2026, 4, 15, 22, 59, 59):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
     with at(2026, 4, 15, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
     # Given after 18 Apr 2016: no representations step, straight to the review.
     assert open_tasks(session, case) == [("review_compliance", "deputy_assistant_director", None)]
     return case
@@ -167,7 +167,7 @@ def not_complied(session, case) -> None:
         assert open_tasks(session, case) == []
         assert pending_timers(session, case) == [("reasonable_notice_ended", utc(2026, 4, 27, 23, 0))]
     with at(2026, 4, 27, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
 
 
 def powers(**chosen) -> dict:
@@ -227,10 +227,10 @@ def test_window_closes_before_powers_are_chosen(route, save_restore):
     case = walk_to_compliance_review(route)
     not_complied(route, case)
     with at(2026, 6, 15, 22, 59, 59):
-        assert fire_due_in_session(route) == 0
+        assert worker_sweep(route) == 0
         assert deadlines_of(route, case)["powers_window_end"].status == "pending"
     with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
         assert open_tasks(route, case) == []
         assert case.status == "completed"
         # Saved just after midnight in London on Tue 16 Jun: the window closed with no decision.
@@ -247,7 +247,7 @@ def test_window_closes_while_waiting_for_ieb_consent(route, save_restore):
         complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
                                                           use_s65_interim_executive_board=True))
     with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     assert open_tasks(route, case) == [] and case.status == "completed"
 
 
@@ -272,7 +272,7 @@ def test_s60a_window_closes(route, save_restore):
     case = walk_to_compliance_review(route, notice_type="s60A")
     not_complied(route, case)
     with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     assert open_tasks(route, case) == [] and case.status == "completed"
 
 
@@ -306,7 +306,7 @@ def test_started_at_the_notice_already_given_waits_for_the_compliance_period(rou
         assert found["powers_window_end"].due_on == date(2026, 3, 13)
         assert case.owner == "830" and case.data["school_kind"] == "maintained"
     with at(2026, 1, 14, 0, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
 
 
@@ -352,7 +352,7 @@ def test_notice_given_17_apr_2016_has_the_initial_period_and_representations(rou
         assert info.rule == ("15th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); "
                              "skips Mon 2 May 2016 (Early May bank holiday)")
     with at(2016, 5, 9, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     assert open_tasks(route, case) == [("record_representations", "deputy_assistant_director", None)]
     complete(route, case, "record_representations", {"representations_outcome": "confirmed",
                                                      "representations_decided_on": "2016-05-05"})
@@ -363,7 +363,7 @@ def test_pre_2016_notice_not_confirmed_has_no_further_effect(route, save_restore
     with at(2016, 4, 20, 9, 0):
         case = start(route, {"notice_type": "s60A", "notice_given_on": "2016-04-15"})
     with at(2016, 5, 9, 23, 0, 1):  # Fri 15 Apr 2016 + 15 working days = Mon 9 May (skips Mon 2 May)
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     complete(route, case, "record_representations", {"representations_outcome": "not_confirmed"})
     assert open_tasks(route, case) == [] and case.status == "completed"
     assert deadlines_of(route, case) == {}
@@ -378,7 +378,7 @@ def test_notice_given_18_apr_2016_uses_the_period_the_notice_sets(route, save_re
         assert case.data["notice_regime"] == "compliance_period_as_amended_2016"
         assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 17, 23, 0))]
     with at(2016, 5, 17, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
 
 
