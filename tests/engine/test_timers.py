@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine import runtime
 from engine.models import AuditEvent, TimerJob
-from tests.conftest import worker_sweep
+from engine.timers import claim_due
+from tests.conftest import joined_factory, worker_sweep
 from tests.engine.conftest import open_tasks
 
 
@@ -131,9 +132,29 @@ def test_timers_that_fell_due_while_nothing_ran_fire_at_the_next_sweep(session, 
     assert all(open_tasks(session, c.id)[0].bpmn_id == "review" for c in cases)
 
 
-def test_due_timer_list_is_indexed_by_fired_and_due(session):
-    index_columns = {tuple(c.name for c in index.columns) for index in TimerJob.__table__.indexes}
-    assert ("fired_at", "due_at") in index_columns
+def test_the_claim_reads_the_pending_timer_index_not_the_whole_table(session):
+    """The claim joins each job's case to leave out paused ones: the database still walks the
+    (fired_at, due_at) index (on PostgreSQL, forbidden to scan tables, it must find a plan)."""
+    connection = session.connection()
+    sent: list[tuple[str, object]] = []
+
+    def keep(_connection, _cursor, statement, parameters, *_args) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(connection, "before_cursor_execute", keep)
+    try:
+        claim_due(joined_factory(session), "probe")
+    finally:
+        event.remove(connection, "before_cursor_execute", keep)
+    [(claim, parameters)] = [(s, p) for s, p in sent if "FROM timer_jobs JOIN process_instances" in s]
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = " ".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + claim, parameters))
+        assert "ix_timer_jobs_pending_due" in plan and "Seq Scan on timer_jobs" not in plan, plan
+    else:
+        plan = " ".join(row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + claim, parameters))
+        assert "timer_jobs USING INDEX ix_timer_jobs_pending_due" in plan, plan
+        assert "process_instances USING INTEGER PRIMARY KEY" in plan, plan
 
 
 def test_duration_timer_due_at_is_counted_from_when_it_started(session, deploy):

@@ -15,6 +15,7 @@ from engine.timers import TimerService, claim_due, next_due_at
 from tests.conftest import joined_factory, worker_sweep
 from tests.engine.conftest import open_tasks
 from tests.engine.test_timers import at, job_states, timer_audit
+from workflows.case_view import done_bpmn_ids
 
 BOTH_FIRED = {"first_period_ends": "fired", "second_period_ends": "fired"}
 BOTH_PENDING = {"first_period_ends": "pending", "second_period_ends": "pending"}
@@ -66,6 +67,7 @@ def test_two_timers_of_one_case_falling_due_together_are_each_recorded_as_fired(
     assert timer_audit(session, case.id) == [("first_period_ends", "timer:test-worker"),
                                              ("second_period_ends", "timer:test-worker")]
     assert bpmn_ids(open_tasks(session, case.id)) == ["after_first", "after_second"]
+    assert {"first_period_ends", "second_period_ends"} <= done_bpmn_ids(session, case.id)  # marked on the diagram
 
 
 def test_timers_due_while_suspended_wait_and_are_recorded_as_fired_on_resume(session, deploy, directory):
