@@ -151,12 +151,33 @@ def test_timers_that_fell_due_while_stopped_fire_when_the_scheduler_starts(commi
         service.shutdown()
 
 
+def due_soon_xml() -> str:
+    """timer_start due at the case's `review_at` (see start_due_soon)."""
+    return read_fixture("timer_start").replace("${start_of_day_utc(review_on)}", "${review_at}")
+
+
+def slow_timer_xml() -> str:
+    """due_soon_xml with a step after the timer that takes about half a second of CPU."""
+    slow = ('<bpmn:scriptTask id="slow_step" name="Slow step"><bpmn:script>'
+            'total = sum([sum(range(999)) for n in range(999) for m in range(12)])'
+            '</bpmn:script></bpmn:scriptTask>'
+            '<bpmn:sequenceFlow id="flow_1" sourceRef="start_at_date" targetRef="slow_step"/>'
+            '<bpmn:sequenceFlow id="flow_slow" sourceRef="slow_step" targetRef="review"/>')
+    return due_soon_xml().replace('<bpmn:sequenceFlow id="flow_1" sourceRef="start_at_date" targetRef="review"/>',
+                                  slow)
+
+
+def start_due_soon(session) -> ProcessInstance:
+    """A case whose timer falls due two seconds after it starts, however long the seeding takes."""
+    review_at = (utcnow() + timedelta(seconds=2)).isoformat()
+    return runtime.start_instance(session, "timer_start", "officer", data={"review_at": review_at})
+
+
 def test_two_worker_processes_fire_200_due_timers_exactly_once(committed, database_url):
-    xml, _ = timer_xml(4.0)
     with transaction(committed) as session:
-        definitions.deploy(session, xml, "owner")
+        definitions.deploy(session, due_soon_xml(), "owner")
         for _ in range(200):
-            runtime.start_instance(session, "timer_start", "officer")
+            start_due_soon(session)
     with transaction(committed) as session:
         due = session.scalar(select(func.max(TimerJob.due_at)))
     wait_until(lambda: utcnow() > due + timedelta(milliseconds=50), timeout=30)
@@ -185,24 +206,6 @@ def test_fire_due_leaves_nothing_when_called_twice(committed):
     time.sleep(0.5)
     assert fire_due(committed, "w") == 1
     assert fire_due(committed, "w") == 0
-
-
-def slow_timer_xml() -> str:
-    """timer_start due at the case's `review_at`, with a step after the timer that takes about half
-    a second of CPU."""
-    slow = ('<bpmn:scriptTask id="slow_step" name="Slow step"><bpmn:script>'
-            'total = sum([sum(range(999)) for n in range(999) for m in range(12)])'
-            '</bpmn:script></bpmn:scriptTask>'
-            '<bpmn:sequenceFlow id="flow_1" sourceRef="start_at_date" targetRef="slow_step"/>'
-            '<bpmn:sequenceFlow id="flow_slow" sourceRef="slow_step" targetRef="review"/>')
-    return (read_fixture("timer_start").replace("${start_of_day_utc(review_on)}", "${review_at}")
-            .replace('<bpmn:sequenceFlow id="flow_1" sourceRef="start_at_date" targetRef="review"/>', slow))
-
-
-def start_due_soon(session) -> ProcessInstance:
-    """A case whose timer falls due two seconds after it starts, however long the seeding takes."""
-    review_at = (utcnow() + timedelta(seconds=2)).isoformat()
-    return runtime.start_instance(session, "timer_start", "officer", data={"review_at": review_at})
 
 
 def test_the_worker_stops_within_seconds_of_sigterm_while_firing(committed, database_url, tmp_path):
