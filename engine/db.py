@@ -5,11 +5,12 @@ Sessions are passed in explicitly; nothing here is global except the metadata.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Final
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -69,7 +70,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", _postgresql_begin)
     return engine
 
 
@@ -86,8 +89,65 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+#: Execution option marking a connection's transaction as one that only reads (see `begin_read_only`).
+READ_ONLY: Final = "intervene_read_only"
+
+
+def _sqlite_begin(connection) -> None:
+    # A writer takes the write lock up front (BEGIN IMMEDIATE) so writers queue instead of
+    # deadlocking; a reader must not, or every page would queue behind every write and WAL's
+    # concurrent reads would be lost. query_only makes a write in a read-only transaction fail at
+    # once ("attempt to write a readonly database") instead of upgrading a read lock and deadlocking.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("PRAGMA query_only = OFF")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgresql_begin(connection) -> None:
+    # The same contract as on SQLite: a write in a read-only transaction fails loudly.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+
+def begin_read_only(session: Session) -> Session:
+    """Start `session`'s transaction as read-only: no write lock taken; any write in it fails.
+
+    Call it before the session's first statement. A session bound to a connection already in a
+    transaction (the tests' rolled-back connection) joins that transaction unchanged.
+    """
+    if not isinstance(session.get_bind(), Connection):
+        session.connection(execution_options={READ_ONLY: True})
+    return session
+
+
+_AFTER_COMMIT = "intervene_after_commit"
+
+
+def run_after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once `session`'s transaction has committed, with no transaction open.
+
+    For slow work that follows from a change but must not hold SQLite's write lock or a case's row
+    lock while it runs (rendering a PDF). Dropped if the transaction rolls back. The action must
+    catch its own errors: the commit has happened, and the caller should not see it fail.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the transaction is still open
+        return
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        action()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_commit(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -95,10 +155,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction per command: commit on success, roll back on any error."""
+def transaction(factory: sessionmaker[Session], read_only: bool = False) -> Iterator[Session]:
+    """One transaction per command: commit on success, roll back on any error.
+
+    `read_only` for commands that only read: they do not wait for (or hold) SQLite's write lock.
+    """
     session = factory()
     try:
+        if read_only:
+            begin_read_only(session)
         yield session
         session.commit()
     except BaseException:

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .forms import FormErrors
+
 
 @dataclass(frozen=True)
 class DeadlineInfo:
@@ -45,8 +47,20 @@ DeadlineHook = Callable[[str, dict[str, Any], date], list[DeadlineInfo] | None]
 #: (instance, the human_task row, the validated data): letters are generated here.
 TaskCompletedHook = Callable[[Session, Any, Any, dict[str, Any]], None]
 
+#: Called when an officer completes a task, before the case moves on (session, instance, the
+#: human_task row, the task's data, which the hook may update): facts recorded outside the case since
+#: it started (a school's term dates) reach the steps still to come.
+TaskDataHook = Callable[[Session, Any, Any, dict[str, Any]], None]
+
+#: Called before an officer's task completes (instance, the human_task row, the validated data):
+#: the problems it finds, by form field id, in sentences fit for an error summary; {} when none.
+#: Any problem refuses the completion, so nothing changes (the task stays open, no timer, no letter).
+TaskValidationHook = Callable[[Session, Any, Any, dict[str, Any]], dict[str, str]]
+
 start_hooks: list[StartHook] = []
+task_data_hooks: list[TaskDataHook] = []
 task_completed_hooks: list[TaskCompletedHook] = []
+task_validation_hooks: list[TaskValidationHook] = []
 deadline_hooks: list[DeadlineHook] = []
 
 
@@ -60,7 +74,26 @@ def register_deadline_hook(hook: DeadlineHook) -> None:
         deadline_hooks.append(hook)
 
 
+def register_task_validation_hook(hook: TaskValidationHook) -> None:
+    if hook not in task_validation_hooks:
+        task_validation_hooks.append(hook)
+
+
+def refuse_if_invalid(session: Session, instance: Any, task_row: Any, data: dict[str, Any]) -> None:
+    """Run the validation hooks; raise FormErrors with every problem they found (first one wins a field)."""
+    problems: dict[str, str] = {}
+    for hook in task_validation_hooks:
+        for field, message in (hook(session, instance, task_row, data) or {}).items():
+            problems.setdefault(field, message)
+    if problems:
+        raise FormErrors(problems)
+
 
 def register_task_completed_hook(hook: TaskCompletedHook) -> None:
     if hook not in task_completed_hooks:
         task_completed_hooks.append(hook)
+
+
+def register_task_data_hook(hook: TaskDataHook) -> None:
+    if hook not in task_data_hooks:
+        task_data_hooks.append(hook)

@@ -70,8 +70,25 @@ class ProcessInstance(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
+    #: Separately deployed processes the case calls, at the versions current when it started.
+    #: Loaded only when the definition has such calls.
+    called_definitions: Mapped[list[CalledDefinition]] = relationship(lazy="select", order_by="CalledDefinition.process_key")
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class CalledDefinition(Base):
+    """Which version of a separately deployed process a case's call activities run: fixed when the
+    case starts, so a later deploy of the called process never changes a running case."""
+
+    __tablename__ = "instance_called_definitions"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    #: The called process id (the call activity's calledElement).
+    process_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined", innerjoin=True)
 
 
 class HumanTask(Base):
@@ -141,6 +158,8 @@ class Deadline(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "deadline_id"),
         Index("ix_deadlines_owner_status_due", "owner", "status", "due_on"),
+        # Reports count misses per quarter; the worker looks for misses not yet recorded.
+        Index("ix_deadlines_owner_missed_at", "owner", "missed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,10 +172,18 @@ class Deadline(Base):
     rule: Mapped[str] = mapped_column(Text)
     #: The legal source (act and section, regulation, or local procedure).
     source: Mapped[str] = mapped_column(Text)
-    #: pending, met, missed, or unknown (the facts needed to count it are not recorded).
+    #: pending, met, missed, or unknown (the facts needed to count it are not recorded), as judged
+    #: at the last save: a pending deadline whose day has passed since is missed, so read the status
+    #: through engine.deadlines.live_status (or status_on in SQL), never from this column alone.
     status: Mapped[str] = mapped_column(String(20))
+    #: The day the step that meets it was done (as the step recorded it).
     met_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    #: What the note becomes once due_on has passed with the deadline still pending; NULL where the
+    #: day passing is no miss (the end of a period given to the school, say).
+    overdue_note: Mapped[str | None] = mapped_column(Text)
+    #: When the worker first found the deadline missed (once; see engine.deadlines.record_missed).
+    missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -11,8 +11,11 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.task_parsers import SubprocessParser
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity, EventSubprocess
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import SubWorkflowParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import EnumFormField, Form, FormField, UserTask
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -56,6 +59,14 @@ class InterveneUserTaskParser(UserTaskParser):
                 extensions[key] = value.strip()
         return extensions
 
+    def _add_multiinstance_task(self, loop_characteristics):
+        # The Camunda parser reads only camunda:collection/elementVariable. Models from other
+        # tools (and SpiffWorkflow's own) use BPMN's loopDataInputRef, inputDataItem,
+        # loopDataOutputRef and outputDataItem, or a loopCardinality: read those the standard way.
+        if self.attribute("collection", "camunda", loop_characteristics) is None:
+            return TaskParser._add_multiinstance_task(self, loop_characteristics)
+        return super()._add_multiinstance_task(loop_characteristics)
+
     def get_form(self) -> Form:
         # Unlike the stock parser, read formData with or without a formKey: the Camunda 7
         # properties panel writes "generated task forms" without one.
@@ -78,10 +89,25 @@ class InterveneUserTaskParser(UserTaskParser):
         return form
 
 
+class InterveneSubProcessParser(SubWorkflowParser):
+    """Marks event sub-processes, which the Camunda parser reads as plain sub-processes, so the
+    runtime can give them BPMN's lifetime (see engine/event_subprocesses.py)."""
+
+    def create_task(self):
+        if self.node.get("triggeredByEvent", "false").lower() != "true":
+            return super().create_task()
+        subworkflow_spec = SubprocessParser.get_subprocess_spec(self)
+        task = EventSubprocess(self.spec, self.bpmn_id, subworkflow_spec=subworkflow_spec, **self.bpmn_attributes)
+        starts = self.xpath("./bpmn:startEvent")
+        task.interrupting = bool(starts) and starts[0].get("isInterrupting", "true").lower() == "true"
+        return task
+
+
 class InterveneParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (InterveneUserTaskParser, UserTask),
+        full_tag("subProcess"): (InterveneSubProcessParser, CallActivity),
     }
 
 

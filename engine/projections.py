@@ -102,7 +102,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
         groups = [g.strip() for g in spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
-            business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+            business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=_task_name(task),
             role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
             form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
             properties={k: v for k, v in spec.extensions.items() if isinstance(v, str)},
@@ -111,6 +111,16 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
     for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation
         row.is_open = False
     return names
+
+
+def _task_name(task) -> str:
+    """The step's name; an instance of a multi-instance task also names its item ("...: Dr Chen")."""
+    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    item_ref = getattr(task.parent.task_spec, "input_item", None) if task.parent is not None else None
+    item = task.data.get(item_ref.bpmn_id) if item_ref is not None else None
+    if isinstance(item, (str, int)) and not isinstance(item, bool):
+        return f"{name}: {item}"[:300]
+    return name
 
 
 def _static_assignee(workflow: BpmnWorkflow, task) -> str | None:
@@ -158,24 +168,40 @@ def _has_fired(workflow: BpmnWorkflow, job: TimerJob) -> bool:
     return task.has_state(TaskState.READY | TaskState.STARTED | TaskState.COMPLETED)
 
 
-def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> None:
-    computed = {}
+#: The day the domain's rules are asked about to learn what each pending deadline says once its day
+#: has passed: the rules judge "missed" only by comparing today with the due day, so any day after
+#: every due day gives that answer without the engine knowing the rules.
+AFTER_EVERY_DEADLINE = date(9999, 12, 31)
+
+
+def _deadline_infos(instance: ProcessInstance, today: date) -> dict[str, hooks.DeadlineInfo] | None:
+    computed: dict[str, hooks.DeadlineInfo] = {}
     has_rules = False
     for hook in hooks.deadline_hooks:
         found = hook(instance.process_key, instance.data or {}, today)
         if found is None:  # the domain has no deadline rules for this process
             continue
         has_rules = True
-        for info in found:
-            computed[info.deadline_id] = info
-    if not has_rules:
+        computed.update((info.deadline_id, info) for info in found)
+    return computed if has_rules else None
+
+
+def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> None:
+    computed = _deadline_infos(instance, today)
+    if computed is None:
         return
+    once_passed = _deadline_infos(instance, AFTER_EVERY_DEADLINE) or {}
     rows = {d.deadline_id: d for d in session.scalars(_DEADLINES, {"instance_id": instance.id})}
     for deadline_id, info in computed.items():
         row = rows.pop(deadline_id, None) or Deadline(instance_id=instance.id, deadline_id=deadline_id)
         row.owner = instance.owner
         row.name, row.due_on, row.rule, row.source = info.name, info.due_on, info.rule, info.source
         row.status, row.met_on, row.note = info.status, info.met_on, info.note
+        later = once_passed.get(deadline_id)
+        lapses = info.status == "pending" and later is not None and later.status == "missed"
+        row.overdue_note = (later.note or "the day passed without it being met") if lapses and later else None
+        if row.status != "missed" and not (row.overdue_note and row.due_on and row.due_on < today):
+            row.missed_at = None  # the facts were corrected: no longer a miss, so not counted as one
         session.add(row)
     for stale in rows.values():
         session.delete(stale)

@@ -17,12 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import hooks
+from . import event_subprocesses, hooks
 from .db import utcnow
-from .definitions import latest_definition, parsed_definition
+from .definitions import latest_definition, parsed_definition, resolve_calls, with_calls
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .forms import validate_submission
-from .models import AuditEvent, HumanTask, ProcessInstance, TimerJob
+from .models import AuditEvent, CalledDefinition, HumanTask, ProcessInstance, TimerJob
 from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
 from .scripting import make_script_engine
 from .serialization import STATE_FORMAT, dump_state, load_state
@@ -81,7 +81,7 @@ def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
         cached = _WORKFLOW_CACHE.pop(instance.id, None)
     if cached is not None and cached[0] == instance.lock_version:
         return cached[1]
-    workflow = load_state(instance.state, parsed_definition(instance.definition))
+    workflow = load_state(instance.state, _instance_process(instance))
     workflow.script_engine = SCRIPT_ENGINE
     return workflow
 
@@ -103,7 +103,9 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
     context = hooks.StartContext(process_key, business_key, dict(data or {}), owner)
     for hook in hooks.start_hooks:
         hook(session, context)
-    workflow = BpmnWorkflow(*_specs(definition), script_engine=SCRIPT_ENGINE)
+    calls = resolve_calls(session, definition)
+    parsed = with_calls(definition, calls)
+    workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=SCRIPT_ENGINE)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(context.data)
     now = utcnow()
@@ -114,14 +116,18 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
         updated_at=now)
     session.add(instance)
     session.flush()
+    session.add_all(CalledDefinition(instance_id=instance.id, process_key=key, definition_id=called.id)
+                    for key, called in calls.items())
     audit(session, instance, actor, "started", data=context.data)
     _advance(session, instance, workflow, actor)
     return instance
 
 
-def _specs(definition):
-    parsed = parsed_definition(definition)
-    return parsed.spec, parsed.subprocess_specs
+def _instance_process(instance: ProcessInstance):
+    """The specs a case runs on: its definition's, and the called versions recorded at its start."""
+    if not parsed_definition(instance.definition).external_calls:
+        return parsed_definition(instance.definition)
+    return with_calls(instance.definition, {c.process_key: c.definition for c in instance.called_definitions})
 
 
 def complete_task(session: Session, task_id: str, actor: str, data: dict[str, Any] | None = None,
@@ -140,11 +146,14 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         session.refresh(row)
     if not row.is_open:
         raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
+    hooks.refuse_if_invalid(session, instance, row, submitted)  # before anything changes
     workflow = load_workflow(instance)
     task = _find_task(workflow, row.id)
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task '{row.name}' is no longer waiting to be done")
     task.data.update(submitted)
+    for data_hook in hooks.task_data_hooks:
+        data_hook(session, instance, row, task.data)
     task.run()
     row.is_open, row.completed_at, row.completed_by, row.draft = False, utcnow(), actor, None
     audit(session, instance, actor, "task_completed", task_id=row.id, bpmn_id=row.bpmn_id, detail=row.name,
@@ -207,6 +216,12 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps()
+        while event_subprocesses.apply(workflow):
+            workflow.do_engine_steps()
+        # Messages no pool of this case catches (sent to a pool drawn as description only) go on
+        # the timeline rather than piling up in the state.
+        for event in workflow.get_events():
+            audit(session, instance, actor, "message_sent", detail=event.event_definition.name)
         planned = plan_human_tasks(workflow)
     except Exception as exc:  # a model's script or expression failed
         error = _describe(exc)

@@ -22,7 +22,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from .db import transaction, utcnow
+from .db import begin_read_only, transaction, utcnow
+from .deadlines import record_missed_deadlines
 from .errors import Conflict
 from .models import ProcessInstance, TimerJob
 from .runtime import CLOSED_STATUSES, _advance, load_workflow
@@ -30,6 +31,8 @@ from .runtime import CLOSED_STATUSES, _advance, load_workflow
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 WAKE_MARGIN = timedelta(milliseconds=50)
+#: Deadlines are missed at midnight (Europe/London); each miss is recorded within this many minutes.
+MISSED_DEADLINES_EVERY_MINUTES = 15
 #: Cases in these states keep their due timers pending; they fire on resume or retry.
 PAUSED_STATUSES = ("suspended", "error")
 #: Only these cases' timers are claimed: a paused or closed case costs the worker nothing.
@@ -137,6 +140,7 @@ def next_due_at(factory: sessionmaker[Session], after: datetime | None = None) -
     if after is not None:
         query = query.where(TimerJob.due_at >= after)
     with transaction(factory) as session:
+        begin_read_only(session)  # no write lock: on SQLite an idle worker never holds up a writer
         return session.scalar(query)
 
 
@@ -158,6 +162,8 @@ class TimerService:
     def start(self) -> None:
         self.scheduler.add_job(self.sweep, "interval", seconds=self.poll_seconds, id="sweep",
                                next_run_time=utcnow(), max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.record_missed_deadlines, "interval", minutes=MISSED_DEADLINES_EVERY_MINUTES,
+                               id="missed_deadlines", next_run_time=utcnow(), max_instances=1, coalesce=True)
         self.scheduler.start()
 
     def shutdown(self, timeout: float | None = None) -> bool:
@@ -185,6 +191,13 @@ class TimerService:
             return 0
         finally:
             self._lock.release()
+
+    def record_missed_deadlines(self) -> int:
+        try:
+            return record_missed_deadlines(self.factory)
+        except Exception:  # as for the sweep: log, and the next run records what this one did not
+            log.exception("recording missed deadlines failed")
+            return 0
 
     def _schedule_wake(self, since: datetime) -> None:
         # A timer due before this sweep began and still pending could not be claimed (another

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent, Deadline, ProcessInstance
-from workflows.case_view import done_bpmn_ids, open_tasks, pending_timers
+from workflows.case_view import describe_deadline, done_bpmn_ids, open_tasks, pending_timers
 from workflows.school_models import School
 
 from .lookups import route_title
@@ -30,6 +30,8 @@ ACTION_WORDS = {
     "error": "Stopped with an error",
     "migrated": "Moved to a new version of the route",
     "letter_issued": "Letter issued",
+    "letter_failed": "Letter could not be produced",
+    "deadline_missed": "Deadline missed",
 }
 STATUS_TAGS = {
     "running": ("In progress", "govuk-tag--blue"),
@@ -88,6 +90,7 @@ def deadlines(session: Session, instance_id: int, open_only: bool = False) -> li
     rows = session.scalars(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, Deadline.deadline_id))
     result = []
     for row in rows:
-        text, classes = DEADLINE_TAGS.get(row.status, (row.status, "govuk-tag--grey"))
-        result.append({"row": row, "tag": {"text": text, "classes": classes}})
+        described = describe_deadline(row)
+        text, classes = DEADLINE_TAGS.get(described["status"], (described["status"], "govuk-tag--grey"))
+        result.append({"row": row, "tag": {"text": text, "classes": classes}, "note": described["note"]})
     return result

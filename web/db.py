@@ -1,22 +1,29 @@
 """One database session per request, opened on first use.
 
-It is committed after a response below 400 and rolled back otherwise (a form with errors, a
-conflict, a 404), so a view that claims a task and then fails validation leaves nothing behind.
+A GET or HEAD request's session is read-only (engine.db.begin_read_only): on SQLite it reads
+beside a writer instead of queueing for the write lock, and a page that tried to write would fail
+at once. Any other request's session writes. It is committed after a response below 400 and
+rolled back otherwise (a form with errors, a conflict, a 404), so a view that claims a task and then fails validation leaves nothing behind.
 A view that must keep a change although it answers with an error (a failed sign-in is counted)
 commits explicitly.
 """
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
+from engine.db import begin_read_only
+
 _KEY = "intervene_session_factory"
+READ_ONLY_METHODS = ("GET", "HEAD")
 
 
 def db() -> Session:
     session = g.get("_db_session")
     if session is None:
         session = current_app.extensions[_KEY]()
+        if has_request_context() and request.method in READ_ONLY_METHODS:
+            begin_read_only(session)
         g._db_session = session
     return session
 

@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db import utcnow
+from engine.db import begin_read_only, utcnow
 from engine.errors import InvalidInput, NotFound
 
+from . import sign_in_throttle as throttle
 from .account_models import ORGANISATION_KINDS, LoginThrottle, Organisation, User
 from .roles import ROLES_BY_ID, role_ids
 
@@ -203,49 +204,40 @@ def authenticate(session: Session, email: str, password: str, client_ip: str | N
     """The user whose email and password these are; SignInRefused otherwise.
 
     Failures are counted per email address (known or not) and per client address; while either is
-    locked no password is checked at all. The caller must commit even when this raises, or the
-    failure is not counted.
+    locked no password is checked at all. The password is checked with no transaction open (it
+    takes a good part of a second by design): the lookups are committed first, so call this before
+    the session holds anything else. The caller must commit even when this raises, or the failure
+    is not counted.
     """
     now = now or utcnow()
     address = (email or "").strip().lower()
     keys = _Keys(f"email:{address}"[:400], f"ip:{client_ip or 'unknown'}"[:400])
-    throttles = {key: _throttle(session, key, now) for key in (keys.email, keys.ip)}
-    if any(t.locked_until is not None and t.locked_until > now for t in throttles.values()):
+    if not session.in_transaction():
+        begin_read_only(session)
+    if throttle.locked_keys(session, [keys.email, keys.ip], now):
         raise SignInRefused(LOCKED_OUT, is_locked=True)
     user = user_by_email(session, address) if address else None
+    session.commit()  # end the reads: neither the write lock nor a row is held while argon2 runs
     if user is not None and user.is_active and verify_password(user, password):
-        if HASHER.check_needs_rehash(user.password_hash):
-            user.password_hash = HASHER.hash(password)
-        if inspect(throttles[keys.email]).persistent:
-            session.delete(throttles[keys.email])
-        user.failed_logins, user.locked_until, user.last_signed_in_at = 0, None, now
-        session.flush()
+        _signed_in(session, user, password, keys, now)
         return user
     if user is None:
         verify_password(User(password_hash=_dummy_hash()), password)
-    locked = _count_failure(throttles[keys.email], now, EMAIL_MAX_FAILURES)
-    locked = _count_failure(throttles[keys.ip], now, IP_MAX_FAILURES) or locked
-    session.add_all(throttles.values())
+    by_email = throttle.count_failure(session, keys.email, now, EMAIL_MAX_FAILURES, WINDOW)
+    by_ip = throttle.count_failure(session, keys.ip, now, IP_MAX_FAILURES, WINDOW)
     if user is not None:
-        user.failed_logins, user.locked_until = throttles[keys.email].failures, throttles[keys.email].locked_until
+        user.failed_logins, user.locked_until = by_email.failures, by_email.locked_until
     session.flush()
+    locked = by_email.failures >= EMAIL_MAX_FAILURES or by_ip.failures >= IP_MAX_FAILURES
     raise SignInRefused(LOCKED_OUT if locked else WRONG_DETAILS, is_locked=locked)
 
 
-def _throttle(session: Session, key: str, now: datetime) -> LoginThrottle:
-    row = session.get(LoginThrottle, key)
-    if row is None:
-        row = LoginThrottle(key=key, failures=0, window_started_at=now, locked_until=None)
-    elif row.window_started_at + WINDOW <= now and (row.locked_until is None or row.locked_until <= now):
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    return row
-
-
-def _count_failure(row: LoginThrottle, now: datetime, limit: int) -> bool:
-    row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + WINDOW
-    return row.failures >= limit
+def _signed_in(session: Session, user: User, password: str, keys: _Keys, now: datetime) -> None:
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+    throttle.forget(session, keys.email)
+    user.failed_logins, user.locked_until, user.last_signed_in_at = 0, None, now
+    session.flush()
 
 
 def unlock(session: Session, user: User) -> None:

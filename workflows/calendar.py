@@ -24,14 +24,25 @@ import holidays
 LONDON = ZoneInfo("Europe/London")
 
 #: One-off days proclaimed under BFDA 1971 s1(3), added by hand as soon as they are announced, so a
-#: new proclamation does not wait for a release of the `holidays` package.
+#: new proclamation does not wait for a release of the `holidays` package. A row whose `change` column
+#: says "cancel" takes a standard bank holiday away: a proclamation that MOVES a bank holiday (1995,
+#: 2002, 2012, 2020, 2022) is one "cancel" row for the old day and one row for the new day (audit C-1).
 EXTRA_BANK_HOLIDAYS_CSV = Path(__file__).resolve().parent / "data" / "extra_bank_holidays.csv"
 
 #: Education (School Inspection) (England) Regulations 2005 reg 2(1): a school holiday is skipped
-#: when it is "longer than a week", read here as more than this many calendar days, first to last
-#: day inclusive. A LEGAL JUDGEMENT TO CONFIRM: with 7, a Mon-Fri half-term (5 days) is not skipped,
-#: but the same half-term recorded Sat-Sun (9 days) is.
+#: when it is "longer than a week". A holiday is first normalised (extended over the weekends and bank
+#: holidays next to it, touching rows merged), so how it was recorded does not matter (audit C-2, C-3).
+#: Whether a one-week half-term is then "longer than a week" is A LEGAL JUDGEMENT each case records:
+#: "school_days" (the default, the earlier deadline): more than SCHOOL_WEEK_DAYS weekdays closed, so a
+#: one-week half-term is not skipped; "calendar_days": more than HOLIDAY_LONGER_THAN_DAYS calendar days
+#: with its weekends, so a one-week half-term (Sat-Sun, 9 days) is skipped.
 HOLIDAY_LONGER_THAN_DAYS = 7
+SCHOOL_WEEK_DAYS = 5
+HOLIDAY_READINGS = ("school_days", "calendar_days")
+#: INSET (training) days: whether they are "part of a holiday taken by the school" is a legal question
+#: (audit C-4). "not_holiday" (the default, the earlier deadline) counts them as working days;
+#: "part_of_holiday" joins them to the holiday they touch. A holiday row marked "inset" is one.
+INSET_READINGS = ("not_holiday", "part_of_holiday")
 
 #: A guard for expressions: no statutory period comes near 40 years of working days.
 MAX_WORKING_DAYS = 10_000
@@ -77,9 +88,17 @@ def _as_count(value: Any, what: str = "n") -> int:
 
 
 @functools.cache
-def _extra_bank_holidays() -> dict[date, str]:
+def _extra_bank_holidays() -> dict[date, str | None]:
+    """The CSV's days: a name for a day added, None for a standard bank holiday cancelled."""
     with EXTRA_BANK_HOLIDAYS_CSV.open(newline="", encoding="utf-8") as handle:
-        return {date.fromisoformat(row["date"]): row["name"] for row in csv.DictReader(handle)}
+        rows = list(csv.DictReader(handle))
+    extra: dict[date, str | None] = {}
+    for row in rows:
+        change = (row.get("change") or "add").strip().lower()
+        if change not in ("add", "cancel"):
+            raise ValueError(f"{EXTRA_BANK_HOLIDAYS_CSV.name}: change must be 'add' or 'cancel', not {change!r}")
+        extra[date.fromisoformat(row["date"])] = row["name"] if change == "add" else None
+    return extra
 
 
 #: GOV.UK's names (gov.uk/bank-holidays), which officers know, for the `holidays` package's ones.
@@ -116,7 +135,13 @@ def _bank_holidays_for(year: int) -> dict[date, str]:
     for day, name in ((date(year, 12, 25), "Christmas Day"), (good_friday, "Good Friday")):
         if day.weekday() < 5:
             days[day] = name
-    days.update({day: name for day, name in _extra_bank_holidays().items() if day.year == year})
+    for day, extra_name in _extra_bank_holidays().items():
+        if day.year != year:
+            continue
+        if extra_name is None:
+            days.pop(day, None)  # a proclamation moved or cancelled this standard bank holiday
+        else:
+            days[day] = extra_name
     return dict(sorted(days.items()))
 
 
@@ -200,34 +225,84 @@ def powers_window_end(compliance_period_end: Any) -> date:
     return add_calendar_months(as_date(compliance_period_end, "compliance_period_end"), 2)
 
 
-def _long_holidays(school_holidays: Iterable[Any] | None) -> list[tuple[date, date]]:
-    """The (first, last) pairs longer than HOLIDAY_LONGER_THAN_DAYS, each judged on its own."""
-    long = []
+def _holiday_rows(school_holidays: Iterable[Any] | None) -> list[tuple[date, date, bool]]:
+    """(first, last, is_inset) from (first_day, last_day) or (first_day, last_day, "inset") rows."""
+    rows = []
     for pair in school_holidays or ():
         try:
-            first_value, last_value = pair
+            first_value, last_value, *kind = pair
         except (TypeError, ValueError):
             raise ValueError(f"a school holiday must be a (first_day, last_day) pair, not {pair!r}") from None
+        if len(kind) > 1 or (kind and kind[0] not in ("inset", "holiday", None)):
+            raise ValueError(f"a school holiday must be a (first_day, last_day) pair, not {pair!r}")
         first, last = as_date(first_value, "first_day"), as_date(last_value, "last_day")
         if last < first:
             raise ValueError(f"a school holiday cannot end ({last}) before it starts ({first})")
-        if (last - first).days + 1 > HOLIDAY_LONGER_THAN_DAYS:
-            long.append((first, last))
-    return long
+        rows.append((first, last, bool(kind) and kind[0] == "inset"))
+    return rows
 
 
-def inspection_working_days_after(start: Any, n: Any, school_holidays: Iterable[Any] | None = ()) -> date:
+def _check_reading(value: Any, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{what} must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
+
+
+def normalised_holidays(school_holidays: Iterable[Any] | None,
+                        inset_reading: str = "not_holiday") -> list[tuple[date, date]]:
+    """The school's holidays as the days it is really away: each row extended over the weekends and
+    bank holidays next to it, and rows that then touch or overlap merged into one.
+
+    So Mon 25 - Fri 29 May 2026 and Sat 23 - Sun 31 May 2026 are the same holiday, and a Christmas
+    recorded as two rows either side of New Year (or of the bank holidays) is one holiday.
+    """
+    _check_reading(inset_reading, INSET_READINGS, "inset_reading")
+    spans = sorted(_extended(first, last) for first, last, inset in _holiday_rows(school_holidays)
+                   if not inset or inset_reading == "part_of_holiday")
+    merged: list[tuple[date, date]] = []
+    for first, last in spans:
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _extended(first: date, last: date) -> tuple[date, date]:
+    while not is_working_day(first - timedelta(days=1)):
+        first -= timedelta(days=1)
+    while not is_working_day(last + timedelta(days=1)):
+        last += timedelta(days=1)
+    return first, last
+
+
+def is_longer_than_a_week(first: date, last: date, holiday_reading: str = "school_days") -> bool:
+    """Reg 2(1)'s "holiday longer than a week", for a normalised holiday, under the case's reading."""
+    if _check_reading(holiday_reading, HOLIDAY_READINGS, "holiday_reading") == "calendar_days":
+        return (last - first).days + 1 > HOLIDAY_LONGER_THAN_DAYS
+    weekdays = sum(1 for offset in range((last - first).days + 1) if (first + timedelta(days=offset)).weekday() < 5)
+    return weekdays > SCHOOL_WEEK_DAYS
+
+
+def long_holidays(school_holidays: Iterable[Any] | None, holiday_reading: str = "school_days",
+                  inset_reading: str = "not_holiday") -> list[tuple[date, date]]:
+    """The normalised holidays longer than a week: the days inside them are not working days."""
+    return [(first, last) for first, last in normalised_holidays(school_holidays, inset_reading)
+            if is_longer_than_a_week(first, last, holiday_reading)]
+
+
+def inspection_working_days_after(start: Any, n: Any, school_holidays: Iterable[Any] | None = (),
+                                  holiday_reading: str = "school_days", inset_reading: str = "not_holiday") -> date:
     """The Nth working day after `start` under the School Inspection Regulations 2005, reg 2.
 
-    Reg 2(1) also excludes "part of a holiday longer than a week taken by the school", so days
-    inside any of the school's holidays (first_day, last_day pairs, inclusive) longer than
-    HOLIDAY_LONGER_THAN_DAYS calendar days are skipped as well. Whether a one-week half-term is
-    "longer than a week" is a legal judgement to confirm; the threshold is that module constant.
-    Reg 2(2): the period begins immediately after `start`, so `start` is day 0.
+    Reg 2(1) also excludes "part of a holiday longer than a week taken by the school", so days inside
+    the school's normalised holidays that are longer than a week (see `long_holidays`, under the
+    case's recorded readings) are skipped as well. Reg 2(2): the period begins immediately after
+    `start`, so `start` is day 0.
     """
     day = as_date(start, "start")
     remaining = _as_count(n)
-    long = _long_holidays(school_holidays)
+    long = long_holidays(school_holidays, holiday_reading or "school_days", inset_reading or "not_holiday")
     while remaining:
         day += timedelta(days=1)
         if is_working_day(day) and not any(first <= day <= last for first, last in long):

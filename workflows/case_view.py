@@ -4,11 +4,13 @@ Reads projections only; the workflow itself is never deserialized to describe a 
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.deadlines import live_note, live_status
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
 
 
@@ -44,11 +46,20 @@ def case_letters(session: Session, instance_id: int) -> list[Any]:
     return letters_for_case(session, instance_id)
 
 
+def describe_deadline(row: Deadline, today: date | None = None) -> dict[str, Any]:
+    """A deadline with its status as of today, not as of the case's last save."""
+    return {"id": row.deadline_id, "name": row.name, "due_on": row.due_on, "rule": row.rule, "source": row.source,
+            "status": live_status(row, today), "met_on": row.met_on, "note": live_note(row, today),
+            "missed_at": row.missed_at}
+
+
 def describe_case(session: Session, instance: ProcessInstance) -> dict[str, Any]:
     return {
         "id": instance.id,
         "process_key": instance.process_key,
         "version": instance.definition.version,
+        # Separately deployed processes the case calls, at the versions fixed when it started.
+        "calls": [{"key": c.process_key, "version": c.definition.version} for c in instance.called_definitions],
         "business_key": instance.business_key,
         "owner": instance.owner,
         "status": instance.status,
@@ -64,9 +75,7 @@ def describe_case(session: Session, instance: ProcessInstance) -> dict[str, Any]
                    "follow_up_at": t.follow_up_at} for t in open_tasks(session, instance.id)],
         "timers": [{"id": j.id, "bpmn_id": j.bpmn_id, "name": j.name, "due_at": j.due_at}
                    for j in pending_timers(session, instance.id)],
-        "deadlines": [{"id": d.deadline_id, "name": d.name, "due_on": d.due_on, "rule": d.rule,
-                       "source": d.source, "status": d.status, "met_on": d.met_on, "note": d.note}
-                      for d in case_deadlines(session, instance.id)],
+        "deadlines": [describe_deadline(d) for d in case_deadlines(session, instance.id)],
         "letters": [{"id": letter.id, "kind": letter.kind, "title": letter.title, "filename": letter.filename,
                      "created_at": letter.created_at} for letter in case_letters(session, instance.id)],
     }

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from engine.hooks import DeadlineInfo
-from workflows.calendar import as_date, skipped_holidays, working_days_after
+from workflows.calendar import as_date, non_working_reason, skipped_holidays, working_days_after
 
 
 def optional_date(value: Any) -> date | None:
@@ -103,6 +103,17 @@ def working_days_rule(start: date, n: int, end: date, what: str | None = None) -
     skipped = skipped_holidays(start, end)
     skips = f"skips {describe_holidays(skipped)}" if skipped else "no bank holidays in between"
     return f"{working_days_from(start, n, what)}; {skips}"
+
+
+def kept_date_note(due: date) -> str:
+    """'; Fri 25 Dec 2026 is Christmas Day, not a working day: the date is kept' for a period of calendar
+    days or months ending on a weekend or holiday, else "". No rule found moves such a date, so it is
+    kept, and said, so nobody assumes it rolls to the next working day (domain note, scenario 12)."""
+    reason = non_working_reason(due)
+    if reason is None:
+        return ""
+    return (f"; {format_day(due)} is {'a ' if reason in ('Saturday', 'Sunday') else ''}{reason}, not a working day: "
+            "a period of calendar days, so the date is kept (not moved to a working day)")
 
 
 def months_rule(start: date, months: int, due: date, what: str) -> str:

@@ -112,7 +112,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "copy_to_ofsted": ("copy_to_ofsted", "is_escalated_to_ofsted"),
     "signatory_name": ("signatory_name", "signed_by_name", "signed_by"),
     "signatory_title": ("signatory_title", "signatory_role", "signed_by_title"),
-    "copies_to": ("copies_to", "copy_to", "additional_copies"),
+    "copies_to": ("copies_to", "copy_to", "additional_copies", "other_recipients"),
 }
 
 #: Who signs by default (Derbyshire conventions), and the role-specific keys for the signer's name.
@@ -127,6 +127,8 @@ SIGNATORIES: dict[str, tuple[str, tuple[str, ...]]] = {
 #: The statutory contents of each letter, in the words the "MISSING: ..." placeholder uses.
 REQUIRED: dict[str, dict[str, str]] = {
     "warning_notice": {
+        "grounds_category": "the ground under section 60(2) on which the notice is given: low standards, a "
+                            "serious breakdown in management or governance, or threatened safety",
         "grounds": "the matters on which the authority's concerns are based (the grounds), "
                    "in enough detail to show the facts",
         "action_required": "the action the governing body is required to take",
@@ -158,8 +160,6 @@ REQUIRED: dict[str, dict[str, str]] = {
 MIN_DETAIL_WORDS = 12
 
 HMCI = "His Majesty's Chief Inspector of Education, Children's Services and Skills (Ofsted)"
-SECRETARY_OF_STATE = "The Secretary of State for Education (through the DfE regional director)"
-FOUNDATION_APPOINTER = "The person who appoints the foundation governors"
 
 #: Section 60(2) grounds (and the Letter of Concern's local variant of (a)).
 GROUNDS = {
@@ -320,18 +320,6 @@ def chosen_powers(data: dict[str, Any], item: str) -> tuple[list[str], str | Non
     return sorted(set(codes) | set(ticked)), prose
 
 
-def copies_requested(data: dict[str, Any]) -> list[dict[str, str]]:
-    found = value(data, "copies_to")
-    if isinstance(found, str):
-        found = [part for part in re.split(r"[\n;]", found)]
-    result = []
-    for entry in found or []:
-        name = entry.get("name") if isinstance(entry, dict) else entry
-        if name and str(name).strip():
-            result.append({"name": str(name).strip(), "role": "copy", "basis": "Requested for this case"})
-    return result
-
-
 def _signatory_name(kind: str, data: dict[str, Any]) -> str | None:
     name = text(data, "signatory_name")
     for key in SIGNATORIES[kind][1]:
@@ -391,6 +379,8 @@ def problems(kind: str, data: dict[str, Any]) -> dict[str, str]:
 
 def _warning_notice_problems(data: dict[str, Any], required: dict[str, str]) -> dict[str, str]:
     found = {}
+    if notice_type(data) == "s60" and not set(grounds_categories(data)) - {"pay_and_conditions"}:
+        found["grounds_category"] = required["grounds_category"]
     if text(data, "action_required") is None:
         found["action_required"] = required["action_required"]
     if not compliance_given(data):
@@ -416,59 +406,3 @@ def _statement_problems(data: dict[str, Any], required: dict[str, str]) -> dict[
     if flag(data, "specified_person_appointed") is None and text(data, "specified_person_name") is None:
         found["specified_person"] = required["specified_person"]
     return found
-
-
-def _person(name: str | None, role_words: str, fallback: str) -> str:
-    return f"{name}, {role_words}" if name else fallback
-
-
-def _church_or_foundation(data: dict[str, Any], basis: str) -> list[dict[str, str]]:
-    """The appropriate diocesan authority of a church school, else a foundation's appointer."""
-    diocese = text(data, "diocese_name")
-    if diocese:
-        return [{"name": f"{diocese} (the appropriate diocesan authority)", "role": "copy", "basis": basis}]
-    if flag(data, "has_foundation"):
-        return [{"name": text(data, "foundation_appointer") or FOUNDATION_APPOINTER, "role": "copy",
-                 "basis": basis}]
-    return []
-
-
-def recipients(kind: str, data: dict[str, Any]) -> list[dict[str, str]]:
-    """Who the letter goes to ("addressee") and who gets copies ("copy"), with the basis of each."""
-    data = data or {}
-    school = text(data, "school_name") or "the school"
-    head = _person(text(data, "headteacher_name"), "headteacher", "The headteacher")
-    section = "EIA 2006 s60A" if notice_type(data) == "s60A" else "EIA 2006 s60"
-    if kind == "warning_notice":
-        result = [{"name": f"The governing body of {school}", "role": "addressee", "basis": f"{section}(4)"},
-                  {"name": head, "role": "copy", "basis": f"{section}(6)"},
-                  {"name": HMCI, "role": "copy", "basis": f"{section}(6)"},
-                  *_church_or_foundation(data, f"{section}(6)"),
-                  {"name": SECRETARY_OF_STATE, "role": "copy", "basis": f"{section}(6A) (recipient inferred)"}]
-    elif kind == "notice_of_intention":
-        result = [{"name": f"The governing body of {school}", "role": "addressee", "basis": "EIA 2006 s60(1)(d)"},
-                  {"name": head, "role": "copy", "basis": "Local practice"},
-                  *_church_or_foundation(data, "Consulted before ss63 and 65 are used"),
-                  {"name": SECRETARY_OF_STATE, "role": "copy",
-                   "basis": "DfE asks to be told when powers are used (statutory basis not found)"}]
-    elif kind == "statement_of_action":
-        result = [{"name": HMCI, "role": "addressee", "basis": "EA 2005 s15(2)"}]
-        if flag(data, "is_voluntary_aided"):
-            appointer = text(data, "foundation_appointer") or FOUNDATION_APPOINTER
-            authority = text(data, "appointing_authority") or "The appropriate appointing authority"
-            result += [{"name": name, "role": "copy", "basis": "EA 2005 s15(2) (voluntary aided school)"}
-                       for name in dict.fromkeys((appointer, authority))]
-    elif kind == "letter_of_concern":
-        trust = text(data, "trust_name")
-        result = [{"name": f"The board of trustees of {trust}" if trust else f"The governing body of {school}",
-                   "role": "addressee", "basis": "Local protocol for academies"},
-                  {"name": head, "role": "copy", "basis": "Local protocol for academies"},
-                  *_church_or_foundation(data, "Local protocol (church academy)")]
-        if flag(data, "copy_to_dfe"):
-            result.append({"name": "The regional director (DfE Regions Group), for the Secretary of State",
-                           "role": "copy", "basis": "Escalation under the local protocol"})
-        if flag(data, "copy_to_ofsted"):
-            result.append({"name": HMCI, "role": "copy", "basis": "Escalation under the local protocol"})
-    else:
-        raise ValueError(f"unknown letter kind {kind!r}")
-    return result + copies_requested(data)

@@ -23,11 +23,11 @@ from .letter_content import (
     grounds_categories,
     notice_type,
     problems,
-    recipients,
     signatory,
     text,
     value,
 )
+from .notice_copies import recipients
 
 NAMES = {"warning_notice": "Warning notice", "notice_of_intention": "Notice of intention to use powers",
          "statement_of_action": "Statement of action", "letter_of_concern": "Letter of Concern"}

@@ -3,18 +3,24 @@
 A statutory notice is evidence: what the governing body received, on which day, and who got copies
 decides whether a compliance period ran and whether intervention powers became available. So the
 rendered bytes are stored (with their sha256), not re-rendered from data that may since have changed.
+
+A letter is recorded with the step that issues it (status "pending", with the data it is rendered
+from) and its PDF is rendered after that step commits, so the render never holds the case's lock.
+A render that fails leaves the letter "failed", to be rendered again from the same stored data.
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime, utcnow
 
 LETTER_KINDS = ("warning_notice", "notice_of_intention", "statement_of_action", "letter_of_concern")
+#: pending: recorded with its step, PDF not rendered yet; issued: PDF stored; failed: see `error`.
+LETTER_STATUSES = ("pending", "issued", "failed")
 
 
 class Letter(Base):
@@ -30,10 +36,16 @@ class Letter(Base):
     title: Mapped[str] = mapped_column(String(300))
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
-    #: The document as issued; deferred so that listing a case's letters does not load every PDF.
-    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: The document as issued (None until rendered); deferred so that listing a case's letters does
+    #: not load every PDF.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     #: sha256 of content, to show that a copy produced later is the letter that was sent.
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="issued", server_default="issued")
+    #: What the PDF is rendered from, fixed when the step completed: {"data", "issued_on", "organisation"}.
+    render_input: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Why the last render failed, for the officer who renders it again.
+    error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     #: The human task (SpiffWorkflow task UUID) whose completion produced the letter.

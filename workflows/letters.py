@@ -2,13 +2,16 @@
 
 A BPMN user task names the letter its completion issues with the camunda:property `letter`
 (`warning_notice`, `notice_of_intention`, `statement_of_action`, `letter_of_concern`). When an
-officer completes it, `generate_for_task` renders the letter from the case data and stores the PDF
-in the same transaction as the step, so a case never moves on without the notice it gave.
+officer completes it, `generate_for_task` records the letter with the data it is rendered from in
+the same transaction as the step, so a case never moves on without the notice it gave; the PDF is
+rendered after that transaction commits (a render can take a second, and must not hold the case's
+lock or SQLite's write lock), and a render that fails leaves the letter "failed", not the step undone.
 
-Missing statutory content never blocks the step: the PDF shows a red "MISSING: ..." placeholder
-where the content belongs and the title ends "(incomplete)", so the gap is visible before the letter
-is sent, and `check_required_content` lets a form warn earlier. Which data keys each letter reads is
-documented in `workflows.letter_content`.
+A task cannot complete while its letter lacks a statutory content or contradicts itself
+(`workflows.notice_rules`, run by the engine before the step), so an issued letter is complete. A
+letter rendered outside that path (a preview, a test) still shows a red "MISSING: ..." placeholder
+where a content belongs and its title ends "(incomplete)". Which data keys each letter reads is
+documented in `workflows.letter_content`; who receives it, in `workflows.notice_copies`.
 
 Rendering is offline: Jinja2 HTML templates in `letter_templates/` with their CSS inlined, fonts from
 the machine's fontconfig (DejaVu Sans or Liberation Sans), and a URL fetcher that refuses anything
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import re
 from datetime import date
@@ -28,19 +32,22 @@ from urllib.parse import unquote, urlparse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
-from engine.db import utcnow
+from engine.db import run_after_commit, transaction, utcnow
 from engine.hooks import register_task_completed_hook
+from engine.models import ProcessInstance
 from engine.projections import today_local
 
 from . import letter_content as content
-from .letter_content import check_required_content, day, recipients, text
+from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
+from .notice_copies import recipients
 
 __all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
-           "letters_for_case", "recipients", "register_with_engine", "render_letter"]
+           "letters_for_case", "recipients", "register_with_engine", "render_after_commit", "render_again",
+           "render_letter", "render_stored"]
 
 log = logging.getLogger(__name__)
 
@@ -162,24 +169,89 @@ def _letter_date(kind: str, data: dict[str, Any]) -> date:
 
 def issue_letter(session: Session, instance: Any, kind: str, data: dict[str, Any], actor: str,
                  task_id: str | None = None) -> Letter:
-    """Render a letter for a case from its data and store it; the caller's transaction commits it."""
+    """Record a letter for a case from its data, in the caller's transaction; its PDF is rendered
+    once that transaction commits (`render_stored`), so WeasyPrint never runs under the case's lock."""
     merged = {**(instance.data or {}), **(data or {})}
     if text(merged, "urn") is None and instance.business_key:
         merged["urn"] = instance.business_key
     merged.setdefault("case_id", instance.id)
+    merged = json.loads(json.dumps(merged, default=str))  # as stored: a render again reads the same
     organisation = text(merged, "la_name") or instance.owner or "The local authority"
-    title, filename, pdf, sent_to = render_letter(kind, merged, _letter_date(kind, merged), organisation)
-    letter = Letter(instance_id=instance.id, owner=instance.owner, kind=kind, title=title[:300],
-                    filename=filename[:200], media_type=MEDIA_TYPE, content=pdf,
-                    sha256=hashlib.sha256(pdf).hexdigest(), created_at=utcnow(), created_by=actor,
-                    task_id=task_id, recipients=sent_to)
+    issued_on = _letter_date(kind, merged)
+    context = build_context(kind, dict(merged), issued_on, organisation)
+    letter = Letter(instance_id=instance.id, owner=instance.owner, kind=kind, title=context["title"][:300],
+                    filename=context["filename"][:200], media_type=MEDIA_TYPE, content=None, sha256=None,
+                    status="pending", created_at=utcnow(), created_by=actor, task_id=task_id,
+                    recipients=context["recipients"],
+                    render_input={"data": merged, "issued_on": issued_on.isoformat(), "organisation": organisation})
     session.add(letter)
     session.flush()
+    render_after_commit(session, letter.id)
+    return letter
+
+
+def render_after_commit(session: Session, letter_id: int) -> None:
+    """Render the letter's PDF once `session` commits (in the same request or command)."""
+    factory = _factory_beside(session)
+    run_after_commit(session, lambda: _render_quietly(factory, letter_id))
+
+
+def render_again(session: Session, letter_id: int) -> bool:
+    """Render a pending or failed letter now, on `session`'s database; call it with no transaction
+    open on `session` (commit first), so the render waits on no lock of the caller's."""
+    return render_stored(_factory_beside(session), letter_id)
+
+
+def _factory_beside(session: Session) -> sessionmaker[Session]:
+    # Sessions of their own on the same database (joining the tests' rolled-back connection).
+    return sessionmaker(bind=session.get_bind(), expire_on_commit=False, join_transaction_mode="create_savepoint")
+
+
+def _render_quietly(factory: sessionmaker[Session], letter_id: int) -> None:
+    try:
+        render_stored(factory, letter_id)
+    except Exception:  # the step has committed; the letter stays pending, to be rendered again
+        log.exception("letter %s: could not record its rendering", letter_id)
+
+
+def render_stored(factory: sessionmaker[Session], letter_id: int) -> bool:
+    """Render a pending or failed letter from its stored data and store the PDF; True if issued.
+
+    Three short steps, so that no transaction is open while the PDF is rendered: read the stored
+    data, render, then write the result (or the failure, leaving the letter to be rendered again).
+    """
+    with transaction(factory, read_only=True) as session:
+        letter = session.get(Letter, letter_id)
+        if letter is None or letter.status == "issued" or not letter.render_input:
+            return False
+        kind, given = letter.kind, dict(letter.render_input)
+    try:
+        _, _, pdf, _ = render_letter(kind, given["data"], date.fromisoformat(given["issued_on"]), given["organisation"])
+    except Exception as error:
+        log.exception("letter %s could not be rendered", letter_id)
+        _record_render(factory, letter_id, None, f"{type(error).__name__}: {error}"[:2000])
+        return False
+    return _record_render(factory, letter_id, pdf, None)
+
+
+def _record_render(factory: sessionmaker[Session], letter_id: int, pdf: bytes | None, error: str | None) -> bool:
     from engine.runtime import audit  # the runtime imports the hooks; import it when first used
 
-    audit(session, instance, actor, "letter_issued", task_id=task_id, detail=title,
-          data={"letter_id": letter.id, "kind": kind, "sha256": letter.sha256})
-    return letter
+    with transaction(factory) as session:
+        letter = session.get(Letter, letter_id)
+        if letter is None or letter.status == "issued":  # rendered meanwhile by another request
+            return False
+        instance = session.get(ProcessInstance, letter.instance_id)
+        if pdf is None:
+            letter.status, letter.error = "failed", error
+            audit(session, instance, letter.created_by, "letter_failed", task_id=letter.task_id, detail=letter.title,
+                  data={"letter_id": letter.id, "kind": letter.kind, "error": error})
+            return False
+        letter.content, letter.sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+        letter.status, letter.error = "issued", None
+        audit(session, instance, letter.created_by, "letter_issued", task_id=letter.task_id, detail=letter.title,
+              data={"letter_id": letter.id, "kind": letter.kind, "sha256": letter.sha256})
+        return True
 
 
 def generate_for_task(session: Session, instance: Any, task_row: Any, data: dict[str, Any]) -> None:

@@ -158,3 +158,21 @@ def test_form_default_values_fill_fields_left_out():
     form = {"fields": [{"id": "period", "type": "long", "label": "Period", "default": "15", "validation": {}}]}
     assert validate_submission(form, {}) == {"period": 15}
     assert validate_submission(form, {"period": "20"}) == {"period": 20}
+
+
+def test_a_task_data_hook_adds_facts_the_next_step_sees(session, deploy, monkeypatch):
+    """Facts recorded outside a case after it started (a school's term dates) reach later steps: the
+    hook runs on the completed task's data before the case moves on."""
+    from engine import hooks
+
+    def add_fact(_session, instance, row, data):
+        data["seen_by_hook"] = f"{instance.process_key}:{row.bpmn_id}"
+
+    monkeypatch.setattr(hooks, "task_data_hooks", [])
+    hooks.register_task_data_hook(add_fact)
+    hooks.register_task_data_hook(add_fact)  # registering twice runs it once
+    assert hooks.task_data_hooks == [add_fact]
+    deploy("ten_tasks")
+    case = runtime.start_instance(session, "ten_tasks", "officer", data={"started_on": "2026-12-18"})
+    runtime.complete_task(session, open_tasks(session, case.id)[0].id, "officer", {"answer_1": "a1", "count_1": "1"})
+    assert case.data["seen_by_hook"] == "ten_tasks:step_1"

@@ -5,10 +5,14 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.orm import sessionmaker
 
+from engine.db import transaction
 from web.app import create_app
 from workflows import accounts, registry
 
-from .factories import ROUTE, TRAFFORD, Browser, deploy_route, make_school, make_user
+from .factories import ROUTE, TRAFFORD, Browser, deploy_route, make_school, make_user, start_case
+
+#: The officer of `real_app`.
+EMAIL = "ann.adviser@trafford.gov.uk"
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +87,18 @@ def signed_in(browser, adviser, session) -> Browser:
     session.commit()
     browser.sign_in(adviser.email)
     return browser
+
+
+@pytest.fixture
+def real_app(committed, monkeypatch):
+    """The app on real commits (for tests with threads), with the test route, a school, an officer
+    and a case; the case's id is in app.config["case_id"]."""
+    monkeypatch.setitem(registry._PROCESSES, ROUTE.key, ROUTE)
+    with transaction(committed) as session:
+        deploy_route(session)
+        make_school(session)
+        make_user(session, EMAIL)
+        case_id = start_case(session).id
+    app = create_app({"SESSION_FACTORY": committed, "SECRET_KEY": "test-secret", "TESTING": True})
+    app.config["case_id"] = case_id
+    return app

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from engine import runtime
 from engine.db import utcnow
 from engine.models import Deadline, HumanTask, ProcessInstance
+from engine.projections import today_local
 from workflows.letter_models import Letter
 
 from .factories import DERBYSHIRE, TRAFFORD, Browser, make_school, make_user, route_xml, start_case
@@ -61,6 +63,35 @@ def test_deadlines_are_listed_with_their_rule_and_status(signed_in, case, sessio
     session.commit()
     page = signed_in.text(f"/cases/{case.id}")
     assert "Governing body replies" in page and "EIA 2006 s60(5)" in page and "Missed" in page
+
+
+def test_a_pending_deadline_whose_day_has_passed_shows_missed(signed_in, case, session):
+    """Saved as pending yesterday and not touched since: read today, it is missed."""
+    session.add(Deadline(instance_id=case.id, owner=TRAFFORD, deadline_id="reply", name="Governing body replies",
+                         due_on=today_local() - timedelta(days=1), rule="15th working day following the notice",
+                         source="EIA 2006 s60(5)", status="pending", overdue_note="no reply recorded"))
+    session.commit()
+    page = signed_in.text(f"/cases/{case.id}")
+    row = page[page.index("Governing body replies"):][:1000]
+    assert "Missed" in row and "no reply recorded" in row and "Pending" not in row
+
+
+def test_a_letter_that_could_not_be_produced_is_shown_and_produced_again(signed_in, case, session):
+    letter = Letter(instance_id=case.id, owner=TRAFFORD, kind="warning_notice", title="Warning notice (s60)",
+                    filename="warning-notice-100001.pdf", media_type="application/pdf", content=None, sha256=None,
+                    status="failed", error="OSError: no fonts found", created_at=utcnow(), created_by="x",
+                    recipients=[], render_input={"data": {"school_name": "Ash Grove Primary School"},
+                                                 "issued_on": "2025-12-18", "organisation": "Trafford"})
+    session.add(letter)
+    session.commit()
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "Could not be produced" in page and "Produce the PDF again" in page
+    download = signed_in.get(f"/cases/{case.id}/letters/{letter.id}")
+    assert download.status_code == 302 and "has not been produced as a PDF yet" in signed_in.text(f"/cases/{case.id}")
+    assert signed_in.post(f"/cases/{case.id}/letters/{letter.id}/render").status_code == 302
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "has been produced" in page and "Warning notice (s60) (PDF)" in page and "Could not be produced" not in page
+    assert signed_in.get(f"/cases/{case.id}/letters/{letter.id}").data.startswith(b"%PDF")
 
 
 def test_letters_download_only_for_those_who_see_the_case(signed_in, case, session, app):
@@ -166,3 +197,14 @@ def test_a_start_form_from_the_package_is_rendered_and_validated(starter, sessio
 def test_only_officers_who_start_cases_may(signed_in, school):
     assert signed_in.get("/cases/new").status_code == 403
     assert "Start a case" not in signed_in.text("/inbox")
+
+
+def test_legal_warnings_recorded_on_a_case_show_on_its_page(signed_in, case, session):
+    """Audit OC-2: a warning a step recorded (HMCI's category and the grades disagreeing) is shown."""
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "app-legal-warning" not in page
+    case.data = {**case.data, "legal_warnings": ["HMCI stated special measures, but the grades recorded give "
+                                                 "requires significant improvement."]}
+    session.commit()
+    page = signed_in.text(f"/cases/{case.id}")
+    assert "app-legal-warning" in page and "HMCI stated special measures, but the grades" in page

@@ -101,3 +101,23 @@ def test_lifecycle_commands(run):
     assert as_json(run("cases", "resume", case_id, "--json"))["status"] == "running"
     assert as_json(run("cases", "terminate", case_id, "--json"))["status"] == "terminated"
     assert as_json(run("timers", "fire-due", "--json")) == {"fired": 0}
+
+
+def test_deploy_names_the_process_of_a_file_holding_several(run):
+    file = str(ENGINE_FIXTURES / "two_routes.bpmn")
+    ambiguous = run("processes", "deploy", file)
+    assert ambiguous.exit_code == 2 and "Traceback" not in ambiguous.output + ambiguous.stderr
+    assert "several executable processes that no other calls (first_route, second_route)" in ambiguous.stderr
+    assert as_json(run("processes", "validate", file, "--process", "second_route", "--json"))["valid"] is True
+    deployed = as_json(run("processes", "deploy", file, "--process", "second_route", "--json"))
+    assert (deployed["key"], deployed["version"]) == ("second_route", 1)
+    unknown = run("processes", "deploy", file, "--process", "third_route")
+    assert unknown.exit_code == 2 and "no process or collaboration 'third_route'" in unknown.stderr
+
+
+def test_show_lists_the_called_process_versions_a_case_runs(run):
+    run("processes", "deploy", str(ENGINE_FIXTURES / "shared_review.bpmn"))
+    run("processes", "deploy", str(ENGINE_FIXTURES / "needs_review.bpmn"))
+    case = as_json(run("cases", "start", "needs_review", "--json"))
+    assert case["calls"] == [{"key": "shared_review", "version": 1}]
+    assert "calls: shared_review v1" in run("cases", "show", str(case["id"])).output

@@ -39,6 +39,7 @@ from workflows.academy_intervention import PROCESS
 from workflows.academy_intervention.rules import (
     academy_nti_ground_allowed,
     academy_nti_refusal,
+    academy_termination_refusal,
     academy_twn_legal_basis,
     deadlines,
 )
@@ -419,3 +420,79 @@ def test_conditions_due_is_the_date_set(met_on, today, status):
 
 def test_no_deadlines_before_any_notice():
     assert deadlines({"concern_type": "governance"}, date(2026, 6, 1)) == []
+
+
+# -- AI-1: termination only after the date for action (and for s2B, only on failure to comply) ---
+
+
+def walk_to_the_decision(session, time_machine, concern_type: str = "category_of_concern", **trigger):
+    """A TWN dated Mon 8 Jun 2026 requiring action by Fri 17 Jul 2026; representations received."""
+    instance = begin(session, time_machine, utc(2026, 6, 1, 10), concern_type, **trigger)
+    decide(session, instance, "termination_warning_notice", "2026-06-03")
+    time_machine.move_to(utc(2026, 6, 8, 10), tick=False)
+    prepare_twn(session, instance, "2026-06-08", "2026-07-17")
+    do(session, instance, "receive_representations", RGO, {
+        "representations_received_on": "2026-06-26", "representations_summary": "No plan.",
+        "is_trust_agreeing": False}, end_of(date(2026, 6, 29)))
+    return instance
+
+
+def test_termination_refused_on_the_action_date_and_open_the_day_after(session, save_restore, time_machine):
+    instance = walk_to_the_decision(session, time_machine, ofsted_category="special_measures",
+                                    hmci_notice_on="2026-05-28")
+    do(session, instance, "consider_representations", RD, {
+        "twn_decision": "terminate", "twn_decided_on": "2026-07-17", "twn_decision_reasons": "No compliance."})
+    assert "until Fri 17 Jul 2026" in instance.data["termination_refusal_reason"]
+    assert open_tasks(session, instance) == [("consider_representations", RD, None)]
+    do(session, instance, "consider_representations", RD, {
+        "twn_decision": "terminate", "twn_decided_on": "2026-07-20", "twn_decision_reasons": "No compliance."})
+    assert open_tasks(session, instance) == [("issue_termination_notice", RD, None)]
+
+
+@pytest.mark.parametrize(("taken_on", "next_task"), [
+    ("2026-07-17", "consider_representations"),  # s2B: complied by the date, so no termination
+    ("2026-07-20", "issue_termination_notice"),  # complied late: failure to comply
+])
+def test_s2b_termination_only_if_the_trust_failed_to_comply(session, save_restore, time_machine, taken_on, next_task):
+    instance = walk_to_the_decision(session, time_machine, "coasting")
+    do(session, instance, "consider_representations", RD, {
+        "twn_decision": "terminate", "twn_decided_on": "2026-07-21", "twn_decision_reasons": "Considered.",
+        "twn_action_taken_on": taken_on})
+    assert open_tasks(session, instance) == [(next_task, RD, None)]
+
+
+@pytest.mark.parametrize(("concern", "issued", "decided", "taken", "refused_because"), [
+    ("category_of_concern", "2026-06-08", "2026-07-17", None, "until Fri 17 Jul 2026"),
+    ("category_of_concern", "2026-06-08", "2026-07-18", None, ""),
+    ("category_of_concern", "2026-06-08", "2026-07-18", "2026-07-10", ""),  # s2A: the date alone
+    ("coasting", "2026-06-08", "2026-07-18", "2026-07-17", "fails to comply"),
+    ("coasting", "2026-06-08", "2026-07-18", None, ""),
+    ("coasting", "2016-04-15", "2016-07-18", "2016-07-10", ""),  # before s2B (18 Apr 2016): funding agreement
+    ("coasting", "2016-04-18", "2016-07-18", "2016-07-10", "fails to comply"),
+    ("category_of_concern", "2026-06-08", None, None, "must both be recorded"),
+])
+def test_termination_refusal_by_the_dates_of_the_notice_and_the_decision(concern, issued, decided, taken,
+                                                                         refused_because):
+    due = "2026-07-17" if issued.startswith("2026") else "2016-07-15"
+    reason = academy_termination_refusal(concern, issued, due, decided, taken)
+    assert (refused_because in reason) if refused_because else reason == ""
+    assert bool(reason) is bool(refused_because)
+
+
+# -- AI-4: a calendar-day deadline on a holiday keeps its date and says so ----------------------
+
+
+@pytest.mark.parametrize(("issued", "due", "said"), [
+    ("2026-12-11", date(2026, 12, 25), "Fri 25 Dec 2026 is Christmas Day, not a working day"),
+    ("2026-05-11", date(2026, 5, 25), "Mon 25 May 2026 is Spring bank holiday, not a working day"),
+    ("2026-05-16", date(2026, 5, 30), "Sat 30 May 2026 is a Saturday, not a working day"),
+    ("2026-05-12", date(2026, 5, 26), None),  # Tue 26 May 2026: a working day, nothing to say
+])
+def test_nti_publication_on_a_holiday_keeps_its_date_and_says_so(issued, due, said):
+    info = {d.deadline_id: d for d in deadlines({"nti_issued_on": issued, "nti_publication_days": 14},
+                                                date(2026, 5, 1))}["nti_publication_due"]
+    assert info.due_on == due
+    if said:
+        assert said in info.rule and "the date is kept" in info.rule
+    else:
+        assert "the date is kept" not in info.rule

@@ -17,7 +17,9 @@ from datetime import date
 
 import pytest
 
+from engine import runtime
 from engine.definitions import validate
+from engine.forms import FormErrors
 from engine.models import ProcessInstance
 from engine.runtime import start_instance
 from tests.workflows.routes import (
@@ -104,10 +106,14 @@ def representations(session, instance, time_machine, resolved: bool, reply_on: s
     do(session, instance, "record_trust_board_reply", "senior_adviser", data, end_of(date(2026, 5, 6)))
 
 
-def escalate(session, instance, route: str, letter: bool) -> None:
-    do(session, instance, "decide_escalation", "director_childrens_services", {
-        "escalation_route": route, "escalation_reasons": "Persistent: no improvement after representations.",
-        "is_letter_of_concern_to_issue": letter})
+def escalation(*bodies: str, letter: bool) -> dict:
+    return {**{f"escalate_to_{body}": True for body in bodies},
+            "escalation_reasons": "Persistent: no improvement after representations.",
+            "is_letter_of_concern_to_issue": letter}
+
+
+def escalate(session, instance, route: str, letter: bool, *also: str) -> None:
+    do(session, instance, "decide_escalation", "director_childrens_services", escalation(route, *also, letter=letter))
     do(session, instance, "send_escalation", "deputy_assistant_director",
        {"escalated_on": "2026-05-11", "escalation_summary": f"Concern referred to {route}."})
 
@@ -178,9 +184,9 @@ def test_representations_fail_so_the_concern_goes_to_ofsted_with_a_letter(sessio
     respond_on_time(session, instance, time_machine)
     review(session, instance, "representations_to_trust_board")
     representations(session, instance, time_machine, resolved=False, reply_on=None)
-    escalate(session, instance, "ofsted", letter=True)
+    escalate(session, instance, "ofsted", True)
     issue_letter(session, instance)
-    assert instance.data["escalation_route"] == "ofsted"
+    assert instance.data["escalate_to_ofsted"] is True
     assert deadline_rows(session, instance)["trust_reply_due"] == (date(2026, 5, 6), "missed", None)
 
 
@@ -189,13 +195,13 @@ def test_too_serious_to_resolve_locally_escalates_at_once(session, save_restore,
     instance = begin(session, time_machine)
     respond_on_time(session, instance, time_machine)
     review(session, instance, "escalate")
-    escalate(session, instance, route, letter=letter)
+    escalate(session, instance, route, letter)
     if letter:
         issue_letter(session, instance)
     else:
         assert instance.status == "completed"
         assert end_events(instance) == ["concern_escalated"]
-    assert instance.data["escalation_route"] == route
+    assert instance.data[f"escalate_to_{route}"] is True
     assert "trust_reply_due" not in deadline_rows(session, instance)
 
 
@@ -272,3 +278,56 @@ def test_trust_reply_due_is_the_date_the_la_set(received, today, status):
     reply = {d.deadline_id: d for d in deadlines(data, today)}["trust_reply_due"]
     assert (reply.due_on, reply.status) == (date(2026, 5, 6), status)
     assert "no working days counted" in reply.rule
+
+
+# -- LC-1: a Letter of Concern instead of escalating, or escalation to more than one body ----------
+
+
+def test_a_letter_of_concern_can_be_issued_without_escalating(session, save_restore, time_machine):
+    instance = begin(session, time_machine)
+    respond_on_time(session, instance, time_machine)
+    review(session, instance, "escalate")
+    do(session, instance, "decide_escalation", "director_childrens_services", escalation(letter=True))
+    assert [t[0] for t in open_tasks(session, instance)] == ["issue_letter_of_concern"]
+    issue_letter(session, instance)
+
+
+def test_escalation_to_two_bodies_at_once(session, save_restore, time_machine):
+    instance = begin(session, time_machine)
+    respond_on_time(session, instance, time_machine)
+    review(session, instance, "escalate")
+    escalate(session, instance, "regional_director", False, "ofsted")
+    assert instance.data["escalate_to_regional_director"] and instance.data["escalate_to_ofsted"]
+    assert end_events(instance) == ["concern_escalated"]
+
+
+def test_neither_escalation_nor_letter_is_refused_and_changes_nothing(session, time_machine):
+    instance = begin(session, time_machine)
+    respond_on_time(session, instance, time_machine)
+    review(session, instance, "escalate")
+    row = task_row(session, instance, "decide_escalation")
+    runtime.claim_task(session, row.id, "dcs@example.test")
+    with pytest.raises(FormErrors) as refused:
+        runtime.complete_task(session, row.id, "dcs@example.test", escalation(letter=False))
+    assert list(refused.value.errors) == ["escalate_to_regional_director"]
+    assert refused.value.errors["escalate_to_regional_director"].startswith("Choose at least one")
+    session.refresh(row)
+    assert row.is_open and [t[0] for t in open_tasks(session, instance)] == ["decide_escalation"]
+
+
+def test_a_letter_of_concern_without_the_facts_in_detail_is_refused_and_changes_nothing(session, time_machine):
+    instance = begin(session, time_machine)
+    respond_on_time(session, instance, time_machine)
+    review(session, instance, "escalate")
+    do(session, instance, "decide_escalation", "director_childrens_services", escalation(letter=True))
+    row = task_row(session, instance, "issue_letter_of_concern")
+    with pytest.raises(FormErrors) as refused:
+        runtime.complete_task(session, row.id, "officer:director_childrens_services", {
+            "grounds_category": "standards", "grounds": "Low standards.", "action_requested": "Improve.",
+            "signatory_name": "Jane Smith"})
+    assert list(refused.value.errors) == ["grounds"]
+    assert refused.value.errors["grounds"].startswith("The Letter of Concern must state more detail")
+    assert task_row(session, instance, "issue_letter_of_concern").id == row.id and instance.status == "running"
+    from workflows import letters
+
+    assert letters.letters_for_case(session, instance.id) == []

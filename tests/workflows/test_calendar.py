@@ -173,6 +173,38 @@ def test_days_in_extra_bank_holidays_csv_are_skipped(proclaimed_wed_17_jun_2026)
     assert working_days_after(date(2026, 6, 16), 1) == date(2026, 6, 18)
 
 
+@pytest.fixture
+def spring_bank_holiday_2026_moved_to_fri_29_may(tmp_path):
+    """A fictional proclamation moving Mon 25 May 2026 to Fri 29 May, as 2012, 2020 and 2022 did."""
+    csv_file = tmp_path / "extra.csv"
+    csv_file.write_text("date,name,source,change\n2026-05-25,Spring bank holiday,moved,cancel\n"
+                        "2026-05-29,Spring bank holiday (moved),made up for the test,add\n")
+    original = cal.EXTRA_BANK_HOLIDAYS_CSV
+    cal._extra_bank_holidays.cache_clear()
+    cal._bank_holidays_for.cache_clear()
+    cal.EXTRA_BANK_HOLIDAYS_CSV = csv_file
+    try:
+        yield
+    finally:
+        cal.EXTRA_BANK_HOLIDAYS_CSV = original
+        cal._extra_bank_holidays.cache_clear()
+        cal._bank_holidays_for.cache_clear()
+
+
+def test_a_cancel_row_moves_a_standard_bank_holiday(spring_bank_holiday_2026_moved_to_fri_29_may):
+    # Audit C-1. Fri 22 May is day 0; Mon 25 May is now a working day, day 1.
+    assert is_working_day(date(2026, 5, 25))
+    assert working_days_after(date(2026, 5, 22), 1) == date(2026, 5, 25)
+    # Thu 28 May is day 0; Fri 29 May (the moved holiday) and the weekend are skipped: Mon 1 Jun.
+    assert non_working_reason(date(2026, 5, 29)) == "Spring bank holiday (moved)"
+    assert working_days_after(date(2026, 5, 28), 1) == date(2026, 6, 1)
+
+
+def test_without_the_proclamation_mon_25_may_2026_is_the_spring_bank_holiday():
+    assert working_days_after(date(2026, 5, 22), 1) == date(2026, 5, 26)
+    assert working_days_after(date(2026, 5, 28), 1) == date(2026, 5, 29)
+
+
 def test_the_shipped_csv_lists_the_state_funeral_and_the_coronation():
     extra = cal._extra_bank_holidays()
     assert date(2022, 9, 19) in extra and date(2023, 5, 8) in extra
@@ -230,23 +262,83 @@ def test_inspection_days_do_not_skip_a_five_day_half_term():
     assert inspection_working_days_after(date(2026, 2, 13), 5, [HALF_TERM_MON_FRI_2026]) == date(2026, 2, 20)
 
 
-def test_inspection_days_skip_the_same_half_term_recorded_sat_to_sun_nine_days():
-    # Sat 14 to Sun 22 Feb 2026 is 9 days, longer than a week: Mon 23 to Fri 27 Feb count.
-    holiday = ("2026-02-14", "2026-02-22")
-    assert inspection_working_days_after("2026-02-13", 5, [holiday]) == date(2026, 2, 27)
+# Audit C-2: the May 2026 half-term (Spring bank holiday Mon 25 May) recorded four ways. Each is
+# normalised to Sat 23 - Sun 31 May 2026 before it is measured, so each gives the same answer.
+MAY_HALF_TERM_2026 = [
+    [("2026-05-25", "2026-05-29")],                              # Mon-Fri, as LAs publish it
+    [("2026-05-23", "2026-05-31")],                              # Sat-Sun
+    [("2026-05-26", "2026-05-29")],                              # Tue-Fri, leaving out the bank holiday
+    [("2026-05-25", "2026-05-27"), ("2026-05-28", "2026-05-29")],  # two rows that touch
+]
 
 
-def test_inspection_holiday_threshold_seven_days_does_not_count_eight_does():
-    assert inspection_working_days_after(date(2026, 2, 13), 1, [(date(2026, 2, 16), date(2026, 2, 22))]) \
-        == date(2026, 2, 16)  # Mon 16 to Sun 22 Feb: 7 days, not skipped
-    assert inspection_working_days_after(date(2026, 2, 13), 1, [(date(2026, 2, 15), date(2026, 2, 22))]) \
-        == date(2026, 2, 23)  # Sun 15 to Sun 22 Feb: 8 days, skipped
+@pytest.mark.parametrize("recorded", MAY_HALF_TERM_2026)
+def test_the_same_half_term_however_recorded_normalises_to_sat_23_to_sun_31_may_2026(recorded):
+    assert cal.normalised_holidays(recorded) == [(date(2026, 5, 23), date(2026, 5, 31))]
 
 
-def test_inspection_holiday_threshold_is_configurable(monkeypatch):
-    monkeypatch.setattr(cal, "HOLIDAY_LONGER_THAN_DAYS", 4)
-    # Now the Mon 16 to Fri 20 Feb 2026 half-term counts as long: Mon 23 to Fri 27 Feb.
-    assert inspection_working_days_after(date(2026, 2, 13), 5, [HALF_TERM_MON_FRI_2026]) == date(2026, 2, 27)
+@pytest.mark.parametrize("recorded", MAY_HALF_TERM_2026)
+def test_final_report_wed_20_may_2026_ten_working_days_under_each_reading(recorded):
+    # Default reading ("school_days"): a one-week half-term (5 weekdays) is not longer than a week.
+    # Thu 21, Fri 22 May are days 1-2; Mon 25 May (Spring bank holiday) skipped; Tue 26 - Fri 29 are
+    # days 3-6; Mon 1 - Thu 4 Jun are days 7-10: Thu 4 Jun 2026.
+    assert inspection_working_days_after("2026-05-20", 10, recorded) == date(2026, 6, 4)
+    # "calendar_days": Sat 23 - Sun 31 May is 9 days, longer than a week, all skipped; Mon 1 - Wed 10 Jun
+    # are days 3-10: Wed 10 Jun 2026.
+    assert inspection_working_days_after("2026-05-20", 10, recorded, "calendar_days") == date(2026, 6, 10)
+
+
+def test_an_inset_day_joins_the_holiday_only_when_the_case_reads_it_so():
+    # INSET day Mon 1 Jun 2026 after the May half-term, recorded as its own row.
+    recorded = [("2026-05-25", "2026-05-29"), ("2026-06-01", "2026-06-01", "inset")]
+    assert cal.normalised_holidays(recorded) == [(date(2026, 5, 23), date(2026, 5, 31))]
+    assert cal.normalised_holidays(recorded, "part_of_holiday") == [(date(2026, 5, 23), date(2026, 6, 1))]
+    # Not part of the holiday (default): Thu 4 Jun as above. Part of it: 6 weekdays closed, longer than a
+    # week under either reading: Thu 21, Fri 22 May, then Tue 2 - Thu 11 Jun are days 3-10.
+    assert inspection_working_days_after("2026-05-20", 10, recorded) == date(2026, 6, 4)
+    assert inspection_working_days_after("2026-05-20", 10, recorded, "school_days", "part_of_holiday") \
+        == date(2026, 6, 11)
+
+
+@pytest.mark.parametrize("recorded", [
+    [("2026-12-21", "2027-01-04")],                                # one row
+    [("2026-12-21", "2026-12-31"), ("2027-01-01", "2027-01-04")],  # split at the year end (audit C-3)
+    [("2026-12-19", "2026-12-31"), ("2027-01-02", "2027-01-04")],  # Sat-Sun, New Year's Day left out
+])
+def test_christmas_2026_recorded_as_one_or_two_rows_skips_to_thu_7_jan_2027(recorded):
+    # Parents' copies: report received Wed 16 Dec 2026, 5 working days. Thu 17, Fri 18 Dec are days 1-2;
+    # the holiday Sat 19 Dec 2026 - Mon 4 Jan 2027 (with Christmas Day, Boxing Day substitute Mon 28 Dec
+    # and New Year's Day inside it) is skipped; Tue 5, Wed 6, Thu 7 Jan are days 3-5.
+    assert cal.normalised_holidays(recorded) == [(date(2026, 12, 19), date(2027, 1, 4))]
+    assert inspection_working_days_after("2026-12-16", 5, recorded) == date(2027, 1, 7)
+
+
+def test_christmas_2026_split_around_the_bank_holidays_is_one_holiday():
+    # [Mon 21 - Thu 24 Dec] and [Tue 29 Dec - Fri 1 Jan] are bridged by Christmas Day, the weekend and
+    # the Boxing Day substitute Mon 28 Dec: one holiday Sat 19 Dec 2026 - Sun 3 Jan 2027 (10 weekdays).
+    recorded = [("2026-12-21", "2026-12-24"), ("2026-12-29", "2027-01-01")]
+    assert cal.normalised_holidays(recorded) == [(date(2026, 12, 19), date(2027, 1, 3))]
+    # Wed 16 Dec + 5: Thu 17, Fri 18 Dec, then Mon 4, Tue 5, Wed 6 Jan 2027 (not Wed 23 Dec, mid-holiday).
+    assert inspection_working_days_after("2026-12-16", 5, recorded) == date(2027, 1, 6)
+
+
+def test_the_calendar_days_reading_threshold_seven_days_does_not_count_eight_does(monkeypatch):
+    # Fri 13 Feb 2026 is day 0. A lone Mon-Wed closure (with its weekend before: Sat 14 - Wed 18 Feb, 5 days)
+    # is not longer than a week; Sat 14 - Fri 20 plus Sat 21, Sun 22 (9 days) is.
+    assert inspection_working_days_after("2026-02-13", 1, [("2026-02-16", "2026-02-18")], "calendar_days") \
+        == date(2026, 2, 16)
+    assert inspection_working_days_after("2026-02-13", 1, [HALF_TERM_MON_FRI_2026], "calendar_days") \
+        == date(2026, 2, 23)
+    monkeypatch.setattr(cal, "HOLIDAY_LONGER_THAN_DAYS", 9)
+    assert inspection_working_days_after("2026-02-13", 1, [HALF_TERM_MON_FRI_2026], "calendar_days") \
+        == date(2026, 2, 16)
+
+
+def test_an_unknown_reading_is_refused():
+    with pytest.raises(ValueError, match="holiday_reading must be one of"):
+        inspection_working_days_after("2026-02-13", 1, [HALF_TERM_MON_FRI_2026], "weeks")
+    with pytest.raises(ValueError, match="inset_reading must be one of"):
+        inspection_working_days_after("2026-02-13", 1, [HALF_TERM_MON_FRI_2026], "school_days", "maybe")
 
 
 def test_inspection_days_over_easter_2026_holiday_skip_good_friday_and_easter_monday_inside_it():

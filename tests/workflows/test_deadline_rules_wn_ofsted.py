@@ -168,11 +168,19 @@ def test_the_framework_is_chosen_by_the_inspection_date(inspected_on, framework)
     assert ofsted.inspection_framework(inspected_on) == framework
 
 
-@pytest.mark.parametrize("notice_on, regime", [("2016-04-18", ofsted.ACADEMY_ORDER_DUTY),
-                                               ("2026-06-28", ofsted.ACADEMY_ORDER_DUTY),
-                                               ("2026-06-29", ofsted.ACADEMY_ORDER_POWER)])
-def test_academy_order_duty_or_power_by_the_date_of_hmcis_notice(notice_on, regime):
-    assert ofsted.academy_order_regime(notice_on) == regime
+@pytest.mark.parametrize("notice_on, order_made_on, regime", [
+    ("2016-04-18", "2016-05-03", ofsted.ACADEMY_ORDER_DUTY),
+    # Both sides of both dates: HMCI's notice before/on 29 Jun 2026, the order by/after 28 Jun 2026.
+    ("2026-06-26", "2026-06-28", ofsted.ACADEMY_ORDER_DUTY),    # Fri notice, order made Sun 28 Jun: in force
+    ("2026-06-26", "2026-06-29", ofsted.ACADEMY_ORDER_POWER),   # order made on the day of the repeal: power
+    ("2026-06-26", None, ofsted.ACADEMY_ORDER_POWER),           # audit OC-1: no order by 28 Jun, so a power
+    ("2026-06-28", "2026-06-28", ofsted.ACADEMY_ORDER_DUTY),
+    ("2026-06-29", "2026-06-29", ofsted.ACADEMY_ORDER_POWER),   # notice on the day of the repeal
+    ("2026-06-29", None, ofsted.ACADEMY_ORDER_POWER),
+    ("2026-06-20", "2026-06-19", ofsted.ACADEMY_ORDER_POWER),   # an "order" before the notice is not one under s4(A1)
+])
+def test_academy_order_duty_only_where_an_order_was_made_by_28_jun_2026(notice_on, order_made_on, regime):
+    assert ofsted.academy_order_regime(notice_on, order_made_on) == regime
 
 
 def test_count_graded():
@@ -232,11 +240,24 @@ def test_parents_copies_skip_the_christmas_school_holiday():
             "school_holidays": [CHRISTMAS_HOLIDAY_2025]}
     info = by_id(ofsted.deadlines(data, date(2025, 12, 17)))["parents_copies_due"]
     assert (info.due_on, info.status) == (date(2026, 1, 7), "pending")
-    assert info.rule == ("5th working day following Wed 17 Dec 2025 (receipt of the final report, day 0), school "
-                         "holidays longer than a week not counted; skips the school holiday Mon 22 Dec 2025 - Fri 2 "
-                         "Jan 2026")
+    assert info.rule == ("5th working day following Wed 17 Dec 2025 (the authority's receipt of the final report; "
+                         "the school's not recorded, day 0), school holidays longer than a week not counted; skips the "
+                         "school holiday Sat 20 Dec 2025 - Sun 4 Jan 2026")
     met = by_id(ofsted.deadlines({**data, "parents_copies_sent_on": "2026-01-06"}, date(2026, 1, 8)))
     assert met["parents_copies_due"].status == "met"
+
+
+def test_two_receipts_two_deadlines():
+    """Audit OC-4. The authority received the report Fri 12 Dec 2025, the school Mon 15 Dec. Statement of
+    action: 10 working days from the authority's day, skipping Thu 25, Fri 26 Dec: Tue 30 Dec 2025.
+    Parents: 5 working days from the school's day, Tue 16 ... Fri 19 Dec (4), then the Christmas holiday
+    Sat 20 Dec 2025 - Sun 4 Jan 2026 skipped: Mon 5 Jan 2026 (5)."""
+    data = {"category": "special_measures", "final_report_received_on": "2025-12-12",
+            "school_received_final_report_on": "2025-12-15", "school_holidays": [CHRISTMAS_HOLIDAY_2025]}
+    found = by_id(ofsted.deadlines(data, date(2025, 12, 15)))
+    assert found["statement_of_action_due"].due_on == date(2025, 12, 30)
+    assert found["parents_copies_due"].due_on == date(2026, 1, 5)
+    assert "the school's receipt of the final report, day 0" in found["parents_copies_due"].rule
 
 
 def test_parents_copies_skip_the_easter_school_holiday():
@@ -247,15 +268,36 @@ def test_parents_copies_skip_the_easter_school_holiday():
     assert by_id(ofsted.deadlines(data, date(2026, 3, 31)))["parents_copies_due"].due_on == date(2026, 4, 17)
 
 
-@pytest.mark.parametrize("half_term, due", [
-    (["2026-02-16", "2026-02-20"], date(2026, 2, 19)),  # Mon-Fri, 5 days: not "longer than a week"
-    (["2026-02-14", "2026-02-22"], date(2026, 2, 26)),  # Sat-Sun, 9 days: skipped
-])
-def test_a_half_term_counts_only_when_recorded_as_longer_than_a_week(half_term, due):
-    """Received Thu 12 Feb 2026, 5 working days: Fri 13, Mon 16 ... Thu 19 Feb if the half-term
-    counts; Fri 13, then Mon 23 ... Thu 26 Feb if it does not."""
-    data = {"category": "special_measures", "final_report_received_on": "2026-02-12", "school_holidays": [half_term]}
+@pytest.mark.parametrize("half_term", [["2026-02-16", "2026-02-20"], ["2026-02-14", "2026-02-22"]])
+@pytest.mark.parametrize("reading, due", [("school_days", date(2026, 2, 19)), ("calendar_days", date(2026, 2, 26))])
+def test_a_half_term_gives_the_same_answer_however_recorded(half_term, reading, due):
+    """Audit C-2. Received Thu 12 Feb 2026, 5 working days. Mon-Fri or Sat-Sun, the half-term is Sat 14 -
+    Sun 22 Feb once normalised. Read as not longer than a week (the default): Fri 13, Mon 16 ... Thu 19
+    Feb. Read as longer (9 days with its weekends): Fri 13, then Mon 23 ... Thu 26 Feb."""
+    data = {"category": "special_measures", "final_report_received_on": "2026-02-12", "school_holidays": [half_term],
+            "holiday_reading": reading}
     assert by_id(ofsted.deadlines(data, date(2026, 2, 12)))["parents_copies_due"].due_on == due
+
+
+EASTER_HOLIDAY_2027 = [["2027-03-22", "2027-04-02"]]  # Mon 22 Mar - Fri 2 Apr 2027, as demo_term_dates.csv
+
+
+@pytest.mark.parametrize("chosen, due, other", [
+    ("bank_holidays", date(2027, 4, 8), "under the inspection regulations (school holidays longer than a week not "
+                                        "counted) it would be Fri 16 Apr 2027"),
+    ("inspection_regulations", date(2027, 4, 16), "in bank-holiday working days it would be Thu 8 Apr 2027"),
+])
+def test_the_statement_of_action_shows_both_readings_and_the_one_chosen(chosen, due, other):
+    """Audit OC-3 (Easter 2027). Received Tue 23 Mar 2027, 10 working days. Bank holidays: Wed 24, Thu 25
+    Mar (2), Good Friday 26 Mar and Easter Monday 29 Mar skipped, Tue 30 Mar ... Thu 8 Apr (10). Inspection
+    regulations: the Easter holiday, normalised Sat 20 Mar - Sun 4 Apr 2027, is skipped: Mon 5 ... Fri 9
+    Apr (5), Mon 12 ... Fri 16 Apr 2027 (10)."""
+    data = {"category": "special_measures", "final_report_received_on": "2027-03-23",
+            "school_holidays": EASTER_HOLIDAY_2027, "statement_days_reading": chosen}
+    info = by_id(ofsted.deadlines(data, date(2027, 3, 23)))["statement_of_action_due"]
+    assert info.due_on == due
+    assert other in info.rule and "the reading the authority chose" in info.rule
+
 
 
 def test_draft_comments_deadline():
@@ -367,3 +409,38 @@ def test_package_metadata():
     for name in ("warning_notice_regime", "warning_notice_compliance_end", "inspection_framework", "count_graded",
                  "academy_order_regime", "statement_of_action_due_on", "progress_review_due_on"):
         assert name in registered_functions()
+
+
+def test_a_follow_up_ending_on_a_weekend_keeps_its_date_and_says_so():
+    """Audit AI-4, the same rule on this route. Category removed Sat 30 Jan 2027 (the date HMCI's letter
+    bears) + 12 calendar months = Sun 30 Jan 2028: kept and said. Removed Tue 26 Jan 2027 + 12 months =
+    Wed 26 Jan 2028, a working day: nothing said."""
+    info = by_id(ofsted.deadlines({"category": "special_measures", "category_removed_on": "2027-01-30"},
+                                  date(2027, 2, 1)))["follow_up_end"]
+    assert info.due_on == date(2028, 1, 30)
+    assert "Sun 30 Jan 2028 is a Sunday, not a working day" in info.rule and "the date is kept" in info.rule
+    plain = by_id(ofsted.deadlines({"category": "special_measures", "category_removed_on": "2027-01-26"},
+                                   date(2027, 2, 1)))["follow_up_end"]
+    assert plain.due_on == date(2028, 1, 26) and "the date is kept" not in plain.rule
+
+
+
+@pytest.mark.parametrize("shared_on, today, status", [
+    (None, date(2027, 2, 9), "pending"),             # the last day itself is still pending
+    (None, date(2027, 2, 10), "missed"),
+    ("2027-02-09", date(2027, 2, 10), "met"),
+    ("2027-02-10", date(2027, 2, 10), "missed"),     # shared after the earliest visit date
+])
+def test_the_evaluation_for_hmis_first_monitoring_inspection(shared_on, today, status):
+    """Audit OC-5. Report published Tue 12 Jan 2027; HMI may visit from 4 weeks later (Derbyshire Annex 4:
+    4-6 weeks), so the authority's evaluation is due Tue 9 Feb 2027, a working day (nothing to say)."""
+    data = {"category": "special_measures", "final_report_received_on": "2027-01-05",
+            "report_published_on": "2027-01-12", "evaluation_shared_with_hmi_on": shared_on}
+    info = by_id(ofsted.deadlines(data, today))["first_monitoring_evaluation_due"]
+    assert (info.due_on, info.status) == (date(2027, 2, 9), status)
+    assert "the date is kept" not in info.rule and "Derbyshire Annex 4" in info.source
+
+
+def test_no_monitoring_evaluation_deadline_until_the_report_is_published():
+    data = {"category": "special_measures", "final_report_received_on": "2027-01-05"}
+    assert "first_monitoring_evaluation_due" not in by_id(ofsted.deadlines(data, date(2027, 1, 6)))

@@ -13,6 +13,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from engine import definitions, runtime
+from engine.forms import FormErrors
 from engine.models import AuditEvent, HumanTask
 from tests.conftest import FIXTURES
 from workflows import letters
@@ -128,7 +129,8 @@ def test_warning_notice_sets_out_the_s60_contents_and_who_gets_copies(tmp_path):
     copies = text[text.index("Copies to"):]
     for recipient in recipients[1:]:
         assert recipient["name"] in copies
-    assert "s60(6A) (recipient inferred)" in copies
+    assert "(EIA 2006 s60(6A), from 18 Apr 2016 (EAA 2016 s2-3, SI 2016/466); recipient inferred: per-case " \
+           "reading, default copy)" in copies
     assert "Legal sources" in text and "That the recipient is the Secretary of State is inferred" in text
     assert "MISSING" not in text
 
@@ -155,7 +157,8 @@ def test_s60a_notice_cites_60a_and_refuses_section_63(tmp_path):
     assert "Teachers' pay and conditions warning notice under section 60A" in text
     assert "School Teachers' Pay and Conditions Document" in text
     assert "MISSING: action the authority may take after a section 60A notice" in text
-    assert {r["basis"] for r in recipients[1:4]} == {"EIA 2006 s60A(6)"}
+    assert all(r["basis"].startswith("EIA 2006 s60A(6)") for r in recipients[1:4])
+    assert "HMCI as recipient not verified" in recipients[2]["basis"]
 
 
 def test_foundation_school_without_a_diocese_copies_the_foundation_appointer():
@@ -206,6 +209,15 @@ def test_statement_for_a_voluntary_aided_school_is_copied_to_the_appointers(tmp_
     assert "Copies to Derby Diocesan Board of Education" in text
 
 
+def test_statement_is_copied_to_others_the_secretary_of_state_specifies(tmp_path):
+    """EA 2005 s15(2)(e): the ofsted route's form records them as other_recipients."""
+    data = statement_data(other_recipients="The Diocese of Derby\nThe National Governance Association")
+    _, _, text, recipients = render("statement_of_action", data, tmp_path)
+    assert [r["name"] for r in recipients if r["role"] == "copy"] == ["The Diocese of Derby",
+                                                                      "The National Governance Association"]
+    assert "Copies to The Diocese of Derby" in text
+
+
 def test_statement_may_give_reasons_for_not_acting_instead(tmp_path):
     data = statement_data(proposed_action=None, action_timescale=None,
                           reasons_for_not_acting="The school's own plan is already securing improvement.",
@@ -244,7 +256,8 @@ def test_check_required_content_reports_each_missing_item(kind):
 def test_keys_are_read_from_alternative_names():
     data = {"school": "Dale School", "concerns": "The facts behind the concern, in enough detail to show "
                                                  "exactly what is happening at the school and why it matters.",
-            "required_action": "Act.", "compliance_working_days": "10", "minded_to": "section 64"}
+            "required_action": "Act.", "compliance_working_days": "10", "minded_to": "section 64",
+            "grounds_type": "(a) standards"}
     assert letters.check_required_content("warning_notice", data) == []
 
 
@@ -298,7 +311,7 @@ def _open_task(session, instance_id) -> HumanTask:
 
 
 def test_completing_a_task_with_a_letter_property_stores_the_letter(session, tmp_path, save_restore):
-    case = _deploy_and_start(session, school(urn=None, minded_to_take_action="s64",
+    case = _deploy_and_start(session, school(urn=None, minded_to_take_action="s64", grounds_category="standards",
                                              diocese_name="The Diocese of Derby"))
     task = _open_task(session, case.id)
     assert task.properties["letter"] == "warning_notice"
@@ -306,6 +319,11 @@ def test_completing_a_task_with_a_letter_property_stores_the_letter(session, tmp
         "grounds": warning_data()["grounds"], "action_required": "Approve an improvement plan.",
         "compliance_period_working_days": 15, "notice_given_on": "2025-12-18"})
     [letter] = letters.letters_for_case(session, case.id)
+    assert (letter.status, letter.content) == ("pending", None)  # rendered once the step commits
+    session.commit()
+    session.expire_all()
+    [letter] = letters.letters_for_case(session, case.id)
+    assert letter.status == "issued"
     assert (letter.kind, letter.owner, letter.task_id, letter.created_by) == (
         "warning_notice", "830", task.id, "cabinet.member@test")
     assert letter.title == "Warning notice (s60): Hilltop Church of England Primary School"
@@ -327,13 +345,20 @@ def test_completing_a_task_with_a_letter_property_stores_the_letter(session, tmp
     assert letters.letter_by_id(session, case.id + 1, letter.id) is None
 
 
-def test_missing_fields_never_stop_the_step(session, tmp_path):
+def test_missing_statutory_content_stops_the_step_and_issues_nothing(session):
+    """WN-6: every missing content is named, against the field to change (or its own name when the
+    content came from an earlier step), and the task stays open with no letter."""
     case = _deploy_and_start(session, {})
-    runtime.complete_task(session, _open_task(session, case.id).id, "cabinet.member@test", {})
-    [letter] = session.scalars(select(Letter).where(Letter.instance_id == case.id)).all()
-    assert letter.title == "Warning notice (s60): school not named (incomplete)"
-    assert "MISSING: the action the governing body is required to take" in pdf_text(letter.content, tmp_path)
-    assert case.status == "running"
+    task = _open_task(session, case.id)
+    with pytest.raises(FormErrors) as refused:
+        runtime.complete_task(session, task.id, "cabinet.member@test", {})
+    assert list(refused.value.errors) == ["grounds", "action_required", "compliance_period_working_days",
+                                          "minded_to"]
+    assert refused.value.errors["action_required"] == ("The warning notice must state the action the governing "
+                                                       "body is required to take")
+    assert "must state the ground under section 60(2)" in refused.value.errors["grounds"]
+    assert session.scalars(select(Letter).where(Letter.instance_id == case.id)).all() == []
+    assert _open_task(session, case.id).id == task.id and case.status == "running"
 
 
 def test_a_task_naming_an_unknown_letter_stores_nothing(session):

@@ -90,10 +90,15 @@ def test_cabinet_member_decides_not_to_issue(route, save_restore):
 
 
 NOTICE_EASTER_2026 = {
-    "notice_given_on": "2026-03-23", "ground_low_standards": True, "matters_of_concern": "Reading results ...",
+    "notice_given_on": "2026-03-23", "ground_low_standards": True, "matters_of_concern": "Reading results at key stage 2 have fallen for three years, to 38% in 2025.",
     "required_action": "Commission an external review of governance.", "compliance_period_working_days": 15,
     "minded_action": "Appoint additional governors (s64).",
 }
+
+#: s60A is about the pay and conditions order only: its notice names that ground and no other.
+NOTICE_S60A_EASTER_2026 = {**NOTICE_EASTER_2026, "ground_low_standards": False, "ground_pay_and_conditions": True,
+                           "matters_of_concern": "The governing body has not applied the 2025 pay award to "
+                                                 "teachers on the main pay range since September 2025."}
 
 
 def issue_notice(session, case, notice: dict = NOTICE_EASTER_2026) -> None:
@@ -112,7 +117,7 @@ def walk_to_compliance_review(session, notice_type: str = "s60") -> ProcessInsta
     Good Friday (Fri 3 Apr) and Easter Monday (Mon 6 Apr); the powers window ends Mon 15 Jun 2026."""
     case = walk_to_recommendation(session)
     recommend(session, case, notice_type)
-    issue_notice(session, case)
+    issue_notice(session, case, NOTICE_S60A_EASTER_2026 if notice_type == "s60A" else NOTICE_EASTER_2026)
     # The copies are due the day the notice is given (end of Mon 23 Mar, GMT).
     assert open_tasks(session, case) == [("send_warning_notice_copies", "case_manager", utc(2026, 3, 23, *GMT_DAY_END))]
     # The period ends at the end of Wed 15 Apr in England: midnight BST is 23:00 UTC.

@@ -113,14 +113,50 @@ def test_category_from_the_grades(route, save_restore, inspected_on, grading_tas
         assert open_tasks(route, case) == [("record_inspection", "link_adviser", None)]
         complete(route, case, "record_inspection", {"inspection_date": inspected_on})
         assert open_tasks(route, case) == [(grading_task, "link_adviser", None)]
-        complete(route, case, grading_task, grades)
+        complete(route, case, grading_task, {**grades, "category": category})  # HMCI stated the same
     assert (case.data["category"], case.data["category_term"]) == (category, term)
-    assert case.data["category_reason"]
+    assert case.data["graded_category"] == category and case.data["category_reason"]
+    assert case.data["legal_warnings"] == []
     if category == "none":
         assert open_tasks(route, case) == [] and case.status == "completed"
         assert deadlines_of(route, case) == {}
     else:
         assert open_tasks(route, case) == [("record_draft_report", "link_adviser", None)]
+
+
+@pytest.mark.parametrize("inspected_on, grading_task, grades, graded, stated, term", [
+    # 2 Sep 2024 - 9 Nov 2025: the table's "leadership inadequate -> special measures" has no source, and
+    # HMCI may find the leaders have the capacity to improve: HMCI's serious weaknesses stands.
+    ("2024-09-02", "record_key_judgements", {**GOOD_2024, "leadership_and_management": "inadequate"},
+     "special_measures", "requires_significant_improvement", "serious weaknesses"),
+    ("2025-11-10", "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT},
+     "requires_significant_improvement", "special_measures", "special measures"),
+    ("2024-09-01", "record_overall_effectiveness", {"overall_effectiveness": "requires_improvement",
+                                                    "leaders_have_capacity": True},
+     "none", "requires_significant_improvement", "serious weaknesses"),
+])
+def test_hmcis_category_stands_and_the_grades_warn_when_they_disagree(route, save_restore, inspected_on, grading_task,
+                                                                      grades, graded, stated, term):
+    """Audit OC-2: the category is HMCI's opinion (EA 2005 s13(3)); the grades are a cross-check."""
+    with at(2026, 1, 12, 9, 0):
+        case = start(route)
+        complete(route, case, "record_inspection", {"inspection_date": inspected_on})
+        complete(route, case, grading_task, {**grades, "category": stated})
+    assert (case.data["category"], case.data["graded_category"], case.data["category_term"]) == (stated, graded, term)
+    [warning] = case.data["legal_warnings"]
+    assert "HMCI's category stands" in warning
+    assert open_tasks(route, case) == [("record_draft_report", "link_adviser", None)]
+
+
+def test_the_category_hmci_stated_is_required(route):
+    from engine.forms import FormErrors
+
+    with at(2026, 1, 12, 9, 0):
+        case = start(route)
+        complete(route, case, "record_inspection", {"inspection_date": "2026-01-12"})
+        with pytest.raises(FormErrors, match="category"):
+            complete(route, case, "record_report_card", EXPECTED_2025)
+    assert open_tasks(route, case) == [("record_report_card", "link_adviser", None)]
 
 
 # --- the whole route from the inspection, for a community school ---------------------------------
@@ -132,7 +168,7 @@ def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
         assert case.data["school_holidays"] == [["2025-12-22", "2026-01-02"]]
         complete(route, case, "record_inspection", {"inspection_date": "2025-11-11"})
         complete(route, case, "record_report_card", {**EXPECTED_2025, "leadership_and_governance": URGENT,
-                                                     "achievement": URGENT})
+                                                     "achievement": URGENT, "category": "special_measures"})
         assert case.data["category"] == "special_measures"
     with at(2025, 12, 1, 9, 0):
         complete(route, case, "record_draft_report", {"draft_report_received_on": "2025-12-01",
@@ -156,7 +192,9 @@ def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
         assert (found["parents_copies_due"].due_on, found["parents_copies_due"].status) == (date(2025, 12, 19), "pending")
         assert found["statement_of_action_due"].due_on == date(2025, 12, 30)
         complete(route, case, "confirm_parents_copies", {"parents_copies_sent_on": "2025-12-16"})
-        complete(route, case, "record_hmci_notice", {"hmci_notice_given_on": "2025-12-10"})
+        # Recorded with hindsight: the order was made under the duty on Tue 20 Jan 2026, before 29 Jun 2026.
+        complete(route, case, "record_hmci_notice", {"hmci_notice_given_on": "2025-12-10",
+                                                     "academy_order_made_on": "2026-01-20"})
         assert open_tasks(route, case)[0] == ("make_academy_order", "regional_director", None)
         complete(route, case, "make_academy_order", {"academy_order_made_on": "2026-01-20"})
     with at(2025, 12, 29, 9, 0):
@@ -238,13 +276,16 @@ def test_a_shorter_period_directed_for_special_measures(route, save_restore):
 
 # --- voluntary aided school; academy order as a power; powers; exit and follow-up ----------------
 
-def walk_to_monitoring(session, hmci_notice_on: str, urn: str = VA_URN):
+def walk_to_monitoring(session, hmci_notice_on: str, urn: str = VA_URN, order_made_on: str | None = None):
     """Final report received Mon 22 Jun 2026: statement due Mon 6 Jul 2026 (no holidays)."""
     with at(2026, 6, 22, 9, 0):
         case = start(session, {"category": "requires_significant_improvement",
                                "final_report_received_on": "2026-06-22"}, urn=urn)
         complete(session, case, "confirm_parents_copies", {"parents_copies_sent_on": "2026-06-24"})
-        complete(session, case, "record_hmci_notice", {"hmci_notice_given_on": hmci_notice_on})
+        notice = {"hmci_notice_given_on": hmci_notice_on}
+        if order_made_on:
+            notice["academy_order_made_on"] = order_made_on
+        complete(session, case, "record_hmci_notice", notice)
     return case
 
 
@@ -265,16 +306,34 @@ def test_voluntary_aided_school_and_the_academy_order_power(route, save_restore)
         assert open_tasks(route, case) == [("hold_progress_review", "senior_adviser", utc(2026, 11, 1, *GMT_DAY_END))]
 
 
-def test_academy_order_duty_where_hmcis_notice_came_on_28_jun_2026(route, save_restore):
-    case = walk_to_monitoring(route, "2026-06-28")
+def test_academy_order_duty_where_hmcis_notice_and_the_order_came_on_28_jun_2026(route, save_restore):
+    case = walk_to_monitoring(route, "2026-06-28", order_made_on="2026-06-28")
     assert [t[0] for t in open_tasks(route, case)] == ["make_academy_order", "send_statement_of_action"]
     fields = [f["id"] for f in task_row(route, case, "make_academy_order").form["fields"]]
     assert "academy_order_decision" not in fields  # a duty: no choice to record
 
 
+@pytest.mark.parametrize("notice_on, order_made_on", [("2026-06-26", None), ("2026-06-26", "2026-06-29"),
+                                                      ("2026-06-29", None)])
+def test_no_order_by_28_jun_2026_leaves_the_power_with_its_options(route, save_restore, notice_on, order_made_on):
+    """Audit OC-1: HMCI's notice Fri 26 Jun 2026 and no s4(A1) order made by Sun 28 Jun: the repeal
+    (CWSA 2026 s58, from Mon 29 Jun) leaves a power, so the regional director may decide on no order."""
+    case = walk_to_monitoring(route, notice_on, order_made_on=order_made_on)
+    assert [t[0] for t in open_tasks(route, case)] == ["decide_academy_order", "send_statement_of_action"]
+    options = next(f for f in task_row(route, case, "decide_academy_order").form["fields"]
+                   if f["id"] == "academy_order_decision")["options"]
+    assert [o["id"] for o in options] == ["make_order", "targeted_intervention", "no_order"]
+    with at(2026, 7, 2, 9, 0):
+        complete(route, case, "decide_academy_order", {"academy_order_decision": "no_order",
+                                                       "academy_order_decided_on": "2026-07-02"})
+    assert [t[0] for t in open_tasks(route, case)] == ["send_statement_of_action"]
+
+
 def start_monitoring(session, case, sent_on: str = "2026-07-01") -> None:
     with at(2026, 7, 1, 9, 0):
-        complete(session, case, "make_academy_order", {"academy_order_made_on": "2026-07-01"})
+        complete(session, case, "decide_academy_order", {"academy_order_decision": "make_order",
+                                                         "academy_order_decided_on": "2026-07-01",
+                                                         "academy_order_made_on": "2026-07-01"})
         complete(session, case, "send_statement_of_action", {**STATEMENT, "statement_of_action_sent_on": sent_on})
 
 
@@ -334,3 +393,76 @@ def test_powers_at_any_time_then_exit_and_twelve_months_follow_up(route, save_re
         complete(route, case, "close_follow_up", {"follow_up_closed_on": "2028-08-01", "follow_up_summary": "..."})
     assert case.status == "completed"
     assert deadlines_of(route, case)["follow_up_end"].status == "met"
+
+
+def test_term_dates_recorded_after_the_start_reach_the_deadlines_still_to_come(route, save_restore):
+    """Audit OC-10 and C-3. The case starts with no term dates; Christmas 2026 is then recorded as two
+    rows split at the year end (Mon 21 - Thu 31 Dec 2026, Fri 1 - Mon 4 Jan 2027), normalised to one
+    holiday Sat 19 Dec 2026 - Mon 4 Jan 2027. Final report received Wed 16 Dec 2026. Parents: Thu 17, Fri
+    18 Dec (2), the holiday skipped, Tue 5, Wed 6, Thu 7 Jan 2027 (5). Statement of action (bank-holiday
+    working days, the default reading): Thu 17 ... Thu 24 Dec (6), Christmas Day and the Boxing Day
+    substitute Mon 28 Dec skipped, Tue 29 ... Thu 31 Dec (9), New Year's Day skipped, Mon 4 Jan 2027 (10)."""
+    with at(2026, 12, 1, 9, 0):
+        case = start(route, {"category": "special_measures"})
+        assert case.data["school_holidays"] is None
+        complete(route, case, "record_draft_report", {"draft_report_received_on": "2026-12-01",
+                                                      "draft_comments_working_days": 5})
+        complete(route, case, "send_draft_report_comments", {"draft_comments_sent_on": "2026-12-04"})
+    route.add_all([SchoolHoliday(la_code="830", name="Christmas holiday 2026", first_day=date(2026, 12, 21),
+                                 last_day=date(2026, 12, 31)),
+                   SchoolHoliday(la_code="830", name="Christmas holiday 2026 (January)", first_day=date(2027, 1, 1),
+                                 last_day=date(2027, 1, 4))])
+    route.flush()
+    with at(2026, 12, 16, 9, 0):
+        complete(route, case, "record_final_report", {"final_report_received_on": "2026-12-16"})
+        assert case.data["school_holidays"] == [["2026-12-21", "2026-12-31"], ["2027-01-01", "2027-01-04"]]
+        assert open_tasks(route, case) == [
+            ("confirm_parents_copies", "link_adviser", utc(2027, 1, 7, *GMT_DAY_END)),
+            ("record_hmci_notice", "regions_group_officer", None),
+            ("send_statement_of_action", "director_childrens_services", utc(2027, 1, 4, *GMT_DAY_END)),
+        ]
+        found = deadlines_of(route, case)
+        assert found["parents_copies_due"].due_on == date(2027, 1, 7)
+        assert "skips the school holiday Sat 19 Dec 2026 - Mon 4 Jan 2027" in found["parents_copies_due"].rule
+        assert found["statement_of_action_due"].due_on == date(2027, 1, 4)
+
+
+@pytest.mark.parametrize("extra, warnings", [
+    ({}, ["must be consulted before an academy order", "Academies Act 2010 s4(4)"]),
+    ({"order_consultation_on": "2026-07-10", "order_copies_sent_on": "2026-07-16"},
+     ["is recorded after the academy order"]),
+    ({"order_consultation_on": "2026-07-01", "order_copies_sent_on": "2026-07-16"}, []),
+])
+def test_an_order_for_a_school_with_a_foundation_warns_without_consultation_and_copies(route, save_restore, extra,
+                                                                                      warnings):
+    """Audit OC-6: Academies Act 2010 s4(1A) consultation (voluntary aided: a foundation) and s4(4) copies."""
+    case = walk_to_monitoring(route, "2026-06-29")
+    assert case.data["has_foundation"] is True
+    with at(2026, 7, 15, 9, 0):
+        complete(route, case, "decide_academy_order", {"academy_order_decision": "make_order",
+                                                       "academy_order_decided_on": "2026-07-15",
+                                                       "academy_order_made_on": "2026-07-06", **extra})
+    found = case.data["legal_warnings"]
+    assert len(found) == len(warnings) and all(w in text for w, text in zip(warnings, found, strict=True))
+
+
+@pytest.mark.parametrize("inset_reading, due", [("not_holiday", date(2026, 5, 28)),
+                                                  ("part_of_holiday", date(2026, 6, 4))])
+def test_an_inset_row_is_marked_for_the_cases_inset_reading(route, save_restore, inset_reading, due):
+    """A term-dates row named "INSET day" reaches the case marked as one (audit C-4). May half-term 2026
+    (Mon 25 - Fri 29 May) and an INSET day Mon 1 Jun; final report received Wed 20 May 2026, parents'
+    copies 5 working days. INSET not part of the holiday (default): the one-week half-term counts, so Thu
+    21, Fri 22, (Mon 25 May, Spring bank holiday, skipped) Tue 26, Wed 27, Thu 28 May. INSET part of it:
+    Sat 23 May - Mon 1 Jun has 6 weekdays closed, longer than a week, so Thu 21, Fri 22 May, Tue 2, Wed 3,
+    Thu 4 Jun."""
+    route.add_all([SchoolHoliday(la_code="830", name="May half-term 2026", first_day=date(2026, 5, 25),
+                                 last_day=date(2026, 5, 29)),
+                   SchoolHoliday(la_code="830", name="INSET day June 2026", first_day=date(2026, 6, 1),
+                                 last_day=date(2026, 6, 1))])
+    route.flush()
+    with at(2026, 5, 20, 9, 0):
+        case = start(route, {"category": "special_measures", "final_report_received_on": "2026-05-20",
+                             "inset_reading": inset_reading})
+    assert case.data["school_holidays"] == [["2026-05-25", "2026-05-29"], ["2026-06-01", "2026-06-01", "inset"]]
+    assert deadlines_of(route, case)["parents_copies_due"].due_on == due
+    assert task_row(route, case, "confirm_parents_copies").due_at.date() == due

@@ -63,9 +63,14 @@ def begin(session, time_machine, judgement: str, judgement_on: str) -> ProcessIn
     return instance
 
 
-def advise(session, instance, reading: str = "duty_continues") -> None:
-    do(session, instance, "prepare_intervention_advice", RGO,
-       {"advice_summary": "Options set out.", "academy_order_duty_reading": reading})
+def advise(session, instance, reading: str = "duty_continues", order_made_on: str | None = None,
+           coasting_reading: str | None = None) -> None:
+    data = {"advice_summary": "Options set out.", "academy_order_duty_reading": reading}
+    if order_made_on:
+        data["academy_order_made_on"] = order_made_on
+    if coasting_reading:
+        data["coasting_academy_order_reading"] = coasting_reading
+    do(session, instance, "prepare_intervention_advice", RGO, data)
 
 
 def decide(session, instance, intervention: str) -> None:
@@ -130,14 +135,11 @@ def test_every_user_task_has_a_form_a_role_of_its_lane_and_a_legal_source():
 # -- every path ----------------------------------------------------------------------------------
 
 
-def test_special_measures_in_the_duty_years_iem_alone_refused_then_order_and_conversion(
-        session, save_restore, time_machine):
+def test_special_measures_in_the_duty_years_order_and_conversion(session, save_restore, time_machine):
     instance = begin(session, time_machine, "special_measures", "2026-06-01")
-    advise(session, instance)
+    advise(session, instance, "power_only", order_made_on="2026-06-15")  # an order in force before 29 Jun 2026
     assert instance.data["academy_order_status"] == "duty"
-    decide(session, instance, "interim_executive_members")
-    assert "must make an academy order" in instance.data["route_refusal_reason"]
-    decide(session, instance, "academy_order")  # the refused choice came back to the regional director
+    decide(session, instance, "academy_order")
     make_order(session, instance)
     facilitate(session, instance)
     # Mon 6 Jul 2026 (BST): the timer fires at the start of the day, 23:00 UTC on Sun 5 Jul.
@@ -214,9 +216,21 @@ def test_coasting_before_1_sep_2022_is_not_eligible(session, save_restore, time_
     assert end_events(instance) == ["not_eligible"]
 
 
-def test_coasting_from_1_sep_2022_is_eligible_and_an_order_is_a_power(session, save_restore, time_machine):
+def test_coasting_unit_gets_no_academy_order_under_the_default_reading(session, save_restore, time_machine):
+    """Audit PRU-2: SI 2022/720 reg 5 made coasting units eligible for interim executive members only."""
     instance = begin(session, time_machine, "coasting", "2022-09-01")
     advise(session, instance)
+    assert instance.data["coasting_academy_order_reading"] == "iem_only"
+    assert instance.data["academy_order_status"] == "unavailable"
+    decide(session, instance, "academy_order")
+    assert "coasting unit" in instance.data["route_refusal_reason"]
+    decide(session, instance, "interim_executive_members")
+    assert open_tasks(session, instance) == [("notify_interim_executive_members", RD, None)]
+
+
+def test_coasting_from_1_sep_2022_read_as_an_order_power(session, save_restore, time_machine):
+    instance = begin(session, time_machine, "coasting", "2022-09-01")
+    advise(session, instance, coasting_reading="order_power_inferred")
     assert instance.data["academy_order_status"] == "power"
     decide(session, instance, "academy_order")
     make_order(session, instance)
@@ -226,21 +240,33 @@ def test_coasting_from_1_sep_2022_is_eligible_and_an_order_is_a_power(session, s
     confirm_exit(session, instance, "2022-12-01")
 
 
-@pytest.mark.parametrize(("judgement", "judgement_on", "reading", "intervention", "next_task"), [
-    ("significant_improvement", "2016-06-26", "duty_continues", "interim_executive_members",
+@pytest.mark.parametrize(("judgement", "judgement_on", "reading", "order_made_on", "intervention", "status",
+                          "next_task"), [
+    ("significant_improvement", "2016-06-26", "duty_continues", None, "interim_executive_members", "power",
      ("notify_interim_executive_members", RD)),                      # before SI 2016/608: a power
-    ("significant_improvement", "2016-06-27", "duty_continues", "interim_executive_members",
-     ("decide_pru_intervention", RD)),                               # from 27 Jun 2016: the order is a duty
-    ("special_measures", "2026-06-28", "power_only", "closure_direction", ("decide_pru_intervention", RD)),
-    ("special_measures", "2026-06-29", "power_only", "closure_direction", ("direct_closure", RD)),
-    ("special_measures", "2026-06-29", "duty_continues", "closure_direction", ("decide_pru_intervention", RD)),
-    ("coasting", "2026-06-29", "duty_continues", "interim_executive_members",
+    # From 27 Jun 2016 the order is a duty, but IEMs alone stay open to the Secretary of State (PRU-1).
+    ("significant_improvement", "2016-06-27", "duty_continues", None, "interim_executive_members", "duty",
      ("notify_interim_executive_members", RD)),
+    ("special_measures", "2026-06-26", "power_only", "2026-06-28", "closure_direction", "duty", ("direct_closure", RD)),
+    ("special_measures", "2026-06-26", "power_only", "2026-06-29", "closure_direction", "power",
+     ("direct_closure", RD)),
+    ("special_measures", "2026-06-26", "power_only", None, "academy_order", "power", ("make_academy_order", RD)),
+    ("special_measures", "2026-06-28", "power_only", "2026-06-28", "interim_executive_members", "duty",
+     ("notify_interim_executive_members", RD)),
+    ("special_measures", "2026-06-29", "power_only", None, "closure_direction", "power", ("direct_closure", RD)),
+    ("special_measures", "2026-06-29", "duty_continues", None, "closure_direction", "duty", ("direct_closure", RD)),
+    ("significant_improvement", "2026-06-29", "duty_continues", None, "closure_direction", "duty",
+     ("decide_pru_intervention", RD)),                               # closure is for special measures only
+    ("coasting", "2026-06-29", "duty_continues", None, "interim_executive_members", "unavailable",
+     ("notify_interim_executive_members", RD)),
+    ("coasting", "2026-06-29", "duty_continues", None, "academy_order", "unavailable", ("decide_pru_intervention", RD)),
 ])
 def test_the_decision_gateway_on_both_sides_of_each_date(session, save_restore, time_machine, judgement,
-                                                         judgement_on, reading, intervention, next_task):
+                                                         judgement_on, reading, order_made_on, intervention, status,
+                                                         next_task):
     instance = begin(session, time_machine, judgement, judgement_on)
-    advise(session, instance, reading)
+    advise(session, instance, reading, order_made_on)
+    assert instance.data["academy_order_status"] == status
     decide(session, instance, intervention)
     assert open_tasks(session, instance) == [(*next_task, None)]
     refused = next_task[0] == "decide_pru_intervention"
@@ -258,20 +284,26 @@ def test_eligibility_switch_for_coasting_on_1_sep_2022():
     assert not pru_eligible_for_intervention("special_measures", None)
 
 
-@pytest.mark.parametrize(("judgement", "judgement_on", "reading", "status"), [
-    ("special_measures", "2012-05-30", "duty_continues", "unavailable"),
-    ("special_measures", "2012-05-31", "duty_continues", "power"),
-    ("special_measures", "2016-06-26", "duty_continues", "power"),
-    ("special_measures", "2016-06-27", "power_only", "duty"),
-    ("significant_improvement", "2026-06-28", "power_only", "duty"),
-    ("significant_improvement", "2026-06-29", "power_only", "power"),
-    ("significant_improvement", "2026-06-29", "duty_continues", "duty"),
-    ("special_measures", "2026-06-29", None, "duty"),
-    ("coasting", "2022-09-01", "duty_continues", "power"),
-    ("coasting", "2026-06-28", "duty_continues", "power"),
+@pytest.mark.parametrize(("judgement", "judgement_on", "reading", "made_on", "coasting", "status"), [
+    ("special_measures", "2012-05-30", "duty_continues", None, "iem_only", "unavailable"),
+    ("special_measures", "2012-05-31", "duty_continues", None, "iem_only", "power"),
+    ("special_measures", "2016-06-26", "duty_continues", None, "iem_only", "power"),
+    ("special_measures", "2016-06-27", "duty_continues", None, "iem_only", "duty"),
+    ("special_measures", "2016-06-27", "power_only", "2016-07-04", "iem_only", "duty"),  # order made in 2016
+    ("significant_improvement", "2026-06-26", "power_only", "2026-06-28", "iem_only", "duty"),
+    ("significant_improvement", "2026-06-26", "power_only", "2026-06-29", "iem_only", "power"),
+    ("significant_improvement", "2026-06-26", "power_only", None, "iem_only", "power"),  # audit PRU-1
+    ("significant_improvement", "2026-06-28", "power_only", "2026-06-28", "iem_only", "duty"),
+    ("significant_improvement", "2026-06-29", "power_only", "2026-06-29", "iem_only", "power"),
+    ("significant_improvement", "2026-06-29", "duty_continues", None, "iem_only", "duty"),
+    ("special_measures", "2026-06-29", None, None, "iem_only", "power"),
+    ("coasting", "2022-09-01", "duty_continues", None, "iem_only", "unavailable"),       # audit PRU-2
+    ("coasting", "2022-09-01", "duty_continues", None, "order_power_inferred", "power"),
+    ("coasting", "2026-06-28", "duty_continues", "2026-06-28", "order_power_inferred", "power"),
 ])
-def test_academy_order_status_by_the_date_of_the_judgement(judgement, judgement_on, reading, status):
-    assert pru_academy_order_status(judgement, judgement_on, reading) == status
+def test_academy_order_status_by_the_date_of_the_judgement_and_the_order(judgement, judgement_on, reading, made_on,
+                                                                         coasting, status):
+    assert pru_academy_order_status(judgement, judgement_on, reading, made_on, coasting) == status
 
 
 def test_interim_executive_members_from_1_sep_2012():

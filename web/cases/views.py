@@ -1,7 +1,7 @@
 """/cases: the case list, a case page with its diagram, deadlines, timeline and letters."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.db import utcnow
 from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
@@ -97,9 +97,35 @@ def letter(instance_id: int, letter_id: int):
     found = letter_by_id(session, instance.id, letter_id)
     if found is None:
         abort(404)
+    if found.content is None:  # recorded with its step, but its PDF is not rendered (yet)
+        flash(f"‘{found.title}’ has not been produced as a PDF yet. Use “Produce the PDF again” below.")
+        return redirect(url_for("cases.case_page", instance_id=instance.id))
     filename = str(found.filename).replace('"', "").replace("\r", "").replace("\n", "")
     return Response(found.content, mimetype=found.media_type or "application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.post("/<int:instance_id>/letters/<int:letter_id>/render")
+@requires()
+def render_letter_again(instance_id: int, letter_id: int):
+    """A letter whose PDF failed to render (or never did): render it from its stored data."""
+    from workflows.letters import letter_by_id, render_again  # type: ignore[import-not-found]
+
+    session = db()
+    instance = visible_instance(session, user(), instance_id)
+    found = letter_by_id(session, instance.id, letter_id)
+    if found is None:
+        abort(404)
+    title = found.title
+    session.commit()  # end this request's transaction: the render must hold no lock while it runs
+    if render_again(session, letter_id):
+        flash(f"‘{title}’ has been produced.", "success")
+    else:
+        session.expire_all()
+        found = letter_by_id(session, instance.id, letter_id)
+        if found is not None and found.status != "issued":
+            flash(f"‘{title}’ could not be produced: {found.error}. Try again, or tell your administrator.")
+    return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
 from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)

@@ -25,6 +25,8 @@ def _when(value: Any) -> str:
 def _human(case: dict[str, Any]) -> str:
     lines = [f"case {case['id']}: {case['process_key']} v{case['version']}  status: {case['status']}",
              f"business key: {case['business_key'] or '-'}  owner: {case['owner'] or '-'}"]
+    if case["calls"]:
+        lines.append("calls: " + ", ".join(f"{c['key']} v{c['version']}" for c in case["calls"]))
     if case["error"]:
         lines.append(f"error: {case['error']}")
     lines.append("open tasks:" if case["tasks"] else "open tasks: none")
@@ -59,7 +61,7 @@ def start_command(key: str, business_key: str | None, data_json: str | None, act
 @click.argument("case_id")
 def show_command(case_id: str, as_json: bool) -> None:
     """Status, version, data, open tasks, pending timers, deadlines and letters of a case."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         case = describe_case(session, runtime.get_instance(session, case_id))
     emit(case, as_json, _human)
 
@@ -72,7 +74,7 @@ def show_command(case_id: str, as_json: bool) -> None:
 def list_command(status: str | None, process_key: str | None, owner: str | None, limit: int,
                  as_json: bool) -> None:
     """Cases, newest first."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
         for column, value in ((ProcessInstance.status, status), (ProcessInstance.process_key, process_key),
                               (ProcessInstance.owner, owner)):

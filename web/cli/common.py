@@ -27,8 +27,10 @@ def session_factory():
     return _FACTORY
 
 
-def session_scope():
-    return transaction(session_factory())
+def session_scope(read_only: bool = False):
+    """A transaction for one command; `read_only` for commands that only read (list, show), so they
+    neither wait for nor hold SQLite's write lock, and fail loudly if they try to write."""
+    return transaction(session_factory(), read_only=read_only)
 
 
 def _default(value: Any) -> Any:

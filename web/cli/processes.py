@@ -9,6 +9,9 @@ from engine import definitions
 
 from .common import command, emit, fail, session_scope
 
+PROCESS_HELP = ("The process (or collaboration) id to deploy when FILE holds several executable processes "
+                "that no other calls.")
+
 
 @click.group("processes")
 def cli() -> None:
@@ -29,9 +32,10 @@ def _read(path: str) -> str:
 @command(cli, "validate")
 @click.argument("file")
 @click.option("--dmn", "dmn_files", multiple=True, help="DMN decision tables the process calls.")
-def validate_command(file: str, dmn_files: tuple[str, ...], as_json: bool) -> None:
+@click.option("--process", "process_id", default=None, help=PROCESS_HELP)
+def validate_command(file: str, dmn_files: tuple[str, ...], process_id: str | None, as_json: bool) -> None:
     """Check FILE without deploying it: every problem, with its element id."""
-    problems = definitions.validate(_read(file), [_read(d) for d in dmn_files])
+    problems = definitions.validate(_read(file), [_read(d) for d in dmn_files], process_id)
     errors = [p for p in problems if p.severity == "error"]
     result = {"file": file, "valid": not errors,
               "problems": [{"element_id": p.element_id, "message": p.message, "severity": p.severity}
@@ -48,11 +52,13 @@ def validate_command(file: str, dmn_files: tuple[str, ...], as_json: bool) -> No
 @click.option("--dmn", "dmn_files", multiple=True, help="DMN decision tables the process calls.")
 @click.option("--as", "actor", default="cli", show_default=True, help="Who is deploying.")
 @click.option("--note", default="", help="What changed, for the version history.")
-def deploy_command(file: str, dmn_files: tuple[str, ...], actor: str, note: str, as_json: bool) -> None:
+@click.option("--process", "process_id", default=None, help=PROCESS_HELP)
+def deploy_command(file: str, dmn_files: tuple[str, ...], actor: str, note: str, process_id: str | None,
+                   as_json: bool) -> None:
     """Validate FILE and store it as the process's next version."""
     xml, dmn = _read(file), [_read(d) for d in dmn_files]
     with session_scope() as session:
-        definition = definitions.deploy(session, xml, actor, dmn, change_note=note)
+        definition = definitions.deploy(session, xml, actor, dmn, change_note=note, process_id=process_id)
         result = {"key": definition.key, "version": definition.version, "sha256": definition.sha256,
                   "deployed_at": definition.deployed_at, "deployed_by": definition.deployed_by}
     emit(result, as_json, lambda r: f"deployed {r['key']} version {r['version']}")
@@ -61,7 +67,7 @@ def deploy_command(file: str, dmn_files: tuple[str, ...], actor: str, note: str,
 @command(cli, "list")
 def list_command(as_json: bool) -> None:
     """Every deployed version of every process."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         rows = [{"key": d.key, "version": d.version, "name": d.name, "sha256": d.sha256,
                  "deployed_at": d.deployed_at, "deployed_by": d.deployed_by}
                 for d in definitions.list_definitions(session)]

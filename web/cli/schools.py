@@ -84,7 +84,7 @@ def _list_text(result: dict[str, Any]) -> str:
 @click.option("--limit", type=click.IntRange(1, 10_000), default=200, show_default=True)
 def list_schools(la_code: str | None, kind: str | None, search: str | None, limit: int, as_json: bool) -> None:
     """List schools by name."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         found = find_schools(session, la_code=la_code, kind=kind, search=search, limit=limit + 1)
         result = {"schools": [_school_row(s) for s in found[:limit]], "more": len(found) > limit,
                   "limit": limit}
@@ -113,7 +113,7 @@ def _show_text(result: dict[str, Any]) -> str:
 @click.argument("urn")
 def show(urn: str, as_json: bool) -> None:
     """Show one school: its type, kind, LA, region, trust, diocese and holidays."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         school = get_school(session, urn)
         facts = school_facts(school)
         facts["region_name"] = regions().get(school.region or "")

@@ -29,7 +29,7 @@ def _row(task: HumanTask) -> dict:
 def list_command(role: str | None, case_id: int | None, assignee: str | None, include_closed: bool,
                  as_json: bool) -> None:
     """Open tasks, soonest due first."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         query = select(HumanTask).order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at)
         if not include_closed:
             query = query.where(HumanTask.is_open.is_(True))

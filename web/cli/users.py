@@ -55,7 +55,7 @@ def create(email: str, organisation_id: str, roles: tuple[str, ...], display_nam
 @click.option("--organisation", "organisation_id", default=None, help="Only this organisation's officers.")
 def list_users(organisation_id: str | None, as_json: bool) -> None:
     """Officers, by organisation."""
-    with session_scope() as session:
+    with session_scope(read_only=True) as session:
         result = [_describe(u) for u in accounts.users_of(session, organisation_id)]
 
     def human(rows: list[dict]) -> str:

@@ -17,12 +17,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from engine.hooks import DeadlineInfo
+from engine.hooks import DeadlineInfo, StartContext
 from workflows.calendar import working_days_after
 from workflows.deadline_terms import (
     dated_deadline,
     deadline_status,
     format_day,
+    kept_date_note,
     optional_date,
     positive_count,
     working_days_deadline,
@@ -49,6 +50,19 @@ TWN_ACTION_SOURCE = (f"{TERMINATION_BASIS}: the notice requires specified action
                      "(s2B for a coasting academy; the funding agreement otherwise)")
 NTI_REVIEW_SOURCE = f"{ATH}: the conditions are reviewed and the notice lifted or escalated; the dates are DfE's own"
 CONDITIONS_SOURCE = "Funding agreement: the termination warning notice withdrawn on conditions the regional director set"
+
+
+PROCESS_KEY = "academy_intervention"
+#: Optional facts the termination gateway reads; a field left blank stores nothing, so they start empty.
+START_DEFAULTS: dict[str, Any] = {"twn_action_taken_on": None, "twn_action_due_on": None}
+
+
+def apply_start_defaults(session: Any, context: StartContext) -> None:
+    """Start hook: the optional facts gateways read, empty until recorded."""
+    if context.process_key != PROCESS_KEY:
+        return
+    for key, value in START_DEFAULTS.items():
+        context.data.setdefault(key, value)
 
 
 def academy_nti_ground_allowed(concern_type: Any, nti_issued_on: Any) -> bool:
@@ -84,6 +98,35 @@ def academy_twn_legal_basis(concern_type: Any, twn_issued_on: Any) -> str:
         return "Academies Act 2010 s2B (coasting academy; inserted by EAA 2016, from 18 Apr 2016) and the funding agreement"
     return ("The funding agreement (standards unacceptably low, serious breakdown in management or governance, "
             "safety threatened, or other material breach)")
+
+
+def academy_termination_refusal(concern_type: Any, twn_issued_on: Any, twn_action_due_on: Any, twn_decided_on: Any,
+                                twn_action_taken_on: Any) -> str:
+    """Why the funding agreement cannot be terminated on the decision's date ("" when it can); audit AI-1.
+
+    The notice requires action by a date (s2A/s2B, funding agreement): termination is decided only after
+    that date has passed, judged by the date of the decision, never today. Under s2B (a coasting academy)
+    termination is possible only if the trust failed to comply (domain note 3.2), so an action completed
+    by the date rules it out.
+    """
+    due, decided = optional_date(twn_action_due_on), optional_date(twn_decided_on)
+    if due is None or decided is None:
+        return "the notice's date for action and the date of the decision must both be recorded"
+    if decided <= due:
+        return (f"the trust has until {format_day(due)} to take the action the notice requires: termination can be "
+                f"decided only after that date has passed (the decision is dated {format_day(decided)})")
+    taken = optional_date(twn_action_taken_on)
+    is_s2b = concern_type == "coasting" and (optional_date(twn_issued_on) or date.min) >= TERMINATION_SECTIONS_FROM
+    if is_s2b and taken is not None and taken <= due:
+        return (f"the trust took the action required on {format_day(taken)}, by the date in the notice: under "
+                "Academies Act 2010 s2B termination is possible only if the trust fails to comply")
+    return ""
+
+
+def academy_termination_allowed(concern_type: Any, twn_issued_on: Any, twn_action_due_on: Any, twn_decided_on: Any,
+                                twn_action_taken_on: Any) -> bool:
+    return academy_termination_refusal(concern_type, twn_issued_on, twn_action_due_on, twn_decided_on,
+                                       twn_action_taken_on) == ""
 
 
 def academy_nti_publication_due(nti_issued_on: Any, days: Any) -> str | None:
@@ -126,7 +169,7 @@ def _nti_publication(data: dict[str, Any], today: date) -> DeadlineInfo:
     due = issued + timedelta(days=days)
     status, met_on, note = deadline_status(due, optional_date(data.get("nti_published_on")), today)
     rule = (f"{days} calendar days after {format_day(issued)} (the date of the notice); calendar days, so weekends "
-            "and bank holidays are not skipped")
+            f"and bank holidays are not skipped{kept_date_note(due)}")
     return DeadlineInfo("nti_publication_due", name, due, rule, PUBLICATION_SOURCE, status, met_on, note)
 
 

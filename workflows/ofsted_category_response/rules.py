@@ -4,21 +4,23 @@ judges to need special measures or significant improvement (EA 2005 s44, s13, s1
 Two rules changed on a date, and each is chosen by the date of the event it governs, never by
 today: which inspection framework graded the school (by the inspection date: overall effectiveness
 until 1 Sep 2024, key judgements from 2 Sep 2024, report cards from 10 Nov 2025), and whether the
-Secretary of State must or may make an academy order (by the date of HMCI's notice: Academies Act
-2010 s4(A1) duty before 29 Jun 2026, s4(1)(b) power from then, CWSA 2026 s58).
+Secretary of State must or may make an academy order (by the date of HMCI's notice and of the order:
+Academies Act 2010 s4(A1) duty only where the notice came before 29 Jun 2026 and the order was made on
+or before 28 Jun 2026, the CWSA 2026 transitional rule; otherwise the s4(1)(b) power, CWSA 2026 s58).
 """
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
 from engine.errors import InvalidInput
 from engine.hooks import DeadlineInfo, StartContext
 from workflows.calendar import (
-    HOLIDAY_LONGER_THAN_DAYS,
     add_calendar_months,
     as_date,
     inspection_working_days_after,
+    long_holidays,
     skipped_holidays,
     working_days_after,
 )
@@ -26,6 +28,7 @@ from workflows.deadline_terms import (
     deadline_status,
     describe_holidays,
     format_day,
+    kept_date_note,
     months_rule,
     optional_date,
     ordinal,
@@ -47,6 +50,8 @@ CATEGORIES = ("special_measures", "requires_significant_improvement", "none")
 
 #: CWSA 2026 s58 repeals Academies Act 2010 s4(A1) from this day (s78(2)).
 ACADEMY_ORDER_DUTY_REPEALED_ON = date(2026, 6, 29)
+#: The repeal is ignored for an order under s4(A1) in force immediately before 29 Jun 2026: made by this day.
+LAST_DAY_FOR_A_DUTY_ORDER = ACADEMY_ORDER_DUTY_REPEALED_ON - timedelta(days=1)
 ACADEMY_ORDER_DUTY = "duty_s4_A1"
 ACADEMY_ORDER_POWER = "power_s4_1_b"
 
@@ -58,6 +63,9 @@ DEFAULT_DRAFT_COMMENTS_WORKING_DAYS = 5
 PARENTS_COPIES_WORKING_DAYS = 5
 #: Derbyshire: School Progress Reviews "at least three times per year", so no more than 4 months apart.
 PROGRESS_REVIEW_INTERVAL_MONTHS = 4
+#: Derbyshire Annex 4 (2014): HMI's first monitoring inspection comes 4-6 weeks after publication, and the
+#: authority's evaluation of progress is shared with HMI before each visit: due by the earliest (4 weeks).
+FIRST_MONITORING_EARLIEST_DAYS = 28
 #: Derbyshire: the school stays in the Priority schools programme for at least 12 months after exit.
 FOLLOW_UP_MONTHS = 12
 
@@ -70,7 +78,25 @@ START_DEFAULTS: dict[str, Any] = {
     "statement_of_action_counted_from_on": None,
     "sos_directed_period_working_days": None,
     "review_held_on": None,
+    # Set on "Record HMCI's notice" only where an s4(A1) order was made by 28 Jun 2026.
+    "academy_order_made_on": None,
+    # The case's legal readings of "a holiday longer than a week" (calendar.py), safer defaults first.
+    "holiday_reading": "school_days",
+    "inset_reading": "not_holiday",
+    # Audit OC-3: which working days the statement of action is counted in; the earlier by default.
+    "statement_days_reading": "bank_holidays",
+    # Warnings a later step should see (HMCI's category and the grades disagreeing).
+    "legal_warnings": [],
+    "order_consultation_on": None,
+    "order_copies_sent_on": None,
+    # Audit OC-4: the school's own receipt drives the parents' copies (blank: the authority's day).
+    "school_received_final_report_on": None,
 }
+STATEMENT_DAYS_READINGS = ("bank_holidays", "inspection_regulations")
+
+#: A holiday row named like this is an INSET (training) day: the case's inset_reading decides whether
+#: it is part of the holiday it touches. Name such rows "INSET day ..." when importing term dates.
+INSET_NAME = re.compile(r"\binset\b|training day", re.IGNORECASE)
 
 SOURCE_DRAFT = ("EA 2005 s13(2) (comments on the draft report within the prescribed period); 5 working days per "
                 "Derbyshire Annex 4 (2014): the current prescribed period was not found, so it is set per case; "
@@ -83,6 +109,9 @@ SOURCE_STATEMENT = ("EA 2005 s15(2)-(3): the statement of action within the pres
                     "measures (s15(3)(b)). Start point disputed: receipt of the final report (Derbyshire; Ofsted "
                     "2012 guidance) or its publication (EA 2005 Explanatory Notes)")
 SOURCE_REVIEWS = "Derbyshire procedures: School Progress Reviews at least three times a year (local)"
+SOURCE_MONITORING = ("Derbyshire Annex 4 (2014, local): HMI's first monitoring inspection within 4-6 weeks of the "
+                     "report's publication; the authority's evaluation of progress is shared with HMI before each "
+                     "monitoring inspection. Intervals under the 2025 framework not found")
 SOURCE_FOLLOW_UP = ("EA 2005 s13(4)/(5) (HMCI states the category is no longer needed); Derbyshire keeps the school "
                     "in its Priority schools programme for at least 12 months (local)")
 
@@ -102,10 +131,19 @@ def count_graded(grade: str, *judgements: Any) -> int:
     return sum(1 for judgement in judgements if judgement == grade)
 
 
-def academy_order_regime(hmci_notice_given_on: Any) -> str:
-    """Duty or power to make an academy order, by the date of HMCI's s13(3) notice (not today)."""
-    day = as_date(hmci_notice_given_on, "hmci_notice_given_on")
-    return ACADEMY_ORDER_DUTY if day < ACADEMY_ORDER_DUTY_REPEALED_ON else ACADEMY_ORDER_POWER
+def academy_order_regime(hmci_notice_given_on: Any, academy_order_made_on: Any = None) -> str:
+    """Duty or power, by the dates of HMCI's s13(3) notice and of any order made (never today).
+
+    CWSA 2026 s58 repeals s4(A1) from 29 Jun 2026; the repeal is ignored only where an order made
+    under s4(A1) was in force immediately before that day (domain note 0.2, section 8 scenario 10).
+    So a notice of Fri 26 Jun 2026 with no order by Sun 28 Jun leaves the regional director a power.
+    """
+    notice_on = as_date(hmci_notice_given_on, "hmci_notice_given_on")
+    made_on = optional_date(academy_order_made_on)
+    if notice_on < ACADEMY_ORDER_DUTY_REPEALED_ON and made_on is not None \
+            and notice_on <= made_on <= LAST_DAY_FOR_A_DUTY_ORDER:
+        return ACADEMY_ORDER_DUTY
+    return ACADEMY_ORDER_POWER
 
 
 def statement_period_working_days(category: Any, sos_directed_period_working_days: Any) -> int:
@@ -118,16 +156,21 @@ def statement_period_working_days(category: Any, sos_directed_period_working_day
 
 
 def statement_of_action_due_on(category: Any, final_report_received_on: Any, statement_of_action_counted_from_on: Any,
-                               sos_directed_period_working_days: Any) -> date:
-    """The Nth working day following the counting-from date (receipt of the final report by default).
+                               sos_directed_period_working_days: Any, statement_days_reading: Any = "bank_holidays",
+                               school_holidays: Any = None, holiday_reading: Any = "school_days",
+                               inset_reading: Any = "not_holiday") -> date:
+    """The Nth working day following the counting-from date (the authority's receipt of the final report).
 
-    Counted in working days as the Bank Holidays definition has them (domain note §8 example 3):
-    if the inspection regulations' definition applied, school holidays would push it later, so
-    this is never the later of the two readings.
+    Which working days is a legal reading the case records (audit OC-3): bank-holiday working days
+    (the default, domain note §8 example 3: never the later date), or the inspection regulations'
+    (school holidays longer than a week skipped too), used only where the school's term dates are known.
     """
-    start = statement_of_action_counted_from_on or final_report_received_on
-    return working_days_after(as_date(start, "final_report_received_on"),
-                              statement_period_working_days(category, sos_directed_period_working_days))
+    start = as_date(statement_of_action_counted_from_on or final_report_received_on, "final_report_received_on")
+    days = statement_period_working_days(category, sos_directed_period_working_days)
+    if statement_days_reading == "inspection_regulations" and school_holidays:
+        return inspection_working_days_after(start, days, school_holidays, holiday_reading or "school_days",
+                                             inset_reading or "not_holiday")
+    return working_days_after(start, days)
 
 
 def progress_review_due_on(review_held_on: Any, statement_of_action_sent_on: Any) -> date:
@@ -159,12 +202,22 @@ def apply_start_defaults(session: Any, context: StartContext) -> None:
 def _recorded_holidays(session: Any, urn: str | None) -> list[list[str]] | None:
     if session is None or not urn:
         return None
-    try:
-        from workflows.schools import school_holidays
-    except ImportError:  # the schools register is optional for the engine
-        return None
-    found = [[first.isoformat(), last.isoformat()] for first, last in school_holidays(session, urn)]
+    from workflows.term_dates import school_holiday_rows
+
+    found = [[row.first_day.isoformat(), row.last_day.isoformat(), *(["inset"] if INSET_NAME.search(row.name) else [])]
+             for row in school_holiday_rows(session, urn)]
     return found or None
+
+
+def refresh_holidays(session: Any, instance: Any, task: Any, data: dict[str, Any]) -> None:
+    """Task-data hook: term dates recorded after the case started are used by the deadlines still
+    to come (audit OC-10). A deadline already met keeps its judgement: added holidays only move a due
+    date later. Term dates removed since are not taken away from the case (nothing is lost silently)."""
+    if getattr(instance, "process_key", None) != PROCESS_KEY or not instance.business_key:
+        return
+    found = _recorded_holidays(session, instance.business_key)
+    if found and found != data.get("school_holidays"):
+        data["school_holidays"] = found
 
 
 # --- Deadlines ------------------------------------------------------------------------------
@@ -174,6 +227,9 @@ def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
     if data.get("category") == "none":
         return []
     found = [_draft_comments(data, today), _parents_copies(data, today), _statement_of_action(data, today)]
+    published_on = optional_date(data.get("report_published_on"))
+    if published_on is not None:
+        found.append(_first_monitoring_evaluation(published_on, data, today))
     removed_on = optional_date(data.get("category_removed_on"))
     if removed_on is None and optional_date(data.get("statement_of_action_sent_on")) is not None:
         found.append(_progress_review(data, today))
@@ -192,19 +248,18 @@ def _inspection_deadline(deadline_id: str, name: str, source: str, data: dict[st
     rule = f"{working_days_from(start, days, what)}, school holidays longer than a week not counted"
     if not holidays:
         return DeadlineInfo(deadline_id, name, None, rule, source, "unknown", note=NO_TERM_DATES_NOTE)
-    due = inspection_working_days_after(start, days, holidays)
-    rule = f"{rule}; {inspection_skips(start, due, holidays)}"
+    readings = (data.get("holiday_reading") or "school_days", data.get("inset_reading") or "not_holiday")
+    due = inspection_working_days_after(start, days, holidays, *readings)
+    rule = f"{rule}; {inspection_skips(start, due, holidays, *readings)}"
     status, met_on, note = deadline_status(due, optional_date(data.get(done_key)), today)
     return DeadlineInfo(deadline_id, name, due, rule, source, status, met_on, note)
 
 
-def inspection_skips(start: date, end: date, holidays: list[Any]) -> str:
+def inspection_skips(start: date, end: date, holidays: list[Any], holiday_reading: str = "school_days",
+                     inset_reading: str = "not_holiday") -> str:
     """What an inspection-regulations count skipped besides weekends, in words."""
-    long = []
-    for first_value, last_value in holidays:
-        first, last = as_date(first_value), as_date(last_value)
-        if (last - first).days + 1 > HOLIDAY_LONGER_THAN_DAYS and first <= end and last > start:
-            long.append((first, last))
+    long = [(first, last) for first, last in long_holidays(holidays, holiday_reading, inset_reading)
+            if first <= end and last > start]
     in_holiday = [day for first, last in long for day in _days(first, last)]
     bank = [(day, name) for day, name in skipped_holidays(start, end) if day not in in_holiday]
     parts = [f"skips {describe_holidays(bank)}"] if bank else []
@@ -224,9 +279,13 @@ def _draft_comments(data: dict[str, Any], today: date) -> DeadlineInfo:
 
 
 def _parents_copies(data: dict[str, Any], today: date) -> DeadlineInfo:
+    # Audit OC-4: counted from the school's own receipt; where it is not recorded, from the authority's.
+    own = optional_date(data.get("school_received_final_report_on")) is not None
     return _inspection_deadline("parents_copies_due", "Parents receive the inspection report", SOURCE_PARENTS,
-                                data, "final_report_received_on", PARENTS_COPIES_WORKING_DAYS,
-                                "parents_copies_sent_on", today, "receipt of the final report")
+                                data, "school_received_final_report_on" if own else "final_report_received_on",
+                                PARENTS_COPIES_WORKING_DAYS, "parents_copies_sent_on", today,
+                                "the school's receipt of the final report" if own else
+                                "the authority's receipt of the final report; the school's not recorded")
 
 
 def _statement_of_action(data: dict[str, Any], today: date) -> DeadlineInfo:
@@ -238,13 +297,35 @@ def _statement_of_action(data: dict[str, Any], today: date) -> DeadlineInfo:
                             "final report", SOURCE_STATEMENT, "unknown", note="the final report's receipt is not "
                             "recorded")
     days = statement_period_working_days(data.get("category"), data.get("sos_directed_period_working_days"))
-    due = working_days_after(counted_from, days)
     what = "receipt of the final report" if counted_from == received else "the date the period is counted from"
-    rule = working_days_rule(counted_from, days, due, what)
+    bank_due = working_days_after(counted_from, days)
+    rule = working_days_rule(counted_from, days, bank_due, what)
     if days != STATEMENT_OF_ACTION_WORKING_DAYS:
         rule += "; shorter period directed by the Secretary of State (special measures)"
+    due, rule = _statement_readings(data, counted_from, days, bank_due, rule)
     status, met_on, note = deadline_status(due, optional_date(data.get("statement_of_action_sent_on")), today)
     return DeadlineInfo("statement_of_action_due", name, due, rule, SOURCE_STATEMENT, status, met_on, note)
+
+
+def _statement_readings(data: dict[str, Any], counted_from: date, days: int, bank_due: date,
+                        rule: str) -> tuple[date, str]:
+    """Both readings of "working day" where they differ (audit OC-3), and the one the case chose."""
+    chosen = data.get("statement_days_reading") or "bank_holidays"
+    holidays = data.get("school_holidays") or []
+    if not holidays:
+        if chosen == "inspection_regulations":
+            rule += f"; reading chosen: the inspection regulations, but {NO_TERM_DATES_NOTE}, so bank holidays only"
+        return bank_due, rule
+    readings = (data.get("holiday_reading") or "school_days", data.get("inset_reading") or "not_holiday")
+    regs_due = inspection_working_days_after(counted_from, days, holidays, *readings)
+    if regs_due == bank_due:
+        return bank_due, rule + "; the same day under the inspection regulations"
+    if chosen == "inspection_regulations":
+        return regs_due, (f"{working_days_from(counted_from, days)}, school holidays longer than a week not counted "
+                          f"(the reading the authority chose); {inspection_skips(counted_from, regs_due, holidays, *readings)}"
+                          f"; in bank-holiday working days it would be {format_day(bank_due)}")
+    return bank_due, (f"{rule} (the reading the authority chose); under the inspection regulations (school holidays "
+                      f"longer than a week not counted) it would be {format_day(regs_due)}")
 
 
 def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
@@ -253,7 +334,7 @@ def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
     assert start is not None  # deadlines() asks only once the statement of action is sent
     due = add_calendar_months(start, PROGRESS_REVIEW_INTERVAL_MONTHS)
     what = "the last School Progress Review" if last else "the statement of action"
-    rule = months_rule(start, PROGRESS_REVIEW_INTERVAL_MONTHS, due, what)
+    rule = months_rule(start, PROGRESS_REVIEW_INTERVAL_MONTHS, due, what) + kept_date_note(due)
     status, met_on, note = deadline_status(due, None, today)
     if status == "missed":
         note = "no School Progress Review recorded since"
@@ -261,9 +342,19 @@ def _progress_review(data: dict[str, Any], today: date) -> DeadlineInfo:
                         met_on, note)
 
 
+def _first_monitoring_evaluation(published_on: date, data: dict[str, Any], today: date) -> DeadlineInfo:
+    due = published_on + timedelta(days=FIRST_MONITORING_EARLIEST_DAYS)
+    rule = (f"4 weeks after {format_day(published_on)} (the report's publication), the earliest HMI's first "
+            f"monitoring inspection can come: {format_day(due)}{kept_date_note(due)}")
+    shared_on = optional_date(data.get("evaluation_shared_with_hmi_on"))
+    status, met_on, note = deadline_status(due, shared_on, today)
+    return DeadlineInfo("first_monitoring_evaluation_due", "Progress evaluation shared with HMI before the first "
+                        "monitoring inspection", due, rule, SOURCE_MONITORING, status, met_on, note)
+
+
 def _follow_up(data: dict[str, Any], removed_on: date) -> DeadlineInfo:
     due = add_calendar_months(removed_on, FOLLOW_UP_MONTHS)
-    rule = months_rule(removed_on, FOLLOW_UP_MONTHS, due, "HMCI removed the category")
+    rule = months_rule(removed_on, FOLLOW_UP_MONTHS, due, "HMCI removed the category") + kept_date_note(due)
     closed_on = optional_date(data.get("follow_up_closed_on"))
     if closed_on is not None:
         return DeadlineInfo("follow_up_end", "End of the 12 months' follow-up", due, rule, SOURCE_FOLLOW_UP,

@@ -7,9 +7,15 @@ the intervention enactments to them. Each switch below is decided by the date of
 - coasting makes a unit eligible for intervention from 1 Sep 2022 (SI 2022/720 reg 5);
 - academy orders for units exist from 31 May 2012 (SI 2012/1201 inserting SI 2007/2979 Sch 1 paras
   23B-23F) and are a DUTY for special measures and significant improvement from 27 Jun 2016 (SI 2016/608);
-- from 29 Jun 2026 CWSA 2026 s58 repeals the Academies Act 2010 s4(A1) duty for maintained schools. Whether
-  that ends the PRU duty created by SI 2016/608 is an OPEN QUESTION (not found): the case records which
-  reading the regional director's team applies (`academy_order_duty_reading`), never this module;
+- from 29 Jun 2026 CWSA 2026 s58 repeals the Academies Act 2010 s4(A1) duty for maintained schools, keeping
+  only an order in force immediately before that day. Whether that ends the PRU duty created by SI 2016/608
+  is an OPEN QUESTION (not found): the case records which reading the regional director's team applies
+  (`academy_order_duty_reading`), never this module. Under the default reading ("power_only") the unit is
+  treated as a maintained school is: a duty only where the judgement came before 29 Jun 2026 AND an order
+  was made on or before 28 Jun 2026; otherwise a power;
+- academy orders for COASTING units are a second open question (audit PRU-2): SI 2022/720 reg 5 added
+  coasting only to the Management Committees Regulations (the IEM route). The case records the reading
+  (`coasting_academy_order_reading`); the default ("iem_only") offers no academy order for a coasting unit;
 - interim executive members exist for units from 1 Sep 2012 (SI 2012/1825 amending SI 2007/2978);
 - a closure direction (EIA 2006 s68, applied by SI 2007/2979 Sch 1 para 23) is for special measures only.
 
@@ -18,10 +24,10 @@ Secretary of State or the LA set.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from engine.hooks import DeadlineInfo
+from engine.hooks import DeadlineInfo, StartContext
 from workflows.deadline_terms import dated_deadline, optional_date
 
 COASTING_UNITS_FROM = date(2022, 9, 1)
@@ -29,9 +35,16 @@ ACADEMY_ORDER_POWER_FROM = date(2012, 5, 31)
 ACADEMY_ORDER_DUTY_FROM = date(2016, 6, 27)
 CWSA_REPEAL_FROM = date(2026, 6, 29)
 IEM_FROM = date(2012, 9, 1)
+#: The CWSA 2026 transitional rule keeps an order in force immediately before the repeal: made by this day.
+LAST_DAY_FOR_A_DUTY_ORDER = CWSA_REPEAL_FROM - timedelta(days=1)
+PROCESS_KEY = "pru_intervention"
 
 CATEGORIES = ("special_measures", "significant_improvement")
 DUTY_READINGS = ("duty_continues", "power_only")
+#: Audit PRU-2: "iem_only" (the default: only what the sources support) or "order_power_inferred".
+COASTING_READINGS = ("iem_only", "order_power_inferred")
+#: Optional facts gateways read; a form left blank stores nothing, so the case starts with them empty.
+START_DEFAULTS: dict[str, Any] = {"academy_order_made_on": None, "coasting_academy_order_reading": "iem_only"}
 EXIT_OUTCOMES = ("removed_from_category", "converted_to_academy", "closed")
 ORDER_ROUTES = ("academy_order", "academy_order_with_iem")
 IEM_ROUTES = ("academy_order_with_iem", "interim_executive_members")
@@ -54,19 +67,26 @@ def pru_eligible_for_intervention(judgement: Any, judgement_on: Any) -> bool:
     return judgement == "coasting" and day >= COASTING_UNITS_FROM
 
 
-def pru_academy_order_status(judgement: Any, judgement_on: Any, duty_reading: Any) -> str:
-    """"unavailable", "power" or "duty", by the date of the judgement.
+def pru_academy_order_status(judgement: Any, judgement_on: Any, duty_reading: Any, academy_order_made_on: Any = None,
+                             coasting_reading: Any = "iem_only") -> str:
+    """"unavailable", "power" or "duty", by the dates of the judgement and of any order made (never today).
 
-    Coasting units: a power only. The s4(A1) duty follows ss61/62 (the categories), so this is INFERRED.
+    Coasting units: no order under the default reading (PRU-2); a power under "order_power_inferred".
+    Categories from 27 Jun 2016: the duty continues under "duty_continues"; otherwise (the default) it
+    is a duty only for a judgement before 29 Jun 2026 with an order made on or before 28 Jun 2026.
     """
     day = optional_date(judgement_on)
     if day is None or day < ACADEMY_ORDER_POWER_FROM:
         return "unavailable"
+    if judgement == "coasting":
+        return "power" if coasting_reading == "order_power_inferred" else "unavailable"
     if judgement not in CATEGORIES or day < ACADEMY_ORDER_DUTY_FROM:
         return "power"
-    if day < CWSA_REPEAL_FROM:
+    if duty_reading == "duty_continues":
         return "duty"
-    return "power" if duty_reading == "power_only" else "duty"
+    made_on = optional_date(academy_order_made_on)
+    in_force = made_on is not None and day <= made_on <= LAST_DAY_FOR_A_DUTY_ORDER
+    return "duty" if day < CWSA_REPEAL_FROM and in_force else "power"
 
 
 def pru_route_allowed(intervention: Any, judgement: Any, judgement_on: Any, academy_order_status: Any) -> bool:
@@ -77,17 +97,29 @@ def pru_route_refusal(intervention: Any, judgement: Any, judgement_on: Any, acad
     """Why the chosen intervention is not available ("" when it is), in words for the regional director."""
     day = optional_date(judgement_on)
     if intervention in ORDER_ROUTES and academy_order_status not in ("power", "duty"):
+        if judgement == "coasting":
+            return ("no academy order for a coasting unit under the reading this case records: SI 2022/720 reg 5 "
+                    "made coasting units eligible for interim executive members only (SI 2007/2978)")
         return "academy orders for pupil referral units exist only from 31 May 2012 (SI 2012/1201)"
     if intervention in IEM_ROUTES and (day is None or day < IEM_FROM):
         return "interim executive members for units exist only from 1 Sep 2012 (SI 2012/1825)"
-    if intervention in ("interim_executive_members", "closure_direction") and academy_order_status == "duty":
-        return ("the Secretary of State must make an academy order for this unit (SI 2016/608, applying Academies "
-                "Act 2010 s4(A1)); interim executive members may be added to the order, not replace it")
+    # Where the order is a duty, interim executive members (SI 2007/2978 reg 24) and, for special
+    # measures, a closure direction (EIA 2006 s68 as applied) remain open: the duty adds an order, it
+    # does not take those powers away (audit PRU-1).
     if intervention == "closure_direction" and judgement != "special_measures":
         return "a closure direction (EIA 2006 s68, SI 2007/2979 Sch 1 para 23) is for a unit requiring special measures only"
     if intervention not in (*ORDER_ROUTES, "interim_executive_members", "closure_direction"):
         return f"'{intervention}' is not an intervention open to the Secretary of State for a unit"
     return ""
+
+
+def apply_start_defaults(session: Any, context: StartContext) -> None:
+    """Start hook: the optional facts the academy-order script reads, empty until recorded."""
+    if context.process_key != PROCESS_KEY:
+        return
+    for key, value in START_DEFAULTS.items():
+        if context.data.get(key) is None:
+            context.data[key] = value
 
 
 def pru_date_after(later: Any, earlier: Any) -> bool:
