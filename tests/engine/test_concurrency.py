@@ -199,11 +199,10 @@ def test_two_worker_processes_fire_200_due_timers_exactly_once(committed, databa
 
 
 def test_fire_due_leaves_nothing_when_called_twice(committed):
-    xml, _ = timer_xml(0.3)
     with transaction(committed) as session:
-        definitions.deploy(session, xml, "owner")
-        runtime.start_instance(session, "timer_start", "officer")
-    time.sleep(0.5)
+        definitions.deploy(session, due_soon_xml(), "owner")
+        due = session.scalar(select(TimerJob.due_at).where(TimerJob.instance_id == start_due_soon(session).id))
+    wait_until(lambda: utcnow() > due + timedelta(milliseconds=50), timeout=30)
     assert fire_due(committed, "w") == 1
     assert fire_due(committed, "w") == 0
 
