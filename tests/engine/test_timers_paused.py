@@ -175,3 +175,21 @@ def test_a_sweep_over_a_paused_case_runs_a_few_statements_and_schedules_no_wake(
     # nothing fired or released.
     assert len(statements) <= 6, statements[:12]
     assert service.scheduler.get_job("wake") is None
+
+
+def test_a_timer_that_fell_due_before_an_officer_acts_runs_on_with_that_completion(session, deploy, directory,
+                                                                                   save_restore):
+    """SpiffWorkflow refreshes timers only after its engine steps, so a timer found past due at the end
+    of an officer's completion was left ready and unrun, yet recorded as fired: no worker would ever
+    move its branch on."""
+    deploy("parallel_timers")
+    with at(2026, 3, 2, 9, 0):
+        case = start_parallel(session, utc(2026, 3, 9, 9), utc(2026, 3, 10, 9))
+    with at(2026, 3, 9, 12, 0):
+        assert worker_sweep(session) == 1
+    first = next(t for t in open_tasks(session, case.id) if t.bpmn_id == "after_first")
+    with at(2026, 3, 10, 12, 0):  # the second period has ended; the worker has not swept yet
+        runtime.complete_task(session, first.id, "officer")
+        assert bpmn_ids(open_tasks(session, case.id)) == ["after_second"]
+        assert worker_sweep(session) == 0
+    assert job_states(session, case.id) == BOTH_FIRED
