@@ -128,4 +128,5 @@ def render_letter_again(instance_id: int, letter_id: int):
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
+from . import files  # noqa: E402,F401,I001  (registers notes and documents on the blueprint)
 from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)
