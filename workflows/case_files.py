@@ -56,13 +56,16 @@ class CaseFileRefused(ValueError):
 
 
 def _is_docx(content: bytes) -> bool:
-    """A zip holding a Word main document: what Word writes. A bare zip or an .xlsx is not."""
+    """A zip holding a Word main document: what Word writes. A bare zip or an .xlsx is not, nor a
+    document carrying macros (a .docm renamed), which colleagues would be asked to open. Only the
+    zip's directory is read, never its contents inflated."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
         return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
+    return ("[Content_Types].xml" in names and "word/document.xml" in names
+            and "word/vbaProject.bin" not in names)
 
 
 def detect_kind(content: bytes) -> Kind | None:

@@ -45,6 +45,7 @@ def test_each_allowed_kind_is_known_by_its_bytes(content, kind):
     b"GIF89a\x01\x00",                                           # an image kind not allowed
     zip_of("[Content_Types].xml", "xl/workbook.xml"),            # an Excel workbook
     zip_of("readme.txt"),                                        # a bare zip
+    zip_of("[Content_Types].xml", "word/document.xml", "word/vbaProject.bin"),  # macros: a .docm renamed
     b"PK\x03\x04 not really a zip",
     b" %PDF-1.7 (the magic not at the start)",
 ])
