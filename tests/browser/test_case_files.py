@@ -63,4 +63,11 @@ def test_a_note_and_a_document_added_at_a_step_show_on_the_task_and_case_pages(n
     expect(page.locator(".app-timeline")).to_contain_text("Document added: governors-minutes.pdf")
     page.locator("#notes-and-documents").scroll_into_view_if_needed()
     check(page, "notes-04-case-page")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url, name in ((f"/cases/{case}/documents/new", "notes-05-upload-390"), (f"/cases/{case}/notes/new",
+                                                                                 "notes-06-note-390")):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        check(page, name)
     assert page.console_errors == []
