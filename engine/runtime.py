@@ -6,8 +6,6 @@ the instance row's lock_version makes a concurrent change fail with Conflict ins
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import event_subprocesses, hooks
+from . import branch_data, event_subprocesses, hooks, workflow_cache
+from .branch_data import CaseWorkflow
 from .db import utcnow
 from .definitions import latest_definition, parsed_definition, resolve_calls, with_calls
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -25,37 +24,16 @@ from .forms import validate_submission
 from .models import AuditEvent, CalledDefinition, HumanTask, ProcessInstance, TimerJob
 from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
 from .scripting import make_script_engine
-from .serialization import STATE_FORMAT, dump_state, load_state
+from .serialization import dump_state, load_state
+from .state_versions import current_version
 
 SCRIPT_ENGINE = make_script_engine()
 CLOSED_STATUSES = ("completed", "terminated")
 
-# Workflows this process saved last, keyed by instance id and the lock_version they were saved
-# at: the next command on the same case skips deserializing. A stale entry can never be used,
-# because any save elsewhere bumps lock_version.
-_WORKFLOW_CACHE: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
-_CACHE_LOCK = Lock()
-_CACHE_SIZE = 512
-_cache_enabled = True
-
 
 def set_workflow_cache(enabled: bool) -> bool:
     """Turn the in-process workflow cache on or off; returns the previous setting."""
-    global _cache_enabled
-    previous, _cache_enabled = _cache_enabled, enabled
-    with _CACHE_LOCK:
-        _WORKFLOW_CACHE.clear()
-    return previous
-
-
-def _cache_put(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    if not _cache_enabled:
-        return
-    with _CACHE_LOCK:
-        _WORKFLOW_CACHE[instance.id] = (instance.lock_version, workflow)
-        _WORKFLOW_CACHE.move_to_end(instance.id)
-        while len(_WORKFLOW_CACHE) > _CACHE_SIZE:
-            _WORKFLOW_CACHE.popitem(last=False)
+    return workflow_cache.set_enabled(enabled)
 
 
 def get_instance(session: Session, instance_id: int | str) -> ProcessInstance:
@@ -77,12 +55,14 @@ def get_task(session: Session, task_id: str) -> HumanTask:
 
 
 def load_workflow(instance: ProcessInstance) -> BpmnWorkflow:
-    with _CACHE_LOCK:
-        cached = _WORKFLOW_CACHE.pop(instance.id, None)
-    if cached is not None and cached[0] == instance.lock_version:
-        return cached[1]
-    workflow = load_state(instance.state, _instance_process(instance))
+    cached = workflow_cache.take(instance)
+    if cached is not None:
+        return cached
+    workflow = load_state(instance.state, _instance_process(instance), instance.serializer_version)
     workflow.script_engine = SCRIPT_ENGINE
+    if branch_data.record_values(workflow) is None:
+        # A state saved before case records: its record starts from what its branches hold now.
+        branch_data.ensure_record(workflow, seed=_branch_data_merged(workflow))
     return workflow
 
 
@@ -105,14 +85,15 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
         hook(session, context)
     calls = resolve_calls(session, definition)
     parsed = with_calls(definition, calls)
-    workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    workflow = CaseWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    branch_data.ensure_record(workflow)
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(context.data)
     now = utcnow()
     instance = ProcessInstance(
         definition=definition, definition_id=definition.id, process_key=process_key,
         business_key=business_key, owner=context.owner, status="running", state={},
-        serializer_version=STATE_FORMAT, data=_jsonable(context.data), started_at=now, started_by=actor,
+        serializer_version=current_version(), data=_jsonable(context.data), started_at=now, started_by=actor,
         updated_at=now)
     session.add(instance)
     session.flush()
@@ -140,12 +121,13 @@ def complete_task(session: Session, task_id: str, actor: str, data: dict[str, An
         raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
     submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
     instance = _open_instance(session, row.instance_id)
-    if session.get_bind().dialect.name == "postgresql":
-        # Re-read under the case lock: someone may have completed it while we waited for the lock.
-        # (On SQLite this transaction began holding the write lock, so the row is already current.)
-        session.refresh(row)
+    # Re-read under the case lock: someone may have claimed or completed the task since it was
+    # read above (on PostgreSQL, while we waited for the lock). One code path for both databases.
+    session.refresh(row)
     if not row.is_open:
         raise Conflict(f"task '{row.name}' has just been completed by {row.completed_by or 'someone else'}")
+    if row.assignee and row.assignee != actor:
+        raise NotAllowed(f"task '{row.name}' has just been claimed by {row.assignee}")
     hooks.refuse_if_invalid(session, instance, row, submitted)  # before anything changes
     workflow = load_workflow(instance)
     task = _find_task(workflow, row.id)
@@ -227,10 +209,13 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
         error = _describe(exc)
     with session.no_autoflush:
         _save(session, instance, workflow, planned, error)
+    for conflict in branch_data.take_conflicts(workflow):
+        audit(session, instance, actor, "data_conflict", detail=_describe_conflict(conflict),
+              data=vars(conflict))
     if error is not None:
         audit(session, instance, actor, "error", detail=error)
     _flush(session, instance)
-    _cache_put(instance, workflow)
+    workflow_cache.remember(session, instance, workflow)
 
 
 def _describe(exc: Exception) -> str:
@@ -247,7 +232,7 @@ def _describe(exc: Exception) -> str:
 def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, planned: list,
           error: str | None) -> None:
     instance.state = dump_state(workflow)
-    instance.serializer_version = STATE_FORMAT
+    instance.serializer_version = current_version()
     instance.data = _jsonable(case_data(workflow))
     instance.error_message = error
     instance.updated_at = utcnow()
@@ -275,12 +260,19 @@ def _flush(session: Session, instance: ProcessInstance) -> None:
 _FRONTIER = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 
 
-def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
-    """What the case knows now: the data of every branch it stands on, oldest change first.
+def _describe_conflict(conflict: branch_data.DataConflict) -> str:
+    return (f"'{conflict.key}' was {conflict.earlier_value!r} from '{conflict.earlier_step}' and is now "
+            f"{conflict.later_value!r} from '{conflict.later_step}', completed later")
 
-    With parallel branches each holds its own copy of the data; taking only the last completed
-    task would hide what the other branch recorded.
-    """
+
+def case_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """What the case knows now: every value any of its steps recorded, on any branch."""
+    values = branch_data.record_values(workflow)
+    return dict(values) if values is not None else _branch_data_merged(workflow)
+
+
+def _branch_data_merged(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """For a state saved before case records: the data of every branch it stands on, oldest first."""
     tasks = [t for t in workflow.get_tasks(state=_FRONTIER)]
     if workflow.last_task is not None:
         tasks.append(workflow.last_task)
@@ -374,7 +366,7 @@ def terminate_instance(session: Session, instance_id: int, actor: str, reason: s
         raise Conflict(f"case {instance.id} is already {instance.status}")
     workflow = load_workflow(instance)
     workflow.cancel()
-    instance.state = dump_state(workflow)
+    instance.state, instance.serializer_version = dump_state(workflow), current_version()
     instance.status, instance.ended_at, instance.updated_at = "terminated", utcnow(), utcnow()
     instance.current_steps = ""
     for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,

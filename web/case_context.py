@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent, Deadline, ProcessInstance
-from workflows.case_view import describe_deadline, done_bpmn_ids, open_tasks, pending_timers
+from workflows.case_view import describe_deadline, done_bpmn_ids, open_tasks, pending_timers, step_records
 from workflows.school_models import School
 
+from .formatting import answer_text
 from .lookups import route_title
 
 __all__ = ["done_bpmn_ids", "open_tasks", "pending_timers"]  # the case's projections, for the views
@@ -28,8 +29,10 @@ ACTION_WORDS = {
     "terminated": "Case closed early",
     "retried": "Case retried",
     "error": "Stopped with an error",
+    "data_conflict": "Two steps recorded different values",
     "migrated": "Moved to a new version of the route",
     "letter_issued": "Letter issued",
+    "lead_officer_set": "Lead officer named",
     "letter_failed": "Letter could not be produced",
     "deadline_missed": "Deadline missed",
 }
@@ -70,12 +73,6 @@ def case_context(session: Session, instance: ProcessInstance) -> CaseContext:
     return CaseContext(instance, school, route_title(instance.process_key))
 
 
-def completed_steps(session: Session, instance_id: int) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
-                                                         AuditEvent.action == "task_completed")
-                                .order_by(AuditEvent.at, AuditEvent.id)))
-
-
 def timeline(session: Session, instance_id: int) -> list[dict[str, Any]]:
     events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                              .order_by(AuditEvent.at, AuditEvent.id))
@@ -94,3 +91,18 @@ def deadlines(session: Session, instance_id: int, open_only: bool = False) -> li
         text, classes = DEADLINE_TAGS.get(described["status"], (described["status"], "govuk-tag--grey"))
         result.append({"row": row, "tag": {"text": text, "classes": classes}, "note": described["note"]})
     return result
+
+
+def evidence(session: Session, instance_id: int) -> list[dict[str, Any]]:
+    """The completed steps, newest first, ready for a summary list each (see workflows.case_view)."""
+    return [{"record": record,
+             "rows": [{"key": {"text": a.label}, "value": {"text": answer_text(a.value)}} for a in record.answers]}
+            for record in step_records(session, instance_id)]
+
+
+def letters_so_far(session: Session, instance_id: int) -> list[Any]:
+    try:
+        from workflows.letters import letters_for_case
+    except ImportError:  # the letters module is optional for the web layer
+        return []
+    return list(letters_for_case(session, instance_id))

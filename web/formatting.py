@@ -87,3 +87,16 @@ def urgency(due_at: datetime | None, now: datetime | None = None) -> Urgency:
     if left is None and not overdue:
         soon = (due_on - today).days <= 7
     return Urgency(due_on, left, overdue, soon)
+
+
+def answer_text(value: object) -> str:
+    """A recorded answer as an officer reads it: dates as GOV.UK writes them, Yes/No, 'Not given'."""
+    if value is None or value == "":
+        return "Not given"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime | date):
+        return govuk_date(value, weekday=False)
+    if isinstance(value, list):
+        return ", ".join(answer_text(v) for v in value) or "Not given"
+    return str(value)

@@ -1,8 +1,10 @@
 """Names pages show for keys the projections hold: route titles, role names, school search."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
 
+from workflows.account_models import Organisation
 from workflows.registry import processes
 from workflows.roles import role_for
 from workflows.school_models import School
@@ -37,3 +39,12 @@ def school_matches(text: str, urn_column) -> ColumnElement[bool]:
 def school_kind(school: School) -> str:
     """maintained, academy, pru or other (workflows.schools.classify)."""
     return classify(school.type_of_establishment)
+
+
+def authority_names(session: Session, owners: set[str]) -> dict[str, str]:
+    """The names of the local authorities among these case owners (a region's own cases have none:
+    their authority is the school's)."""
+    if not owners:
+        return {}
+    return dict(session.execute(select(Organisation.id, Organisation.name)
+                                .where(Organisation.id.in_(owners), Organisation.kind == "la")).all())

@@ -133,3 +133,10 @@ def may_start_cases(viewer: Viewer) -> bool:
 
 def is_admin(viewer: Viewer) -> bool:
     return any(ROLES_BY_ID[r].is_admin for r in viewer.roles if r in ROLES_BY_ID)
+
+
+def may_manage_case(viewer: Viewer, instance: ProcessInstance) -> bool:
+    """Withdraw or close the case, or change its lead officer: a manager of the organisation that owns
+    it (a region does not manage an authority's case it only shares)."""
+    return instance.owner == viewer.organisation_id and any(
+        ROLES_BY_ID[r].may_manage_cases for r in viewer.roles if r in ROLES_BY_ID)

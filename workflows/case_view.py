@@ -4,7 +4,8 @@ Reads projections only; the workflow itself is never deserialized to describe a 
 """
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from engine.deadlines import live_note, live_status
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
+
+from .account_models import User
 
 
 def open_tasks(session: Session, instance_id: int) -> list[HumanTask]:
@@ -79,3 +82,61 @@ def describe_case(session: Session, instance: ProcessInstance) -> dict[str, Any]
         "letters": [{"id": letter.id, "kind": letter.kind, "title": letter.title, "filename": letter.filename,
                      "created_at": letter.created_at} for letter in case_letters(session, instance.id)],
     }
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    #: Typed for display: a date for a date field, a bool for yes/no, an option's name for a choice.
+    value: Any
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One completed step as evidence for later decisions: what was recorded, by whom, when."""
+
+    task_id: str | None
+    name: str
+    actor: str
+    actor_name: str
+    at: datetime
+    answers: list[Answer]
+
+
+def _typed(spec: dict[str, Any], value: Any) -> Any:
+    kind = spec.get("type") or "string"
+    if kind == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if kind == "enum":
+        names = {str(o.get("id")): o.get("name") or o.get("id") for o in spec.get("options") or []}
+        return names.get(str(value), value)
+    return value
+
+
+def step_answers(form: dict[str, Any] | None, data: dict[str, Any] | None) -> list[Answer]:
+    """The recorded values in form order, labelled as the form labelled them; keys the form does not
+    name (internal data) are left out rather than shown raw."""
+    data = data or {}
+    return [Answer(spec.get("label") or spec["id"], _typed(spec, data[spec["id"]]))
+            for spec in (form or {}).get("fields", []) if spec.get("id") in data]
+
+
+def display_names(session: Session, emails: set[str]) -> dict[str, str]:
+    if not emails:
+        return {}
+    rows = session.execute(select(User.email, User.display_name).where(User.email.in_(emails)))
+    return {email: name for email, name in rows if name}
+
+
+def step_records(session: Session, instance_id: int) -> list[StepRecord]:
+    """The case's completed steps, newest first, from the audit log (the submitted data) and the
+    task projections (the form, for labels)."""
+    query = select(AuditEvent).where(AuditEvent.instance_id == instance_id, AuditEvent.action == "task_completed")
+    events = list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
+    forms = {t.id: t.form for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id))}
+    names = display_names(session, {e.actor for e in events})
+    return [StepRecord(e.task_id, e.detail or e.bpmn_id or "Step", e.actor, names.get(e.actor, e.actor), e.at,
+                       step_answers(forms.get(e.task_id or ""), e.data)) for e in events]

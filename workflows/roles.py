@@ -19,6 +19,8 @@ class Role:
     may_reassign: bool = False
     #: May add users and set their roles in the organisation.
     is_admin: bool = False
+    #: May manage the organisation's cases as a whole: withdraw or close one, name its lead officer.
+    may_manage_cases: bool = False
 
 
 ROLES: tuple[Role, ...] = (
@@ -28,9 +30,10 @@ ROLES: tuple[Role, ...] = (
          "Convenes School Progress Reviews, briefs the deputy assistant director.", may_reassign=True),
     Role("deputy_assistant_director", "Deputy assistant director", "la",
          "Confirms concerns in writing; leads the authority's response to a school in a category.",
-         may_reassign=True),
+         may_reassign=True, may_manage_cases=True),
     Role("assistant_director", "Assistant Director (Schools and Learning)", "la",
-         "Keeps the DCS informed; confirms a school is no longer causing concern.", may_reassign=True),
+         "Keeps the DCS informed; confirms a school is no longer causing concern.", may_reassign=True,
+         may_manage_cases=True),
     Role("director_childrens_services", "Director of Children's Services", "la",
          "Recommends a warning notice; signs the statement of action and the Letter of Concern."),
     Role("cabinet_member", "Cabinet Member for Children and Young People", "la",
@@ -40,9 +43,10 @@ ROLES: tuple[Role, ...] = (
     Role("la_admin", "Authority administrator", "la", "Adds users and sets their roles.",
          may_reassign=True, is_admin=True),
     Role("case_manager", "Case manager", "la", "Tracks every case of the authority; starts cases.",
-         may_reassign=True),
+         may_reassign=True, may_manage_cases=True),
     Role("regional_director", "Regional director", "region",
-         "Acts for the Secretary of State: academy orders, notices to academy trusts, IEBs."),
+         "Acts for the Secretary of State: academy orders, notices to academy trusts, IEBs.",
+         may_manage_cases=True),
     Role("regions_group_officer", "Regions Group case officer", "region",
          "Prepares the regional director's decisions and notices.", may_reassign=True),
     Role("region_admin", "Region administrator", "region", "Adds users and sets their roles.",

@@ -7,8 +7,12 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from engine import definitions, runtime
+from engine.models import HumanTask
 from tests.web.factories import DERBYSHIRE, TRAFFORD, deploy_route, make_school, make_user, start_case
+from workflows.registry import processes
 
 from .conftest import SCREENSHOTS
 
@@ -62,6 +66,9 @@ def test_an_officer_completes_a_step_and_sees_it_on_the_diagram(new_page, case):
 
     sign_in(page, "ann.adviser@trafford.gov.uk")
     expect(page.get_by_role("heading", name="Inbox", exact=True)).to_be_visible()
+    # Nothing is assigned to Ann but two tasks wait for her role: the inbox opens on those.
+    expect(page.get_by_role("link", name=re.compile(r"^For my roles \("))).to_have_attribute("aria-current", "page")
+    page.get_by_role("link", name=re.compile(r"^Assigned to me \(")).click()
     expect(page.get_by_text("No tasks are assigned to you")).to_be_visible()
     check(page, "03-inbox-assigned-to-me-empty")
 
@@ -139,10 +146,29 @@ def test_every_other_page_meets_wcag_2_2_aa(new_page, case):
     check(page, "12-start-choose-route-error")
     page.get_by_label("Web test route").check()
     page.get_by_role("button", name="Continue").click()
-    check(page, "13-start-confirm")
+    # Ash Grove already has an open case of this route: starting another asks first.
+    expect(page.locator("#open-cases")).to_contain_text("already has an open Web test route case")
+    page.get_by_role("button", name="Start the case").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that you want to start a second")
+    check(page, "13-start-confirm-second-case")
+    page.get_by_label("Yes, start a second Web test route case for this school").check()
     page.get_by_role("button", name="Start the case").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Web test route started")
     expect(page.locator("#case-diagram")).to_have_attribute("data-state", "ready")
+
+    # A manager names the lead officer and withdraws the duplicate case, with a reason.
+    page.get_by_role("link", name="Change lead officer").click()
+    check(page, "13a-lead-officer")
+    page.get_by_role("button", name="Save lead officer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The lead officer has been changed")
+    page.get_by_role("link", name="Withdraw or close this case").click()
+    page.get_by_role("button", name="End the case").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why the case is ending")
+    check(page, "13b-close-case-errors")
+    page.get_by_label("Withdraw the case").check()
+    page.get_by_label("Why is the case ending?").fill("Started twice by mistake")
+    page.get_by_role("button", name="End the case").click()
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Withdrawn: Started twice by mistake")
 
     page.goto("/cases/new?q=lane")
     expect(page.get_by_role("link", name=re.compile("Birch Lane"))).to_be_visible()
@@ -181,3 +207,83 @@ def test_a_narrow_screen_collapses_the_navigation(new_page, case):
     expect(page.get_by_role("link", name="Cases")).to_be_visible()
     page.goto("/inbox?tab=roles")
     check(page, "21-inbox-mobile")
+
+
+DIRECTORS_REASONS = "Standards at Key Stage 2 have been unacceptably low for three years and the plan has not worked"
+
+
+@pytest.fixture
+def warning_notice_case(committed):
+    """A warning-notice case at the Cabinet Member's decision, the steps before it done by their officers."""
+    package = processes()["maintained_warning_notice"]
+    with committed() as session:
+        definitions.deploy(session, package.read_bpmn(), "test", package.read_dmn())
+        make_school(session)
+        people = {"ann.adviser@trafford.gov.uk": ("Ann Adviser", ["link_adviser"]),
+                  "dan.deputy@trafford.gov.uk": ("Dan Deputy", ["deputy_assistant_director"]),
+                  "dee.director@trafford.gov.uk": ("Dee Director", ["director_childrens_services"]),
+                  "cam.member@trafford.gov.uk": ("Cam Member", ["cabinet_member"]),
+                  "cm@trafford.gov.uk": ("Cath Manager", ["case_manager"])}
+        for email, (name, roles) in people.items():
+            make_user(session, email, TRAFFORD, roles, name)
+        instance = runtime.start_instance(session, "maintained_warning_notice", actor="cm@trafford.gov.uk",
+                                          business_key="100001")
+        steps = [("discuss_concerns", "ann.adviser@trafford.gov.uk",
+                  {"concerns_discussed_on": "2026-02-02", "discussed_with": "headteacher_and_chair",
+                   "concerns_summary": "Results, leadership capacity; a joint plan to be drawn up"}),
+                 ("confirm_concerns_in_writing", "dan.deputy@trafford.gov.uk",
+                  {"concerns_confirmed_on": "2026-02-04", "action_plan_agreed": True}),
+                 ("recommend_warning_notice", "dee.director@trafford.gov.uk",
+                  {"notice_recommended": True, "notice_type": "s60", "recommended_on": "2026-03-02",
+                   "recommendation_reasons": DIRECTORS_REASONS})]
+        for bpmn_id, actor, data in steps:
+            task = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                          HumanTask.bpmn_id == bpmn_id, HumanTask.is_open.is_(True)))
+            runtime.complete_task(session, task.id, actor, data)
+        session.commit()
+        return instance.id
+
+
+def test_the_cabinet_member_decides_with_the_directors_recommendation_in_view(new_page, warning_notice_case):
+    page = new_page()
+    page.goto("/sign-in")
+    sign_in(page, "cam.member@trafford.gov.uk")
+    # Nothing is assigned to the Cabinet Member yet; the inbox opens where the work is.
+    expect(page.get_by_role("link", name=re.compile(r"^For my roles \("))).to_have_attribute("aria-current", "page")
+    row = page.locator("tbody tr").first
+    expect(row).to_contain_text(f"case {warning_notice_case}")
+    row.get_by_role("link", name="Decide whether to issue the warning notice").click()
+
+    evidence = page.locator(".app-evidence")
+    newest = evidence.locator("details").first
+    expect(newest).to_have_attribute("open", "")
+    expect(newest.locator("summary")).to_contain_text("Recommend whether to issue a warning notice")
+    expect(newest.locator("summary")).to_contain_text("Dee Director")
+    answers = newest.locator(".govuk-summary-list")
+    expect(answers.locator(".govuk-summary-list__row", has_text="Recommend a warning notice")).to_contain_text("Yes")
+    expect(answers.locator(".govuk-summary-list__row", has_text="Date of the recommendation")).to_contain_text(
+        "2 March 2026")
+    expect(answers.locator(".govuk-summary-list__row", has_text="Reasons")).to_contain_text(DIRECTORS_REASONS)
+    expect(evidence.locator("details")).to_have_count(3)
+    earlier = evidence.locator("details").nth(2)
+    expect(earlier).not_to_have_attribute("open", "")
+    earlier.locator("summary").click()
+    expect(earlier.locator(".govuk-summary-list")).to_contain_text("Headteacher and chair of governors")
+    # The evidence sits above the form the Cabinet Member fills in.
+    assert page.evaluate("""() => {
+        const evidence = document.querySelector('.app-evidence'), form = document.querySelector('main form');
+        return !!(evidence.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    check(page, "30-decision-with-evidence")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check(page, "30-decision-with-evidence-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(f"/cases/{warning_notice_case}")
+    record = page.locator("#steps-record")
+    expect(record).to_be_visible()
+    expect(page.locator(".app-evidence details")).to_have_count(3)
+    check(page, "31-case-with-record")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check(page, "31-case-with-record-390")
+    assert page.console_errors == []

@@ -101,3 +101,27 @@ def test_domain_check_refuses_a_role_nobody_holds(session):
     problems = definitions.validate(xml)
     assert [(p.element_id, p.severity) for p in problems if p.severity == "error"] == [("step_1", "error")]
     assert "unknown role 'head_of_everything'" in problems[0].message
+
+
+def test_a_running_case_loads_after_its_role_leaves_the_catalogue_while_deploys_stay_strict(
+        session, monkeypatch):
+    """A definition was validated when deployed; loading a running case must not re-judge it by
+    today's roles (a 500 on every case of an older version), but a new deploy still must."""
+    from workflows import roles
+
+    definitions.deploy(session, read_fixture("ten_tasks"), "owner")
+    case = runtime.start_instance(session, "ten_tasks", "officer", data={"started_on": "2026-12-18"})
+    monkeypatch.setattr(roles, "ROLES_BY_ID", {k: r for k, r in roles.ROLES_BY_ID.items() if k != "link_adviser"})
+    monkeypatch.setattr(roles, "_BY_NAME", {k: r for k, r in roles._BY_NAME.items() if r.id != "link_adviser"})
+    previous = runtime.set_workflow_cache(False)
+    try:
+        definitions.clear_cache()
+        for n in range(1, 11):
+            [task] = open_tasks(session, case.id)
+            runtime.complete_task(session, task.id, "officer", {f"answer_{n}": f"a{n}"})
+        assert case.status == "completed"
+    finally:
+        runtime.set_workflow_cache(previous)
+    changed = read_fixture("ten_tasks").replace('name="Step 1"', 'name="Step one"')
+    with pytest.raises(InvalidDefinition, match="unknown role 'link_adviser'"):
+        definitions.deploy(session, changed, "owner")

@@ -160,6 +160,28 @@ def test_form_default_values_fill_fields_left_out():
     assert validate_submission(form, {"period": "20"}) == {"period": 20}
 
 
+def test_a_claim_made_while_waiting_for_the_case_lock_stops_the_completion(session, deploy, monkeypatch):
+    """Review §2 risk 4: the assignee was checked before the lock only. Another officer's claim,
+    committed between that check and the lock (as the CLI or an API can race the web), must win."""
+    from sqlalchemy import update
+
+    deploy("lanes_gateway")
+    case = runtime.start_instance(session, "lanes_gateway", "officer")
+    [task] = open_tasks(session, case.id)
+    locking = runtime.lock_instance
+
+    def claimed_by_someone_else_first(db, instance_id):
+        db.execute(update(HumanTask).where(HumanTask.id == task.id).values(assignee="colleague")
+                   .execution_options(synchronize_session=False))
+        return locking(db, instance_id)
+
+    monkeypatch.setattr(runtime, "lock_instance", claimed_by_someone_else_first)
+    with pytest.raises(NotAllowed, match="has just been claimed by colleague"):
+        runtime.complete_task(session, task.id, "officer", {"route": "decline", "decided_on": "2026-03-02"})
+    assert [t.id for t in open_tasks(session, case.id)] == [task.id] and case.status == "running"
+    assert actions(session, case.id) == ["started"]
+
+
 def test_a_task_data_hook_adds_facts_the_next_step_sees(session, deploy, monkeypatch):
     """Facts recorded outside a case after it started (a school's term dates) reach later steps: the
     hook runs on the completed task's data before the case moves on."""

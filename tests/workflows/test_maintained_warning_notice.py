@@ -153,6 +153,20 @@ def test_governing_body_complies(route, save_restore):
     assert open_tasks(route, case) == [] and case.status == "completed"
 
 
+def test_the_copies_branch_keeps_its_dates_after_the_compliance_review(route, save_restore):
+    """The copies branch ends at its own end event; the compliance branch's timer and review
+    come later and must not drop the dates the copies were sent."""
+    case = walk_to_compliance_review(route)
+    assert case.data["copy_to_hmci_on"] == "2026-03-23"
+    with at(2026, 4, 17, 9, 0):
+        complete(route, case, "review_compliance", {"compliance_reviewed_on": "2026-04-17",
+                                                     "governing_body_complied": True,
+                                                     "compliance_findings": "External review commissioned."})
+    assert (case.data["copy_to_headteacher_on"], case.data["copy_to_hmci_on"],
+            case.data["copy_to_secretary_of_state_on"]) == ("2026-03-23", "2026-03-23", "2026-03-23")
+    assert case.data["compliance_reviewed_on"] == "2026-04-17"
+
+
 POWERS_WINDOW_DUE = utc(2026, 6, 15, *BST_DAY_END)
 
 

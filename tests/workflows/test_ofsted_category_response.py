@@ -213,6 +213,27 @@ def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
     assert open_tasks(route, case) == [] and case.status == "completed"
 
 
+def test_the_parents_date_survives_the_statement_of_action(route, save_restore):
+    """The parents' branch ends at its own end event while the statement of action goes on: what
+    it recorded stays in the case data, and its deadline stays met. Final report Fri 12 Dec 2025;
+    parents' copies due Fri 19 Dec (5 inspection working days, before the Christmas holiday)."""
+    christmas_holiday(route)
+    with at(2025, 12, 12, 9, 0):
+        case = start(route, {"category": "special_measures", "final_report_received_on": "2025-12-12"})
+        complete(route, case, "confirm_parents_copies", {"parents_copies_sent_on": "2025-12-16"})
+        met = ("parents_copies_due", date(2025, 12, 19), "met", date(2025, 12, 16))
+        parents = deadlines_of(route, case)["parents_copies_due"]
+        assert (parents.deadline_id, parents.due_on, parents.status, parents.met_on) == met
+    with at(2025, 12, 29, 9, 0):
+        complete(route, case, "send_statement_of_action", STATEMENT)
+        assert case.data["parents_copies_sent_on"] == "2025-12-16"
+        parents = deadlines_of(route, case)["parents_copies_due"]
+        assert (parents.deadline_id, parents.due_on, parents.status, parents.met_on) == met
+        complete(route, case, "record_hmci_notice", {"hmci_notice_given_on": "2025-12-10"})
+        assert case.data["parents_copies_sent_on"] == "2025-12-16"
+        assert case.data["statement_of_action_sent_on"] == "2025-12-29"
+
+
 STATEMENT = {"proposed_action": "Additional governors; weekly support from the link adviser.",
              "action_timescale": "Within 18 months", "parental_arrangements": "Meeting for parents on 14 Jan.",
              "specified_person_appointed": False, "powers_to_use": "s64 if progress stalls",

@@ -49,3 +49,10 @@ def cases_of_school(session: Session, viewer: Viewer, urn: str) -> list[ProcessI
     return list(session.scalars(select(ProcessInstance).where(instance_clause(viewer),
                                                               ProcessInstance.business_key == urn)
                                 .order_by(ProcessInstance.started_at.desc())))
+
+
+def open_cases_on_route(session: Session, viewer: Viewer, process_key: str, urn: str) -> list[ProcessInstance]:
+    """The viewer's open cases of this route for this school: starting another is usually a mistake."""
+    return list(session.scalars(select(ProcessInstance).where(
+        instance_clause(viewer), ProcessInstance.process_key == process_key, ProcessInstance.business_key == urn,
+        ProcessInstance.status.not_in(("completed", "terminated"))).order_by(ProcessInstance.started_at)))

@@ -12,6 +12,7 @@ from engine.errors import InvalidInput, NotFound
 from engine.forms import FormErrors, validate_submission
 from engine.models import ProcessInstance
 from workflows.access import may_start_cases, visible_instances
+from workflows.case_leads import set_lead
 from workflows.registry import ProcessPackage, processes
 from workflows.school_models import School
 
@@ -19,8 +20,11 @@ from ..access import requires, user
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
 from ..lookups import school_kind
-from .queries import search_schools
+from .queries import open_cases_on_route, search_schools
 from .views import blueprint
+
+#: The checkbox that confirms a second open case of the same route for the same school.
+DUPLICATE_FIELD = "confirm_duplicate"
 
 
 def routes_for(school: School, viewer) -> list[ProcessPackage]:
@@ -61,10 +65,14 @@ def new_case():
                                errors=errors, error_list=[{"text": m, "href": "#route"} for m in errors.values()]), \
             400 if errors else 200
     form = start_form(package)
+    duplicates = open_cases_on_route(session, me, package.key, school.urn)
     if request.method == "GET":
-        return _start_page(school, package, form, initial_values(form, None), {})
+        return _start_page(school, package, form, initial_values(form, None), {}, duplicates=duplicates)
     values = posted_values(form, request.form)
     data = to_submission(form, values)
+    if duplicates and request.form.get(DUPLICATE_FIELD) != "yes":
+        return _start_page(school, package, form, values, _unconfirmed(package, school), duplicates=duplicates,
+                           status=400)
     try:
         if form.get("fields"):
             data = validate_submission(form, data)
@@ -82,11 +90,23 @@ def new_case():
         message = (f"A case on this route would belong to {instance.owner or 'no organisation'}, not to "
                    "your organisation, so you cannot start it")
         return _start_page(school, package, form, values, {}, message=message, status=400)
+    if instance.owner == me.organisation_id:
+        set_lead(session, instance, me.email, me.email)  # whoever starts a case leads it until a manager says otherwise
     flash(f"{package.title} started for {school.name}.", "success")
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
-def _start_page(school, package, form, values, errors, *, message: str | None = None, status: int = 200):
-    listed = error_list(form, errors) + ([{"text": message, "href": "#start"}] if message else [])
-    return render_template("cases/new_start.html", school=school, package=package,
-                           fields=field_views(form, values, errors), error_list=listed), status
+def _unconfirmed(package: ProcessPackage, school: School) -> dict[str, str]:
+    return {DUPLICATE_FIELD: f"Confirm that you want to start a second {package.title} case for {school.name}, "
+                             "or go to the open case"}
+
+
+def _start_page(school, package, form, values, errors, *, message: str | None = None, duplicates=(),
+                status: int = 200):
+    duplicate_error = errors.get(DUPLICATE_FIELD)
+    listed = ([{"text": duplicate_error, "href": f"#{DUPLICATE_FIELD}"}] if duplicate_error else []) + \
+        error_list(form, {k: v for k, v in errors.items() if k != DUPLICATE_FIELD}) + \
+        ([{"text": message, "href": "#start"}] if message else [])
+    return render_template("cases/new_start.html", school=school, package=package, duplicates=duplicates,
+                           duplicate_error=duplicate_error, fields=field_views(form, values, errors),
+                           error_list=listed), status

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.db import utcnow
-from workflows.access import may_act_on, may_start_cases, task_roles, visible_instance
+from workflows.access import may_act_on, may_manage_case, may_start_cases, task_roles, visible_instance
+from workflows.case_leads import leads_of
 
 from ..access import requires, user
 from ..case_context import (
@@ -12,13 +13,15 @@ from ..case_context import (
     case_context,
     deadlines,
     done_bpmn_ids,
+    evidence,
+    letters_so_far,
     open_tasks,
     pending_timers,
     timeline,
 )
 from ..db import db
 from ..formatting import urgency
-from ..lookups import role_name, route_choices, route_title
+from ..lookups import authority_names, role_name, route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
 from .queries import case_count, case_list_select, case_page_of
 
@@ -34,10 +37,17 @@ def case_list():
     school = request.args.get("school", "").strip()[:200]
     query = case_list_select(me, route, status if status in ("open", "closed") else "", school)
     page = Page(page_number(), case_count(session, query))
+    found = case_page_of(session, query, page.offset, PER_PAGE)
+    leads = leads_of(session, {instance.id for instance, _ in found})
+    authorities = authority_names(session, {i.owner for i, _ in found if i.owner}) \
+        if me.organisation_kind == "region" else None
     rows = [{"instance": instance, "school_name": school.name if school else None,
              "route": route_title(instance.process_key),
-             "context": CaseContext(instance, school, route_title(instance.process_key))}
-            for instance, school in case_page_of(session, query, page.offset, PER_PAGE)]
+             "context": CaseContext(instance, school, route_title(instance.process_key)),
+             "lead": leads.get(instance.id),
+             "authority": None if authorities is None else
+             authorities.get(instance.owner or "") or (school.la_name if school else None)}
+            for instance, school in found]
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("cases/list.html", rows=rows, page=page, routes=route_choices(),
                            filters={"route": route, "status": status, "school": school},
@@ -54,14 +64,6 @@ def diagram_markers(session, instance, tasks, timers, now) -> dict[str, list[str
             "overdue": sorted(set(overdue))}
 
 
-def _letters(session, instance_id: int) -> list:
-    try:
-        from workflows.letters import letters_for_case  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return list(letters_for_case(session, instance_id))
-
-
 @blueprint.get("/<int:instance_id>")
 @requires()
 def case_page(instance_id: int):
@@ -71,10 +73,14 @@ def case_page(instance_id: int):
     task_rows = [{"task": t, "urgency": urgency(t.due_at, now), "may_act": may_act_on(me, t),
                   "role": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role)}
                  for t in tasks]
+    events = timeline(session, instance.id)
+    ending = next((e["detail"] for e in reversed(events) if e["action"] == "terminated"), None)
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
-        timers=timers, deadlines=deadlines(session, instance.id), timeline=timeline(session, instance.id),
-        letters=_letters(session, instance.id), markers=diagram_markers(session, instance, tasks, timers, now))
+        timers=timers, deadlines=deadlines(session, instance.id), timeline=events, ending=ending,
+        letters=letters_so_far(session, instance.id), steps=evidence(session, instance.id),
+        lead=leads_of(session, {instance.id}).get(instance.id), may_manage=may_manage_case(me, instance),
+        markers=diagram_markers(session, instance, tasks, timers, now))
 
 
 @blueprint.get("/<int:instance_id>/diagram.bpmn")
@@ -129,4 +135,4 @@ def render_letter_again(instance_id: int, letter_id: int):
 
 
 from . import files  # noqa: E402,F401,I001  (registers notes and documents on the blueprint)
-from . import start  # noqa: E402,F401  (registers /cases/new on the blueprint)
+from . import manage, start  # noqa: E402,F401  (register /cases/new, close and lead-officer on the blueprint)

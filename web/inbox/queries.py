@@ -103,7 +103,7 @@ def filter_clauses(filters: InboxFilters, now: datetime) -> list[ColumnElement[b
 
 
 def inbox_select(viewer: Viewer, tab: str, filters: InboxFilters, now: datetime) -> Select:
-    return (select(HumanTask, School.name)
+    return (select(HumanTask, School.name, School.la_name)
             .outerjoin(School, School.urn == HumanTask.business_key)
             .where(HumanTask.is_open.is_(True), task_clause(viewer), tab_clause(viewer, tab),
                    *filter_clauses(filters, now)))
@@ -133,5 +133,7 @@ def inbox_counts(session: Session, viewer: Viewer, tab: str, filters: InboxFilte
     return total, counts
 
 
-def page_of(session: Session, query: Select, offset: int, limit: int) -> list[tuple[HumanTask, str | None]]:
-    return [(row[0], row[1]) for row in session.execute(query.order_by(*ORDER).offset(offset).limit(limit))]
+def page_of(session: Session, query: Select, offset: int,
+            limit: int) -> list[tuple[HumanTask, str | None, str | None]]:
+    """(task, school name, school's LA name) for one page."""
+    return [(row[0], row[1], row[2]) for row in session.execute(query.order_by(*ORDER).offset(offset).limit(limit))]

@@ -9,7 +9,7 @@ from workflows.access import may_act_on, may_reassign
 from ..access import requires, user
 from ..db import db
 from ..formatting import urgency
-from ..lookups import route_choices, route_title
+from ..lookups import authority_names, route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
 from .queries import TABS, InboxFilters, inbox_counts, inbox_select, page_of
 
@@ -26,16 +26,24 @@ def _filters() -> InboxFilters:
 @requires()
 def inbox():
     me, session, now = user(), db(), utcnow()
-    tab = request.args.get("tab", "mine")
-    tab = tab if tab in TABS else "mine"
+    asked = request.args.get("tab")
+    tab = asked if asked in TABS else "mine"
     filters = _filters()
     total, counts = inbox_counts(session, me, tab, filters, now)
+    if asked not in TABS and not counts["mine"] and counts["roles"]:
+        # Nothing is assigned to them but work waits for their roles: open on that, not on an empty tab.
+        tab = "roles"
+        total = inbox_counts(session, me, tab, filters, now)[0] if filters.is_set else counts[tab]
     page = Page(page_number(), total)
     query = inbox_select(me, tab, filters, now)
+    found = page_of(session, query, page.offset, PER_PAGE)
+    authorities = authority_names(session, {task.owner for task, _, _ in found if task.owner}) \
+        if me.organisation_kind == "region" else None
     rows = [{"task": task, "school_name": school_name, "route": route_title(task.process_key),
              "urgency": urgency(task.due_at, now), "may_act": may_act_on(me, task),
-             "may_reassign": may_reassign(me, task)}
-            for task, school_name in page_of(session, query, page.offset, PER_PAGE)]
+             "may_reassign": may_reassign(me, task),
+             "authority": None if authorities is None else authorities.get(task.owner or "") or la_name}
+            for task, school_name, la_name in found]
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "inbox/inbox.html", tab=tab, rows=rows, page=page, counts=counts, filters=filters,

@@ -10,12 +10,13 @@ from engine.models import HumanTask
 from workflows.access import may_act_on, may_reassign, task_roles, visible_instance, visible_task
 from workflows.account_models import User
 from workflows.accounts import users_of
+from workflows.case_view import display_names
 
 from ..access import requires, safe_next, user
-from ..case_context import case_context, completed_steps, deadlines, open_tasks
+from ..case_context import case_context, deadlines, evidence, letters_so_far, open_tasks, pending_timers
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
-from ..formatting import urgency
+from ..formatting import local_date, urgency
 from ..lookups import role_name
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -25,8 +26,13 @@ def _page(task: HumanTask, values: dict, errors: dict, *, conflict: str | None =
     me, session = user(), db()
     instance = visible_instance(session, me, task.instance_id)
     context = case_context(session, instance)
+    records = evidence(session, instance.id)  # newest first
+    position = next((i for i, r in enumerate(records) if r["record"].task_id == task.id), None)
+    # A completed step, opened again, shows what came before it as its decision-maker saw it.
+    own, earlier = (None, records) if position is None else (records[position], records[position + 1:])
     return render_template(
-        "tasks/task.html", task=task, context=context, steps=completed_steps(session, instance.id),
+        "tasks/task.html", task=task, context=context, earlier=earlier, own=own,
+        letters=letters_so_far(session, instance.id),
         deadlines=deadlines(session, instance.id, open_only=True), urgency=urgency(task.due_at),
         may_act=task.is_open and may_act_on(me, task), fields=field_views(task.form, values, errors, instance.data),
         errors=errors, error_list=error_list(task.form, errors), conflict=conflict,
@@ -85,9 +91,19 @@ def done(task_id: str):
     if task.is_open:
         return redirect(url_for("tasks.task_page", task_id=task.id))
     instance = visible_instance(session, me, task.instance_id)
-    following = [t for t in open_tasks(session, instance.id) if may_act_on(me, t)]
+    waiting = open_tasks(session, instance.id)
+    following = [t for t in waiting if may_act_on(me, t)]
     return render_template("tasks/done.html", task=task, context=case_context(session, instance),
-                           following=following)
+                           following=following, next_steps=_next_steps(session, waiting),
+                           timers=pending_timers(session, instance.id))
+
+
+def _next_steps(session, waiting: list[HumanTask]) -> list[dict]:
+    """Who does each open step of the case (role, and the person once it is assigned) and by when."""
+    names = display_names(session, {t.assignee for t in waiting if t.assignee})
+    return [{"task": t, "roles": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role),
+             "person": names.get(t.assignee, t.assignee) if t.assignee else None, "due_on": local_date(t.due_at)}
+            for t in waiting]
 
 
 @blueprint.post("/<task_id>/claim")

@@ -1,13 +1,13 @@
 """Notes and documents officers add to a case
 
-Revision ID: 0008_notes
-Revises: 0007
+Revision ID: 0009_notes
+Revises: 0008_evidence
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_notes"
-down_revision = "0007"
+revision = "0009_notes"
+down_revision = "0008_evidence"
 branch_labels = None
 depends_on = None
 
