@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from workflows import accounts
 from workflows.account_models import User
 
 #: The view attribute `guard` reads: "public", or a tuple of roles (empty: any signed-in officer).
 ACCESS_ATTR = "intervene_access"
-SESSION_USER = "user_id"
-#: The tail of the password hash, kept in the session: changing a password signs out its other sessions.
-SESSION_STAMP = "stamp"
+#: The cookie holds only this random token; the server keeps its hash (workflows.accounts), so
+#: sign-out and a password change end the session there and a replayed cookie finds nothing.
+SESSION_ID = "session_id"
 
 
 def public(view: Callable) -> Callable:
@@ -51,28 +52,44 @@ def user() -> User:
     return found
 
 
-def stamp(account: User) -> str:
-    return account.password_hash[-16:]
-
-
 def load_user() -> None:
     from web.db import db
 
     g.user = None
-    user_id = session.get(SESSION_USER)
-    if user_id is None:
+    token = session.get(SESSION_ID)
+    if token is None:
         return
-    account = db().get(User, user_id)
-    if account is None or not account.is_active or session.get(SESSION_STAMP) != stamp(account):
+    account = accounts.session_user(db(), token)
+    if account is None:
         session.clear()
         return
     g.user = account
 
 
+def begin_session(account: User) -> None:
+    """A fresh cookie session (no fixation) tied to a new server-side session."""
+    from web.db import db
+
+    session.clear()
+    session[SESSION_ID] = accounts.start_session(db(), account)
+    session.permanent = True
+
+
+def end_session() -> None:
+    from web.db import db
+
+    accounts.end_session(db(), session.get(SESSION_ID))
+    session.clear()
+
+
 def guard() -> object | None:
     """before_request: refuse what the endpoint's declaration does not allow."""
+    if has_nul(request.args) or (request.method == "POST" and has_nul(request.form)):
+        abort(400, "Your request contained a character that cannot be stored (a NUL). Remove it and try again.")
     if request.endpoint is None or request.endpoint == "static":
         return None  # 404 / 405: let the error handlers answer
+    if has_control_characters(request.view_args or {}):
+        abort(404)
     view = current_app.view_functions.get(request.endpoint)
     access = getattr(view, ACCESS_ATTR, None)
     if access is None:
@@ -91,11 +108,37 @@ def guard() -> object | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """A local path to go back to after sign-in; anything pointing elsewhere is dropped."""
+    """A local path to go back to after sign-in; anything that could point elsewhere is dropped.
+
+    Checked both as sent and percent-decoded, because browsers and proxies differ in what they
+    decode: a path must start with one "/" and hold no backslash, no control character (a line
+    break would split the Location header) and no space at either end.
+    """
     if not target:
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return None
+    for form in (target, unquote(target)):
+        if not _is_local_path(form):
+            return None
     return target
+
+
+def _is_local_path(path: str) -> bool:
+    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return False
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in path):
+        return False
+    parts = urlsplit(path)
+    return not (parts.scheme or parts.netloc)
+
+
+def has_nul(values) -> bool:
+    """PostgreSQL refuses NUL in text; no person types one, so a request carrying one is refused
+    (400) before any page tries to look it up or store it."""
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
+def has_control_characters(values: dict) -> bool:
+    """A URL part with a control character (a NUL, a line break) names no page; PostgreSQL
+    refuses NUL in text outright, so the request stops here with a 404."""
+    return any(isinstance(value, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+               for value in values.values())

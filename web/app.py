@@ -16,6 +16,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from engine.db import make_engine, make_session_factory
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -25,8 +26,25 @@ from . import access, db, formatting, navigation
 
 WEB = Path(__file__).resolve().parent
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+#: A year, with subdomains: what the GOV.UK Service Manual asks of a service on its own domain.
+HSTS = "max-age=31536000; includeSubDomains"
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in a URL: ids past PostgreSQL's `integer` (2^31-1, the narrowest id column) are
+    no page at all (404), instead of a parameter the database refuses (500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, 2**31 - 1 if max is None else max, signed)
+
+
+def is_this_machine(host: str) -> bool:
+    """The request's host without its port is a loopback name (`make run` on 127.0.0.1)."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name in LOOPBACK_HOSTS
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -37,8 +55,7 @@ class _SessionInterface(SecureCookieSessionInterface):
         setting = app.config["SESSION_COOKIE_SECURE"]
         if setting != "auto":
             return bool(setting)
-        host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
-        return request.is_secure or host not in LOOPBACK_HOSTS
+        return request.is_secure or not is_this_machine(request.host)
 
 
 def _secret_key(app: Flask) -> str:
@@ -70,6 +87,7 @@ def _configure(app: Flask, config: dict | None) -> None:
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(hours=1),
         DATABASE_URL=os.environ.get("INTERVENE_DATABASE_URL"),
+        ACCESSIBILITY_EMAIL=os.environ.get("INTERVENE_ACCESSIBILITY_EMAIL"),
     )
     app.config.update(config)
     if not app.config.get("SECRET_KEY"):
@@ -194,12 +212,15 @@ def _security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
+        if not is_this_machine(request.host):
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(WEB / "static"), instance_path=str(WEB.parent / "instance"))
     _configure(app, config)
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     app.session_interface = _SessionInterface()
     install()
     csrf.init_app(app)

@@ -24,6 +24,9 @@ class Organisation(Base):
     #: "la" or "region": decides which roles (workflows.roles) its users may hold.
     kind: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Lower-case domains ("trafford.gov.uk") its officers' addresses must end in; set by
+    #: `intervene users set-domains` (the demo sets its own). Empty: administrators add nobody.
+    email_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class User(Base):
@@ -67,3 +70,16 @@ class LoginThrottle(Base):
     #: Start of the counting window; failures older than the window are forgotten.
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a random token; this row holds its SHA-256, so that
+    sign-out, a password change or an administrator can end the session on the server and a
+    copied cookie stops working, and a read of this table gives nobody a usable cookie."""
+
+    __tablename__ = "user_sessions"
+
+    #: hex SHA-256 of the token in the cookie.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,7 +19,7 @@ from engine.projections import today_local
 from engine.timers import fire_due_in_session
 
 from .account_models import User
-from .accounts import create_user, ensure_organisation
+from .accounts import create_user, ensure_organisation, set_email_domains
 from .calendar import working_days_after
 from .registry import processes
 from .roles import ROLES_BY_ID
@@ -63,6 +63,7 @@ def ensure_users(session: Session) -> list[str]:
     emails = []
     for organisation_id, domain, roles in ORGANISATIONS:
         ensure_organisation(session, organisation_id)
+        set_email_domains(session, organisation_id, [f"{domain}.example.org"])
         for role in roles:
             email = demo_email(role, domain)
             emails.append(email)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from workflows import accounts
 from workflows.account_models import User
 
 from .factories import DERBYSHIRE, TRAFFORD, Browser, make_user
@@ -14,6 +15,7 @@ def admin(browser, session):
     make_user(session, "admin@trafford.gov.uk", TRAFFORD, ["la_admin"], "Alex Admin")
     make_user(session, "ann@trafford.gov.uk", TRAFFORD, ["link_adviser"], "Ann Adviser")
     make_user(session, "bob@derbyshire.gov.uk", DERBYSHIRE, ["link_adviser"], "Bob Derby")
+    accounts.set_email_domains(session, TRAFFORD, ["trafford.gov.uk"])  # an administrator adds only these
     session.commit()
     browser.sign_in("admin@trafford.gov.uk")
     return browser

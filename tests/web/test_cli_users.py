@@ -59,3 +59,14 @@ def test_a_region_and_an_organisation_of_ones_own(run):
     duplicate = run("users", "create", "T@test.gov.uk", "--organisation", "test-la", "--role", "case_manager",
                     stdin="a long enough password\n")
     assert duplicate.exit_code == 2 and "already a user" in duplicate.stderr
+
+
+def test_set_domains_limits_who_may_be_created(run):
+    result = run("users", "set-domains", "358", "Trafford.gov.uk", "@trafford.example.org", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["email_domains"] == ["trafford.gov.uk", "trafford.example.org"]
+    refused = run("users", "create", "x@gmail.com", "--organisation", "358", "--role", "link_adviser",
+                  stdin="a long enough password\n")
+    assert refused.exit_code == 2 and "ending @trafford.gov.uk or @trafford.example.org" in refused.stderr
+    bad = run("users", "set-domains", "358", "not a domain")
+    assert bad.exit_code == 2 and "is not an email domain" in bad.stderr

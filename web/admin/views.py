@@ -3,14 +3,13 @@ organisation only (another organisation's user answers 404)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask import session as cookie_session
 
 from engine.errors import InvalidInput, NotFound
 from workflows import accounts
 from workflows.account_models import User
 from workflows.roles import ROLES, ROLES_BY_ID
 
-from ..access import SESSION_STAMP, requires, stamp, user
+from ..access import begin_session, requires, user
 from ..db import db
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,7 +47,7 @@ def new_user():
         form = {"email": request.form.get("email", "").strip(), "display_name": request.form.get("display_name", "").strip(),
                 "roles": request.form.getlist("roles")}
         password = request.form.get("password", "")
-        errors = _check_new(form, password)
+        errors = _check_new(form, password, me.organisation)
         if not errors:
             try:
                 created = accounts.create_user(session, form["email"], password, me.organisation_id, form["roles"],
@@ -66,12 +65,19 @@ def new_user():
         400 if errors else 200
 
 
-def _check_new(form: dict, password: str) -> dict[str, str]:
+def _check_new(form: dict, password: str, organisation) -> dict[str, str]:
     errors = {}
-    if not form["display_name"]:
-        errors["display_name"] = "Enter the person's name"
     try:
-        accounts.normalise_email(form["email"])
+        if not accounts.check_display_name(form["display_name"]):
+            errors["display_name"] = "Enter the person's name"
+    except InvalidInput as refused:
+        errors["display_name"] = str(refused)
+    try:
+        address = accounts.normalise_email(form["email"])
+        if not organisation.email_domains:
+            raise InvalidInput(f"You cannot add users yet: no email domains are set for {organisation.name}. "
+                               "Ask the service team to set them")
+        accounts.check_email_domain(organisation, address)
     except InvalidInput as refused:
         errors["email"] = str(refused) if form["email"] else "Enter an email address"
     try:
@@ -113,8 +119,10 @@ def edit_user(user_id: int):
         errors = {k: errors[k] for k in ("roles", "is_active", "password") if k in errors}  # form order
         if not errors:
             person.is_active = is_active
+            if not is_active:
+                accounts.end_sessions(session, person)
             if new_password and person.id == me.id:
-                cookie_session[SESSION_STAMP] = stamp(person)  # stay signed in here, out elsewhere
+                begin_session(person)  # the new password ended every session: stay signed in here
             flash(f"{person.display_name}'s changes have been saved"
                   + (" and their new password works now." if new_password else "."), "success")
             return redirect(url_for("admin.users"))

@@ -1,11 +1,19 @@
-"""Sign-in with email and password; sign-out. Throttling and password checks are in workflows.accounts."""
+"""Sign-in with email and password; sign-out; an officer's own password. Throttling, sessions and
+password checks are in workflows.accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from workflows.accounts import SignInRefused, authenticate
+from engine.errors import InvalidInput
+from workflows.accounts import (
+    MIN_PASSWORD_LENGTH,
+    SignInRefused,
+    authenticate,
+    change_own_password,
+    check_password,
+)
 
-from ..access import SESSION_STAMP, SESSION_USER, current_user, public, requires, safe_next, stamp
+from ..access import begin_session, current_user, end_session, public, requires, safe_next, user
 from ..db import db
 
 blueprint = Blueprint("auth", __name__)
@@ -33,9 +41,7 @@ def sign_in():
             db().commit()  # the failure must count although the page answers with an error
             errors["email"] = str(refused)
         else:
-            session.clear()  # a new session on sign-in: no fixation
-            session[SESSION_USER], session[SESSION_STAMP] = user.id, stamp(user)
-            session.permanent = True
+            begin_session(user)
             return redirect(target or url_for("inbox.inbox"))
     error_list = [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
     return render_template("auth/sign_in.html", email=email, next=target or "", errors=errors,
@@ -45,7 +51,7 @@ def sign_in():
 @blueprint.post("/sign-out")
 @requires()
 def sign_out():
-    session.clear()
+    end_session()
     return redirect(url_for("auth.signed_out"))
 
 
@@ -53,3 +59,43 @@ def sign_out():
 @public
 def signed_out():
     return render_template("auth/signed_out.html")
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@requires()
+def change_password():
+    """An officer's own password: the current one is required; every other session ends."""
+    me = user()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = _password_change_errors(me, request.form)
+        if not errors:
+            begin_session(me)  # set_password ended every session, this one too: start a new one here
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("auth.change_password"))
+    error_list = [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
+    return render_template("auth/change_password.html", errors=errors, error_list=error_list,
+                           min_length=MIN_PASSWORD_LENGTH), 400 if errors else 200
+
+
+def _password_change_errors(me, form) -> dict[str, str]:
+    current, new, confirm = (form.get(k, "") for k in ("current_password", "new_password", "confirm_password"))
+    errors: dict[str, str] = {}
+    if not current:
+        errors["current_password"] = "Enter your current password"
+    if not new:
+        errors["new_password"] = "Enter a new password"
+    elif new != confirm:
+        errors["confirm_password"] = "The passwords do not match: type the new password twice"
+    if errors:
+        return errors
+    try:
+        check_password(new)
+    except InvalidInput as refused:
+        return {"new_password": str(refused)}
+    try:
+        change_own_password(db(), me, current, new)
+    except InvalidInput as refused:
+        db().commit()  # the wrong guess must count although the page answers with an error
+        return {"current_password": str(refused)}
+    return {}

@@ -78,3 +78,14 @@ def add_organisation(organisation_id: str, name: str, kind: str, as_json: bool) 
         organisation = accounts.ensure_organisation(session, organisation_id, name, kind)
         result = {"id": organisation.id, "name": organisation.name, "kind": organisation.kind}
     emit(result, as_json, lambda r: f"organisation {r['id']}: {r['name']} ({r['kind']})")
+
+
+@command(cli, "set-domains")
+@click.argument("organisation_id")
+@click.argument("domains", nargs=-1, required=True)
+def set_domains(organisation_id: str, domains: tuple[str, ...], as_json: bool) -> None:
+    """Set the email domains (like trafford.gov.uk) an organisation's administrators may add users in."""
+    with session_scope() as session:
+        saved = accounts.set_email_domains(session, organisation_id, list(domains))
+    emit({"organisation": organisation_id, "email_domains": saved}, as_json,
+         lambda r: f"organisation {r['organisation']}: users may be added at {', '.join('@' + d for d in r['email_domains'])}")

@@ -1,13 +1,13 @@
 """Notes and documents officers add to a case
 
-Revision ID: 0009_notes
-Revises: 0008_evidence
+Revision ID: 0011_notes
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_notes"
-down_revision = "0008_evidence"
+revision = "0011_notes"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
