@@ -142,5 +142,8 @@ def render_letter_again(instance_id: int, letter_id: int):
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
-# At the bottom: corrections adds its routes to this module's blueprint, so it imports this module first.
+
+
+# At the bottom: these modules add their routes to this module's blueprint, so they import it first.
+from . import correction, files, manage, start  # noqa: E402,F401
 from .corrections import correctable_letters  # noqa: E402
