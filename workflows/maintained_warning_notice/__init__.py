@@ -41,8 +41,8 @@ PROCESS = ProcessPackage(
         {"id": "compliance_period_working_days", "type": "long",
          "label": "Compliance period the notice set, in working days",
          "properties": {"hint": "Leave blank for 15 working days, the usual period (since 18 April 2016 the "
-                                "notice sets it)"},
-         "validation": {"min": "1", "max": "200"}},
+                                "notice sets it)", "error_noun": "a compliance period", "unit": "working days"},
+         "validation": {"min": "1", "max": "60"}},
     ]}},
 )
 
