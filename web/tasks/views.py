@@ -64,7 +64,7 @@ def submit(task_id: str):
         flash("Your draft has been saved. You can come back to it at any time.", "success")
         return redirect(url_for("tasks.task_page", task_id=task.id))
     try:
-        validate_submission(task.form, data)
+        validate_submission(task.form, data, visible_instance(session, me, task.instance_id).data)
         if task.assignee is None:
             runtime.claim_task(session, task.id, me.email)
         runtime.complete_task(session, task.id, me.email, data)
