@@ -1,6 +1,7 @@
 """Dates as GOV.UK writes them, and how close a due date is, in England's time and working days."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -100,3 +101,18 @@ def answer_text(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(answer_text(v) for v in value) or "Not given"
     return str(value)
+
+
+#: A sentence ends at ". " followed by a capital; "s60(2)." or "e.g. the" do not end one.
+_SENTENCE_END = re.compile(r"(?<=[a-z)\]])\.\s+(?=[A-Z])")
+#: Longest summary shown above a form; the full statutory text stays behind a details element.
+SUMMARY_CHARACTERS = 300
+
+
+def step_summary(documentation: str | None, own: str | None = None) -> str:
+    """The short summary above a task's form: the step's `summary` property, else the first
+    sentence of its documentation, cut at a word if it is still long."""
+    text = (own or "").strip() or _SENTENCE_END.split((documentation or "").strip(), maxsplit=1)[0].strip()
+    if len(text) <= SUMMARY_CHARACTERS:
+        return text if not text or text.endswith((".", "?", ":")) else text + "."
+    return text[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0].rstrip(",;:") + "…"

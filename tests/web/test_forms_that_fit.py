@@ -86,3 +86,22 @@ def test_the_kind_of_notice_is_revealed_under_yes_and_required_only_then(browser
     recorded = session.get(HumanTask, task.id)
     assert not recorded.is_open
     assert session.get(ProcessInstance, instance_id).data.get("notice_type") is None  # hidden: "s60" dropped
+
+
+def test_the_statutory_text_is_a_short_summary_with_the_full_text_behind_details(browser, session):
+    instance_id = case_at_confirmation(session, browser)
+    confirm(browser, session, instance_id)
+    page = browser.text(f"/tasks/{open_task(session, instance_id, 'recommend_warning_notice').id}")
+    summary = page[page.index('id="step-summary"'):page.index("</p>", page.index('id="step-summary"'))]
+    assert "decides whether to recommend a warning notice to the Cabinet Member" in summary
+    assert "s60(3)" not in summary  # the rest of the statutory text ...
+    details = page.index('class="govuk-details"')
+    assert details < page.index("s60(3)") and "The full statutory text and its legal source" in page
+
+
+def test_a_summary_is_the_first_sentence_cut_at_a_word():
+    from web.formatting import step_summary
+    assert step_summary("The DCS decides. A notice (s60(2)) needs grounds.") == "The DCS decides."
+    assert step_summary("See EIA 2006 s60(2). Then act.", own="Decide the notice.") == "Decide the notice."
+    long = step_summary("word " * 100)
+    assert long.endswith("…") and len(long) <= 301 and "wor…" not in long
