@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent, Deadline, ProcessInstance
 from workflows.case_view import describe_deadline, done_bpmn_ids, open_tasks, pending_timers, step_records
+from workflows.letters import letters_for_case
 from workflows.school_models import School
 
 from .formatting import answer_text
@@ -101,8 +102,4 @@ def evidence(session: Session, instance_id: int) -> list[dict[str, Any]]:
 
 
 def letters_so_far(session: Session, instance_id: int) -> list[Any]:
-    try:
-        from workflows.letters import letters_for_case
-    except ImportError:  # the letters module is optional for the web layer
-        return []
     return list(letters_for_case(session, instance_id))

@@ -187,9 +187,18 @@ POWERS = {
           "Secretary of State (section 65 and Schedule 6)",
     "66": "suspend the governing body's right to a delegated budget (section 66)",
 }
-#: Yes/no form fields that choose a power, by section.
-POWER_FLAGS = {"63": ("use_s63_arrangements",), "64": ("use_s64_additional_governors",),
+#: Yes/no form fields that choose a power, by section, for the item the letter reads: the choice is a
+#: structured field, never section numbers read out of an officer's sentence.
+POWER_FLAGS: dict[str, tuple[str, ...]] = {"63": ("use_s63_arrangements",), "64": ("use_s64_additional_governors",),
                "65": ("use_s65_interim_executive_board",), "66": ("use_s66_suspend_delegated_budget",)}
+FLAGS_FOR_ITEM: dict[str, dict[str, tuple[str, ...]]] = {
+    "powers_proposed": POWER_FLAGS,
+    "minded_to": {"63": ("minded_s63_arrangements",), "64": ("minded_s64_additional_governors",),
+                  "65": ("minded_s65_interim_executive_board",), "66": ("minded_s66_suspend_delegated_budget",)},
+    "powers_to_use": {"63": ("soa_power_s63_arrangements",), "64": ("soa_power_s64_additional_governors",),
+                      "65": ("soa_power_s65_interim_executive_board",),
+                      "66": ("soa_power_s66_suspend_delegated_budget",)},
+}
 #: Yes/no form fields that name a s60(2) ground (or the s60A one).
 GROUND_FLAGS = {"standards": ("ground_low_standards", "ground_standards"),
                 "governance": ("ground_management_breakdown", "ground_governance"),
@@ -293,8 +302,10 @@ def grounds_categories(data: dict[str, Any]) -> list[str]:
 def powers(found: Any) -> tuple[list[str], str | None]:
     """Section numbers (of 63-66) named by a form value, and any free text to quote as written.
 
-    Accepts a list or text naming sections ("s64, s65", "sections 64 and 66"), enum option ids
-    ("s65_ieb", "appoint_additional_governors") and prose, which is kept to be quoted.
+    Sections are read only from a value that is nothing but a choice: a list of option ids, a bare
+    list of sections ("s64, s65", "sections 64 and 66") or an enum option id ("s65_ieb",
+    "appoint_additional_governors"). A sentence is quoted as written and never read for sections:
+    "none at present; keep s63-s66 under review" proposes no power at all.
     """
     if found is None:
         return [], None
@@ -302,21 +313,23 @@ def powers(found: Any) -> tuple[list[str], str | None]:
     codes: list[str] = []
     prose = []
     for item in (part.strip() for part in items):
-        numbers = re.findall(r"(?<![\d.])(6[3-6])(?!\d)", item)
+        only_sections = re.fullmatch(r"(?:[\s,;/&.]|and|or|ss?|sections?|6[3-6])*", item, flags=re.IGNORECASE)
         is_option_id = bool(item) and " " not in item
+        numbers = re.findall(r"(?<![\d.])(6[3-6])(?!\d)", item) if (only_sections or is_option_id) else []
         if not numbers and is_option_id:
             numbers = [code for code, needles in POWER_WORDS if any(n in item.lower() for n in needles)][:1]
         codes.extend(code for code in numbers if code not in codes)
-        only_sections = re.fullmatch(r"(?:[\s,;/&.]|and|or|ss?|sections?|6[3-6])*", item, flags=re.IGNORECASE)
         if item and not only_sections and not (is_option_id and numbers):
             prose.append(item)
     return sorted(codes), "\n".join(prose) or None
 
 
 def chosen_powers(data: dict[str, Any], item: str) -> tuple[list[str], str | None]:
-    """The powers an item names, plus any ticked in the use_s6x_... yes/no fields."""
+    """The powers ticked in the item's checkboxes (FLAGS_FOR_ITEM) or given as a bare choice, and
+    any words to quote as written."""
     codes, prose = powers(value(data, item))
-    ticked = [code for code, names in POWER_FLAGS.items() if any(flag(data, name) for name in names)]
+    flags = FLAGS_FOR_ITEM.get(item, {})
+    ticked = [code for code, names in flags.items() if any(flag(data, name) for name in names)]
     return sorted(set(codes) | set(ticked)), prose
 
 
@@ -385,7 +398,7 @@ def _warning_notice_problems(data: dict[str, Any], required: dict[str, str]) -> 
         found["action_required"] = required["action_required"]
     if not compliance_given(data):
         found["compliance_period"] = required["compliance_period"]
-    codes, prose = powers(value(data, "minded_to"))
+    codes, prose = chosen_powers(data, "minded_to")
     if not codes and not prose:
         found["minded_to"] = required["minded_to"]
     elif "63" in codes and notice_type(data) == "s60A":

@@ -162,8 +162,7 @@ def _common(kind: str, data: dict[str, Any], issued_on: date, organisation_name:
         "case_id": case_id, "reference": reference, "missing": missing,
         "title": f"{label}: {school or 'school not named'}" + (" (incomplete)" if missing else ""),
         "filename": f"{_slug(kind)}-{_slug(urn or 'case-' + (case_id or ''))}-{issued_on.isoformat()}.pdf",
-        "la": {"name": la_name, "address": value(data, "la_address"), "contact": text(data, "contact_name"),
-               "email": text(data, "contact_email"), "phone": text(data, "contact_phone")},
+        "la": _letterhead(data, la_name),
         "school_address": value(data, "school_address"), "chair_name": text(data, "chair_name"),
         "headteacher_name": text(data, "headteacher_name"),
         "signatory": {"name": name, "title": title},
@@ -171,6 +170,15 @@ def _common(kind: str, data: dict[str, Any], issued_on: date, organisation_name:
         "copies": [r for r in sent_to if r["role"] == "copy"],
         "sources": SOURCES[notice_type(data) if kind == "warning_notice" else kind],
     }
+
+
+def _letterhead(data: dict[str, Any], la_name: str) -> dict[str, Any]:
+    """The organisation's configured letterhead (workflows.letterheads), else what the case data gives."""
+    stored = data.get("letterhead")
+    head: dict[str, Any] = stored if isinstance(stored, dict) else {}
+    return {"name": la_name, "address": head.get("address") or value(data, "la_address"),
+            "contact": text(data, "contact_name"), "email": text(data, "contact_email") or head.get("email"),
+            "phone": text(data, "contact_phone") or head.get("phone"), "website": head.get("website")}
 
 
 def _consultees(data: dict[str, Any]) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime, utcnow
@@ -53,3 +53,10 @@ class Letter(Base):
     #: Who the letter goes to and who gets copies: [{"name", "role": "addressee"|"copy", "basis"}],
     #: basis being the provision (or practice) that requires the copy.
     recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: 1 for the letter as first issued; a corrected letter is a new row with the next number, the
+    #: letters it corrects kept unchanged (what was sent stays evidence).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: The letter this one corrects (None for a first version).
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"))
+    #: Why the officer issued a corrected version.
+    correction_reason: Mapped[str | None] = mapped_column(Text)

@@ -43,10 +43,11 @@ from . import letter_content as content
 from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
+from .letterheads import letterhead
 from .notice_copies import recipients
 
 __all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
-           "letters_for_case", "recipients", "register_with_engine", "render_after_commit", "render_again",
+           "letters_for_case", "preview_letter", "recipients", "register_with_engine", "render_after_commit", "render_again",
            "render_letter", "render_stored"]
 
 log = logging.getLogger(__name__)
@@ -167,17 +168,32 @@ def _letter_date(kind: str, data: dict[str, Any]) -> date:
     return explicit or today_local()
 
 
-def issue_letter(session: Session, instance: Any, kind: str, data: dict[str, Any], actor: str,
-                 task_id: str | None = None) -> Letter:
-    """Record a letter for a case from its data, in the caller's transaction; its PDF is rendered
-    once that transaction commits (`render_stored`), so WeasyPrint never runs under the case's lock."""
+def render_input(instance: Any, kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], date, str]:
+    """What a letter of the case is rendered from: (case data with the step's answers, date, organisation)."""
     merged = {**(instance.data or {}), **(data or {})}
     if text(merged, "urn") is None and instance.business_key:
         merged["urn"] = instance.business_key
     merged.setdefault("case_id", instance.id)
+    found = letterhead(instance.owner)
+    if found:  # kept with the letter: a letterhead changed later does not change a letter sent
+        merged["letterhead"] = found
     merged = json.loads(json.dumps(merged, default=str))  # as stored: a render again reads the same
-    organisation = text(merged, "la_name") or instance.owner or "The local authority"
-    issued_on = _letter_date(kind, merged)
+    organisation = (found or {}).get("name") or text(merged, "la_name") or instance.owner or "The local authority"
+    return merged, _letter_date(kind, merged), organisation
+
+
+def preview_letter(instance: Any, kind: str, data: dict[str, Any]) -> tuple[str, bytes]:
+    """The letter the step would issue with `data`, rendered now and saved nowhere: (filename, PDF)."""
+    merged, issued_on, organisation = render_input(instance, kind, data)
+    _, filename, pdf, _ = render_letter(kind, merged, issued_on, organisation)
+    return filename, pdf
+
+
+def issue_letter(session: Session, instance: Any, kind: str, data: dict[str, Any], actor: str,
+                 task_id: str | None = None) -> Letter:
+    """Record a letter for a case from its data, in the caller's transaction; its PDF is rendered
+    once that transaction commits (`render_stored`), so WeasyPrint never runs under the case's lock."""
+    merged, issued_on, organisation = render_input(instance, kind, data)
     context = build_context(kind, dict(merged), issued_on, organisation)
     letter = Letter(instance_id=instance.id, owner=instance.owner, kind=kind, title=context["title"][:300],
                     filename=context["filename"][:200], media_type=MEDIA_TYPE, content=None, sha256=None,

@@ -26,6 +26,7 @@ from engine.errors import Problem
 from engine.hooks import register_task_validation_hook
 
 from . import calendar
+from .letter_checks import placeholder_problems
 from .letter_content import (
     ALIASES,
     GROUND_FLAGS,
@@ -175,8 +176,14 @@ def check_task(session: Session, instance: Any, task_row: Any, submitted: dict[s
     properties = getattr(task_row, "properties", None) or {}
     if not any(properties.get(key) for key in ("letter", "copies_of", "checks")):
         return {}
-    field_ids = [field["id"] for field in (getattr(task_row, "form", None) or {}).get("fields", [])]
-    return task_problems(properties, field_ids, {**(instance.data or {}), **submitted})
+    form = getattr(task_row, "form", None) or {}
+    field_ids = [field["id"] for field in form.get("fields", [])]
+    found = task_problems(properties, field_ids, {**(instance.data or {}), **submitted})
+    if str(properties.get("letter") or "").strip():
+        # Only what this step typed: an earlier step's answer is not this officer's to confirm.
+        for field_id, sentence in placeholder_problems(form, submitted, getattr(task_row, "draft", None)).items():
+            found.setdefault(field_id, sentence)
+    return found
 
 
 def check_rule_names(parsed: ParsedProcess) -> list[Problem]:

@@ -63,7 +63,9 @@ def test_missing_and_contradicting_contents_are_summarised_and_linked(browser, s
     assert session.scalars(select(Letter).where(Letter.instance_id == case.id)).all() == []
 
     fixed = {**NOTICE, "ground_low_standards": "yes", "compliance_period_working_days": "14"}
-    assert browser.post(f"/tasks/{task.id}", fixed).status_code == 302
+    assert browser.post(f"/tasks/{task.id}", fixed).status_code == 302  # to the check page
+    assert session.scalars(select(Letter).where(Letter.instance_id == case.id)).all() == []
+    assert browser.post(f"/tasks/{task.id}/check", {}).status_code == 302
     assert [x.kind for x in session.scalars(select(Letter).where(Letter.instance_id == case.id))] == [
         "warning_notice"]
 

@@ -123,6 +123,24 @@ def test_an_s60a_notice_minded_to_use_section_63_is_refused(route):  # noqa: F81
     assert list(errors) == ["minded_action"] and "not section 63" in errors["minded_action"]
 
 
+def test_an_s60a_notice_with_section_63_ticked_is_refused(route):  # noqa: F811
+    case = at_issue(route, "s60A")
+    errors = refused(route, case, "issue_warning_notice", {**NOTICE_S60A_EASTER_2026, "minded_action": "",
+                                                           "minded_s63_arrangements": True})
+    assert list(errors) == ["minded_action"] and "not section 63" in errors["minded_action"]
+
+
+def test_the_powers_the_notice_is_minded_to_use_are_the_ones_ticked(route, tmp_path):  # noqa: F811
+    """The form's checkboxes choose the powers; words are quoted, never read for section numbers."""
+    case = at_issue(route)
+    issue(route, case, {**NOTICE_EASTER_2026, "minded_s65_interim_executive_board": True,
+                        "minded_action": "We keep s63-s66 under review."})
+    text = letter_text(route, case, tmp_path)
+    assert "replace the governing body with an interim executive board" in text
+    assert "We keep s63-s66 under review." in text
+    assert "(section 63)" not in text and "(section 64)" not in text and "(section 66)" not in text
+
+
 # --- the warning notice: matters of concern and the required action -------------------------------
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -376,7 +376,7 @@ def test_the_warning_notice_process_form_keys_are_understood(tmp_path):
                   ground_safety=True, matters_of_concern=warning_data()["grounds"],
                   required_action="Approve an improvement plan.", compliance_period_working_days=15,
                   compliance_period_end_stated_on="2026-01-20", notice_given_on="2025-12-18",
-                  minded_action="Appoint additional governors under s64.")
+                  minded_s64_additional_governors=True, minded_action="Appoint additional governors under s64.")
     assert letters.check_required_content("warning_notice", data) == []
     _, _, text, _ = render("warning_notice", data, tmp_path)
     assert "unacceptably low" in text and "safety of pupils or staff" in text and "serious breakdown" not in text
@@ -405,3 +405,39 @@ def test_a_letter_is_dated_the_day_the_form_says_it_is_given():
     assert letters._letter_date("letter_of_concern", {"letter_dated_on": "2026-02-27"}) == date(2026, 2, 27)
     assert letters._letter_date("statement_of_action", {"statement_of_action_sent_on": "2026-04-28"}) == \
         date(2026, 4, 28)
+
+
+def test_powers_written_as_prose_are_quoted_never_read_as_proposed_sections(tmp_path):
+    """Issue 9: "none at present; keep s63-s66 under review" told HMCI the authority proposes s63 and s66."""
+    data = statement_data(powers_to_use="none at present; keep s63-s66 under review")
+    _, _, text, _ = render("statement_of_action", data, tmp_path)
+    assert "none at present; keep s63-s66 under review" in text
+    assert "proposes to use the following powers" not in text
+    assert "require the governing body to enter into arrangements (section 63)" not in text
+    assert "suspend the governing body's right to a delegated budget (section 66)" not in text
+
+
+def test_statement_powers_are_chosen_with_checkboxes(tmp_path):
+    data = statement_data(soa_power_s64_additional_governors=True,
+                          soa_power_s66_suspend_delegated_budget=False,
+                          powers_to_use="Kept under review at each termly School Progress Review.")
+    _, _, text, _ = render("statement_of_action", data, tmp_path)
+    assert "proposes to use the following powers" in text
+    assert "appoint additional governors (section 64)" in text and "(section 66)" not in text
+    assert "Kept under review at each termly School Progress Review." in text
+
+
+def test_the_minded_to_action_of_a_warning_notice_is_chosen_with_checkboxes(tmp_path):
+    data = school(notice_type="s60", ground_low_standards=True, matters_of_concern=warning_data()["grounds"],
+                  required_action="Approve an improvement plan.", compliance_period_working_days=15,
+                  notice_given_on="2025-12-18", minded_s65_interim_executive_board=True,
+                  minded_action="We would first discuss the board's membership with the diocese.")
+    assert letters.check_required_content("warning_notice", data) == []
+    _, _, text, _ = render("warning_notice", data, tmp_path)
+    assert "replace the governing body with an interim executive board" in text
+    assert "appoint additional governors (section 64)" not in text
+    prose_only = {**data, "minded_s65_interim_executive_board": False,
+                  "minded_action": "Appoint additional governors under s64."}
+    _, _, text, _ = render("warning_notice", prose_only, tmp_path)
+    assert "Appoint additional governors under s64." in text
+    assert "appoint additional governors (section 64)" not in text

@@ -182,7 +182,7 @@ def not_complied(session, case) -> None:
     with at(2026, 4, 20, 9, 0):
         complete(session, case, "give_notice_of_intention", {"notice_of_intention_given_on": "2026-04-20",
                                                              "reasonable_notice_working_days": 5,
-                                                             "powers_proposed": "Additional governors (s64)."})
+                                                             "powers_proposed": "s64"})
         assert open_tasks(session, case) == []
         assert pending_timers(session, case) == [("reasonable_notice_ended", utc(2026, 4, 27, 23, 0))]
     with at(2026, 4, 27, 23, 0, 1):

@@ -1,6 +1,8 @@
 """/cases: the case list, a case page with its diagram, deadlines, timeline and letters."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine.db import utcnow
@@ -74,11 +76,12 @@ def case_page(instance_id: int):
                   "role": " or ".join(role_name(r) for r in sorted(task_roles(t))) or role_name(t.role)}
                  for t in tasks]
     events = timeline(session, instance.id)
+    letters = letters_so_far(session, instance.id)
     ending = next((e["detail"] for e in reversed(events) if e["action"] == "terminated"), None)
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
         timers=timers, deadlines=deadlines(session, instance.id), timeline=events, ending=ending,
-        letters=letters_so_far(session, instance.id), steps=evidence(session, instance.id),
+        letters=letters, correctable=correctable_letters(session, letters), steps=evidence(session, instance.id),
         lead=leads_of(session, {instance.id}).get(instance.id), may_manage=may_manage_case(me, instance),
         may_correct=instance.status == "error" and may_manage_case(me, instance),
         markers=diagram_markers(session, instance, tasks, timers, now))
@@ -112,6 +115,25 @@ def letter(instance_id: int, letter_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+@blueprint.get("/<int:instance_id>/letters/<int:letter_id>/word")
+@requires()
+def letter_word(instance_id: int, letter_id: int):
+    """The letter as an editable Word document, built from the data its PDF was rendered from."""
+    from workflows.letter_docx import MEDIA_TYPE, render_docx
+    from workflows.letters import letter_by_id
+
+    session = db()
+    instance = visible_instance(session, user(), instance_id)
+    found = letter_by_id(session, instance.id, letter_id)
+    if found is None or not found.render_input:
+        abort(404)
+    given = found.render_input
+    filename, content = render_docx(found.kind, given["data"], date.fromisoformat(given["issued_on"]),
+                                    given["organisation"])
+    filename = filename.replace('"', "").replace("\r", "").replace("\n", "")
+    return Response(content, mimetype=MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @blueprint.post("/<int:instance_id>/letters/<int:letter_id>/render")
 @requires()
 def render_letter_again(instance_id: int, letter_id: int):
@@ -136,3 +158,4 @@ def render_letter_again(instance_id: int, letter_id: int):
 
 
 from . import correction, manage, start  # noqa: E402,F401  (register /cases/new, error, close and lead-officer)
+from .corrections import correctable_letters  # noqa: E402  (also registers /cases/<id>/letters/<id>/correct)

@@ -64,7 +64,12 @@ def submit(task_id: str):
         flash("Your draft has been saved. You can come back to it at any time.", "success")
         return redirect(url_for("tasks.task_page", task_id=task.id))
     try:
-        validate_submission(task.form, data, visible_instance(session, me, task.instance_id).data)
+        case_data = visible_instance(session, me, task.instance_id).data  # show_if rules may read it
+        validate_submission(task.form, data, case_data)
+        if _issues_letter(task):
+            # Checked now, issued from the check page once the officer has seen the letter.
+            runtime.save_draft(session, task.id, me.email, letter_check.checked_answers(task, data))
+            return redirect(url_for("tasks.check", task_id=task.id))
         if task.assignee is None:
             runtime.claim_task(session, task.id, me.email)
         runtime.complete_task(session, task.id, me.email, data)
@@ -76,6 +81,10 @@ def submit(task_id: str):
         message = _closed_message(task) if not task.is_open else str(error)
         return _page(task, values, {}, conflict=message, status=409)
     return redirect(url_for("tasks.done", task_id=task.id))
+
+
+def _issues_letter(task: HumanTask) -> bool:
+    return bool(str((task.properties or {}).get("letter") or "").strip())
 
 
 def _closed_message(task: HumanTask) -> str:
@@ -162,3 +171,6 @@ def reassign(task_id: str):
                            items=items, error=error, back=back,
                            error_list=[{"text": error, "href": "#assignee"}] if error else []), \
         400 if error else 200
+
+
+from . import letter_check  # noqa: E402 - registers the check page's routes on `blueprint`
