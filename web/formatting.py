@@ -57,6 +57,13 @@ class Urgency:
     working_days_left: int | None
     is_overdue: bool
     is_due_soon: bool
+    #: Why the due day is not a working day ("Saturday", "Good Friday"), None when it is one. A
+    #: statutory end date stays where the law puts it, and the page says so.
+    non_working_day: str | None = None
+
+    @property
+    def non_working_text(self) -> str:
+        return f"{self.non_working_day}: not a working day" if self.non_working_day else ""
 
     @property
     def tag(self) -> dict[str, str] | None:
@@ -87,7 +94,15 @@ def urgency(due_at: datetime | None, now: datetime | None = None) -> Urgency:
     soon = not overdue and left is not None and left <= DUE_SOON_WORKING_DAYS
     if left is None and not overdue:
         soon = (due_on - today).days <= 7
-    return Urgency(due_on, left, overdue, soon)
+    return Urgency(due_on, left, overdue, soon, non_working_reason(due_on))
+
+
+def non_working_reason(day: date) -> str | None:
+    try:
+        from workflows.calendar import non_working_reason as reason
+    except ImportError:  # the calendar module is optional for the web layer
+        return None
+    return reason(day)
 
 
 def answer_text(value: object) -> str:
