@@ -134,6 +134,10 @@ def _warning_notice_cases(session: Session, la: str, today: date) -> None:
                                                   "and the governing body has not challenged leaders."}),
         ("confirm_concerns_in_writing", {"concerns_confirmed_on": _iso(today - timedelta(days=35)),
                                          "action_plan_agreed": True}),
+        ("review_school_progress", {"progress_review_held_on": _iso(today - timedelta(days=20)),
+                                    "progress_review_outcome": "escalate",
+                                    "progress_review_summary": "No progress against the action plan since the "
+                                                               "concerns were confirmed."}),
         ("recommend_warning_notice", {"notice_recommended": True, "notice_type": "s60",
                                       "recommended_on": _iso(today - timedelta(days=10)),
                                       "recommendation_reasons": "No improvement since the concerns were "
@@ -151,6 +155,14 @@ def _warning_notice_cases(session: Session, la: str, today: date) -> None:
                                   "compliance_period_working_days": 15,
                                   "minded_action": "Appoint additional governors under section 64."}),
     ])
+
+
+def _sos_notice_case(session: Session, la: str, today: date) -> None:
+    """A warning notice the Secretary of State gave (s60(4A)): the authority is barred for that school."""
+    case = _start(session, "sos_warning_notice", _school(session, la, "maintained", 7))
+    _walk(session, case, [("record_sos_warning_notice", {
+        "sos_notice_given_on": _iso(today - timedelta(days=14)), "authority_notified_on": _iso(today - timedelta(days=13)),
+        "sos_notice_matters": "Serious breakdown in the way the school is governed, prejudicing standards."})])
 
 
 def _ofsted_cases(session: Session, la: str, today: date) -> None:
@@ -198,6 +210,8 @@ def load_demo(session: Session) -> DemoReport:
         today = today_local()
         for la in ("358", "830"):
             _warning_notice_cases(session, la, today)
+            _sos_notice_case(session, la, today)
+            _start(session, "maintained_coasting", _school(session, la, "maintained", 8))
             _ofsted_cases(session, la, today)
             _academy_and_pru_cases(session, la, today)
         fire_due_in_session(session)  # milestones in the past have timers already due

@@ -118,11 +118,20 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: Who signs by default (Derbyshire conventions), and the role-specific keys for the signer's name.
 SIGNATORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "warning_notice": ("Cabinet Member for Children and Young People", ("cabinet_member_name",)),
-    "notice_of_intention": ("Director of Children's Services", ("dcs_name", "director_name")),
+    # WN-8: the notice of intention is given in the Cabinet Member's lane, so the Cabinet Member signs.
+    "notice_of_intention": ("Cabinet Member for Children and Young People", ("cabinet_member_name",)),
     "statement_of_action": ("Director of Children's Services", ("dcs_name", "director_name")),
     "letter_of_concern": ("Strategic Director of Children's Services",
                           ("strategic_director_name", "dcs_name", "director_name")),
+    **{kind: ("Cabinet Member for Children and Young People", ("cabinet_member_name",))
+       for kind in ("s63_requirement", "s64_appointment", "ieb_notice", "s66_suspension")},
 }
+
+#: WN-8: letters signed in the name of the role in whose BPMN lane the step that issues them sits
+#: (workflows.letters passes that role's name as `signatory_lane_title`); the defaults above are
+#: the same roles, for a letter rendered outside a task.
+LANE_SIGNED_KINDS = ("warning_notice", "notice_of_intention", "s63_requirement", "s64_appointment", "ieb_notice",
+                     "s66_suspension")
 
 #: The statutory contents of each letter, in the words the "MISSING: ..." placeholder uses.
 REQUIRED: dict[str, dict[str, str]] = {
@@ -342,7 +351,8 @@ def _signatory_name(kind: str, data: dict[str, Any]) -> str | None:
 
 def signatory(kind: str, data: dict[str, Any]) -> tuple[str | None, str]:
     """Who signs: (name or None, title); the title defaults to the local convention for the kind."""
-    return _signatory_name(kind, data), text(data, "signatory_title") or SIGNATORIES[kind][0]
+    lane = text(data, "signatory_lane_title") if kind in LANE_SIGNED_KINDS else None
+    return _signatory_name(kind, data), text(data, "signatory_title") or lane or SIGNATORIES[kind][0]
 
 
 def compliance_given(data: dict[str, Any]) -> bool:

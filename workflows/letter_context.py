@@ -27,9 +27,11 @@ from .letter_content import (
     text,
     value,
 )
+from .maintained_warning_notice import letters as power_letters
 from .notice_copies import recipients
 
-NAMES = {"warning_notice": "Warning notice", "notice_of_intention": "Notice of intention to use powers",
+NAMES = {**power_letters.NAMES,
+         "warning_notice": "Warning notice", "notice_of_intention": "Notice of intention to use powers",
          "statement_of_action": "Statement of action", "letter_of_concern": "Letter of Concern"}
 
 EIA = "Education and Inspections Act 2006"
@@ -126,7 +128,18 @@ def compliance(data: dict[str, Any], start: date | None) -> dict[str, Any]:
         window = getattr(calendar, "powers_window_end", None)
         window_end = window(end) if window is not None else None
     return {"start_on": start, "days": days if counted else None, "ordinal": ordinal(days if counted else None),
-            "end_on": end, "skipped": list(dict.fromkeys(skipped)), "window_end_on": window_end}
+            "end_on": end, "skipped": list(dict.fromkeys(skipped)), "window_end_on": window_end,
+            "window_end_note": _kept_date_note(window_end)}
+
+
+def _kept_date_note(due: date | None) -> str | None:
+    """WN-10: a window ending on a weekend or bank holiday keeps its date, and the letter says so."""
+    if due is None:
+        return None
+    from workflows.deadline_terms import kept_date_note
+
+    note = kept_date_note(due).removeprefix("; ")
+    return note[0].upper() + note[1:] if note else None
 
 
 def _power_list(data: dict[str, Any], item: str) -> dict[str, Any]:
@@ -150,8 +163,9 @@ def _slug(value: str) -> str:
 
 def _common(kind: str, data: dict[str, Any], issued_on: date, organisation_name: str) -> dict[str, Any]:
     school, urn, case_id = text(data, "school_name"), text(data, "urn"), text(data, "case_id")
-    missing = Gaps(problems(kind, data))
-    sent_to = recipients(kind, data)
+    is_power = kind in power_letters.KINDS
+    missing = Gaps(power_letters.problems(kind, data) if is_power else problems(kind, data))
+    sent_to = power_letters.recipients(kind, data) if is_power else recipients(kind, data)
     name, title = signatory(kind, data)
     la_name = organisation_name or text(data, "la_name") or "The local authority"
     reference = " / ".join(part for part in (f"URN {urn}" if urn else "", f"Case {case_id}" if case_id else "")
@@ -168,7 +182,7 @@ def _common(kind: str, data: dict[str, Any], issued_on: date, organisation_name:
         "signatory": {"name": name, "title": title},
         "recipients": sent_to, "addressee": sent_to[0],
         "copies": [r for r in sent_to if r["role"] == "copy"],
-        "sources": SOURCES[notice_type(data) if kind == "warning_notice" else kind],
+        "sources": {**SOURCES, **power_letters.SOURCES}[notice_type(data) if kind == "warning_notice" else kind],
     }
 
 
@@ -259,4 +273,6 @@ BUILDERS = {"warning_notice": _warning_notice, "notice_of_intention": _notice_of
 
 
 def build_context(kind: str, data: dict[str, Any], issued_on: date, organisation_name: str) -> dict[str, Any]:
+    if kind in power_letters.KINDS:
+        return {**_common(kind, data, issued_on, organisation_name), **power_letters.context(kind, data)}
     return {**_common(kind, data, issued_on, organisation_name), **BUILDERS[kind](data, issued_on)}

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UTCDateTime, utcnow
 
-LETTER_KINDS = ("warning_notice", "notice_of_intention", "statement_of_action", "letter_of_concern")
+LETTER_KINDS = ("warning_notice", "notice_of_intention", "statement_of_action", "letter_of_concern",
+                # the notices of the powers used after a warning notice (workflows/maintained_warning_notice/letters.py)
+                "s63_requirement", "s64_appointment", "ieb_notice", "s66_suspension")
 #: pending: recorded with its step, PDF not rendered yet; issued: PDF stored; failed: see `error`.
 LETTER_STATUSES = ("pending", "issued", "failed")
 

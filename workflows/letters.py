@@ -44,7 +44,9 @@ from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
 from .letterheads import letterhead
+from .maintained_warning_notice.letters import GIVEN_ON as POWER_LETTERS_GIVEN_ON
 from .notice_copies import recipients
+from .roles import ROLES_BY_ID
 
 __all__ = ["check_required_content", "generate_for_task", "issue_letter", "letter_by_id",
            "letters_for_case", "preview_letter", "recipients", "register_with_engine", "render_after_commit", "render_again",
@@ -157,7 +159,7 @@ def render_letter(kind: str, data: dict[str, Any], issued_on: date,
 
 #: The data item holding the day a letter of each kind is given: the letter bears that date.
 GIVEN_ON = {"warning_notice": "notice_given_on", "notice_of_intention": "notice_of_intention_given_on",
-            "statement_of_action": "statement_sent_on"}
+            "statement_of_action": "statement_sent_on", **POWER_LETTERS_GIVEN_ON}
 
 
 def _letter_date(kind: str, data: dict[str, Any]) -> date:
@@ -270,15 +272,32 @@ def _record_render(factory: sessionmaker[Session], letter_id: int, pdf: bytes | 
         return True
 
 
+def letters_named(properties: dict[str, Any] | None, case: dict[str, Any]) -> list[str]:
+    """The letters a task issues: its `letter` property, and each `kind:flag` of its `letters` property
+    whose flag the case data sets (one task can give a notice per power chosen)."""
+    properties = properties or {}
+    kinds = [str(properties.get("letter") or "").strip()]
+    for entry in str(properties.get("letters") or "").split():
+        kind, _, flag_name = entry.partition(":")
+        if not flag_name or case.get(flag_name) is True:
+            kinds.append(kind)
+    return [kind for kind in kinds if kind]
+
+
 def generate_for_task(session: Session, instance: Any, task_row: Any, data: dict[str, Any]) -> None:
-    """The engine's task-completed hook: issue the letter the completed task names, if any."""
-    kind = str((getattr(task_row, "properties", None) or {}).get("letter") or "").strip()
-    if not kind:
-        return
-    if kind not in LETTER_KINDS:
-        log.warning("task %s names an unknown letter %r; no letter issued", task_row.bpmn_id, kind)
-        return
-    issue_letter(session, instance, kind, data, task_row.completed_by or "system", task_row.id)
+    """The engine's task-completed hook: issue the letters the completed task names, if any.
+
+    The letter is signed in the name of the role of the task's lane (WN-8), unless the form names a
+    signatory title.
+    """
+    case = {**(instance.data or {}), **(data or {})}
+    role = ROLES_BY_ID.get(str(getattr(task_row, "role", "") or ""))
+    signed = {**data, "signatory_lane_title": role.name} if role is not None else data
+    for kind in letters_named(getattr(task_row, "properties", None), case):
+        if kind not in LETTER_KINDS:
+            log.warning("task %s names an unknown letter %r; no letter issued", task_row.bpmn_id, kind)
+            continue
+        issue_letter(session, instance, kind, signed, task_row.completed_by or "system", task_row.id)
 
 
 def letters_for_case(session: Session, instance_id: int) -> list[Letter]:

@@ -221,6 +221,7 @@ def warning_notice_case(committed):
         make_school(session)
         people = {"ann.adviser@trafford.gov.uk": ("Ann Adviser", ["link_adviser"]),
                   "dan.deputy@trafford.gov.uk": ("Dan Deputy", ["deputy_assistant_director"]),
+                  "sue.senior@trafford.gov.uk": ("Sue Senior", ["senior_adviser"]),
                   "dee.director@trafford.gov.uk": ("Dee Director", ["director_childrens_services"]),
                   "cam.member@trafford.gov.uk": ("Cam Member", ["cabinet_member"]),
                   "cm@trafford.gov.uk": ("Cath Manager", ["case_manager"])}
@@ -233,6 +234,9 @@ def warning_notice_case(committed):
                    "concerns_summary": "Results, leadership capacity; a joint plan to be drawn up"}),
                  ("confirm_concerns_in_writing", "dan.deputy@trafford.gov.uk",
                   {"concerns_confirmed_on": "2026-02-04", "action_plan_agreed": True}),
+                 ("review_school_progress", "sue.senior@trafford.gov.uk",
+                  {"progress_review_held_on": "2026-02-27", "progress_review_outcome": "escalate",
+                   "progress_review_summary": "No progress against the action plan; governors have not met."}),
                  ("recommend_warning_notice", "dee.director@trafford.gov.uk",
                   {"notice_recommended": True, "notice_type": "s60", "recommended_on": "2026-03-02",
                    "recommendation_reasons": DIRECTORS_REASONS})]
@@ -264,8 +268,8 @@ def test_the_cabinet_member_decides_with_the_directors_recommendation_in_view(ne
     expect(answers.locator(".govuk-summary-list__row", has_text="Date of the recommendation")).to_contain_text(
         "2 March 2026")
     expect(answers.locator(".govuk-summary-list__row", has_text="Reasons")).to_contain_text(DIRECTORS_REASONS)
-    expect(evidence.locator("details")).to_have_count(3)
-    earlier = evidence.locator("details").nth(2)
+    expect(evidence.locator("details")).to_have_count(4)
+    earlier = evidence.locator("details").nth(3)
     expect(earlier).not_to_have_attribute("open", "")
     earlier.locator("summary").click()
     expect(earlier.locator(".govuk-summary-list")).to_contain_text("Headteacher and chair of governors")
@@ -282,7 +286,7 @@ def test_the_cabinet_member_decides_with_the_directors_recommendation_in_view(ne
     page.goto(f"/cases/{warning_notice_case}")
     record = page.locator("#steps-record")
     expect(record).to_be_visible()
-    expect(page.locator(".app-evidence details")).to_have_count(3)
+    expect(page.locator(".app-evidence details")).to_have_count(4)
     check(page, "31-case-with-record")
     page.set_viewport_size({"width": 390, "height": 844})
     check(page, "31-case-with-record-390")

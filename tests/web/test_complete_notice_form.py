@@ -37,6 +37,8 @@ def at_issue(session):
     for data in ({"concerns_discussed_on": "2026-03-02", "discussed_with": "headteacher_and_chair",
                   "concerns_summary": "Standards in reading have fallen."},
                  {"concerns_confirmed_on": "2026-03-04", "action_plan_agreed": True},
+                 {"progress_review_held_on": "2026-03-06", "progress_review_outcome": "escalate",
+                  "progress_review_summary": "No progress against the action plan."},
                  {"notice_recommended": True, "notice_type": "s60", "recommended_on": "2026-03-09",
                   "recommendation_reasons": "No improvement."},
                  {"cabinet_member_decision": "issue", "decided_on": "2026-03-20"}):

@@ -21,7 +21,7 @@ def test_a_warning_notice_already_given_starts_waiting_with_its_deadlines(browse
     refused = browser.post("/cases/new", {
         "urn": "100001", "route": "maintained_warning_notice", "notice_given_on-day": "18",
         "notice_given_on-month": "12", "notice_given_on-year": "2025", "compliance_period_working_days": "0"})
-    assert refused.status_code == 400 and "Enter a compliance period between 1 and 60 working days" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Enter a compliance period between 1 and 200 working days" in refused.get_data(as_text=True)
     assert session.scalar(select(ProcessInstance)) is None
     response = browser.post("/cases/new", {
         "urn": "100001", "route": "maintained_warning_notice", "notice_given_on-day": "18",
@@ -34,3 +34,51 @@ def test_a_warning_notice_already_given_starts_waiting_with_its_deadlines(browse
         select(Deadline).where(Deadline.instance_id == case.id))}
     # Thu 18 Dec 2025 + 15 working days, skipping 25 and 26 Dec 2025 and 1 Jan 2026.
     assert due == {"compliance_period_end": "2026-01-13", "powers_window_end": "2026-03-13"}
+
+
+def test_a_window_ending_on_a_sunday_says_it_keeps_its_date_on_the_case_and_the_task(browser, session):
+    """WN-10: a notice given Tue 1 Dec 2026 stating Thu 31 Dec 2026 as the end of its compliance period:
+    the window ends Sun 28 Feb 2027 (no 31st in February), and the case page and the task say so."""
+    import time_machine
+
+    from engine import runtime
+    from engine.models import HumanTask
+    from engine.timers import fire_due_in_session
+
+    definitions.deploy(session, PROCESS.read_bpmn(), "test")
+    make_school(session)
+    make_user(session, "dad@trafford.gov.uk", TRAFFORD, ["deputy_assistant_director"])
+    with time_machine.travel("2027-01-04 09:00Z", tick=False):
+        case = runtime.start_instance(session, PROCESS.key, "test", business_key="100001", data={
+            "notice_type": "s60", "notice_given_on": "2026-12-01", "compliance_period_end_stated_on": "2026-12-31"})
+        assert fire_due_in_session(session) == 0  # the period ended on Thu 31 Dec: its timer fired at the start
+        session.commit()
+        browser.sign_in("dad@trafford.gov.uk")
+        note = "Sun 28 Feb 2027 is a Sunday, not a working day: a period of calendar days, so the date is kept"
+        assert note in browser.text(f"/cases/{case.id}")
+        task = session.scalar(select(HumanTask).where(HumanTask.instance_id == case.id, HumanTask.is_open.is_(True)))
+        assert task.bpmn_id == "review_compliance" and note in browser.text(f"/tasks/{task.id}")
+
+
+def test_a_warning_notice_is_refused_while_the_secretary_of_states_notice_bars_it(browser, session):
+    """WN-1, s60(4A): the start page refuses with a message naming the Secretary of State's notice."""
+    from engine import runtime
+    from engine.models import HumanTask
+    from workflows.sos_warning_notice import PROCESS as SOS
+
+    definitions.deploy(session, PROCESS.read_bpmn(), "test")
+    definitions.deploy(session, SOS.read_bpmn(), "test")
+    make_school(session)
+    sos = runtime.start_instance(session, SOS.key, "rd@test", business_key="100001")
+    task = session.scalar(select(HumanTask).where(HumanTask.instance_id == sos.id, HumanTask.is_open.is_(True)))
+    runtime.complete_task(session, task.id, "rd@test", {
+        "sos_notice_given_on": "2026-05-04", "authority_notified_on": "2026-05-05", "sos_notice_matters": "Safety."})
+    make_user(session, "cm@trafford.gov.uk", TRAFFORD, ["case_manager"])
+    session.commit()
+    browser.sign_in("cm@trafford.gov.uk")
+    refused = browser.post("/cases/new", {"urn": "100001", "route": "maintained_warning_notice"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "the Secretary of State gave a warning notice to this school on Mon 4 May 2026" in page
+    assert "s60(4A)" in page
+    assert session.scalar(select(ProcessInstance).where(ProcessInstance.process_key == PROCESS.key)) is None

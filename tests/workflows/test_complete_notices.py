@@ -17,6 +17,7 @@ from tests.workflows.routes import at, complete, create_school, open_tasks, pend
 from tests.workflows.test_letters import pdf_text
 from tests.workflows.test_maintained_warning_notice import (
     CONFIRMED,
+    ESCALATED,
     INFORMAL,
     NOTICE_EASTER_2026,
     NOTICE_S60A_EASTER_2026,
@@ -47,6 +48,7 @@ def at_issue(session, notice_type: str = "s60", urn: str = URN):
         case = start(session, urn=urn)
         complete(session, case, "discuss_concerns", INFORMAL)
         complete(session, case, "confirm_concerns_in_writing", CONFIRMED)
+        complete(session, case, "review_school_progress", ESCALATED)
     recommend(session, case, notice_type)
     with at(2026, 3, 23, 9, 0):
         complete(session, case, "decide_warning_notice", {"cabinet_member_decision": "issue",

@@ -89,14 +89,36 @@ def test_the_regime_is_chosen_by_the_day_the_notice_was_given(given, regime):
 
 def test_before_18_apr_2016_the_initial_period_is_fixed_at_15_working_days():
     """Sun 17 Apr 2016 (day 0 although a Sunday) + 15 working days, skipping Mon 2 May 2016 (early
-    May bank holiday) = Mon 9 May 2016, whatever period was recorded."""
-    assert wn.warning_notice_compliance_end("s60", "2016-04-17", 30, "2016-12-31") == date(2016, 5, 9)
+    May bank holiday) = Mon 9 May 2016, whatever period was recorded (WN-2: this is the initial period)."""
+    assert wn.warning_notice_initial_end("s60", "2016-04-17") == date(2016, 5, 9)
+    assert wn.warning_notice_initial_end("s60", "2016-04-18") is None  # no initial period from 18 Apr 2016
     found = by_id(wn.deadlines({"notice_type": "s60A", "notice_given_on": "2016-04-17",
                                 "compliance_period_working_days": 30}, date(2016, 4, 20)))
-    end = found["compliance_period_end"]
-    assert end.due_on == date(2016, 5, 9) and end.name.startswith("End of the initial period")
-    assert end.source.startswith("EIA 2006 s60A(1)(b) as inserted by ASCLA 2009")
-    assert found["powers_window_end"].due_on == date(2016, 7, 9)
+    initial = found["initial_period_end"]
+    assert initial.due_on == date(2016, 5, 9) and initial.name.startswith("End of the initial period")
+    assert initial.source.startswith("EIA 2006 s60A(1)(b) as inserted by ASCLA 2009")
+
+
+@pytest.mark.parametrize("reading, stated, expected", [
+    # Default reading: the period the notice set. 30 working days after Sun 17 Apr 2016 skip Mon 2 May
+    # (early May) and Mon 30 May 2016 (spring bank holiday): Tue 31 May 2016.
+    (None, None, date(2016, 5, 31)),
+    ("notice_period", None, date(2016, 5, 31)),
+    # A stated end before the initial period's end is held to the initial period (Mon 9 May 2016).
+    ("notice_period", "2016-05-03", date(2016, 5, 9)),
+    ("notice_period", "2016-12-31", date(2016, 12, 31)),
+    # The other reading: the compliance period is the initial period, whatever the notice set.
+    ("initial_period", None, date(2016, 5, 9)),
+    ("initial_period", "2016-12-31", date(2016, 5, 9)),
+])
+def test_before_18_apr_2016_the_compliance_period_follows_the_recorded_reading(reading, stated, expected):
+    assert wn.warning_notice_compliance_end("s60", "2016-04-17", 30, stated, reading) == expected
+
+
+def test_the_legacy_reading_does_not_touch_a_notice_from_18_apr_2016():
+    """Mon 18 Apr 2016 + 20 working days, skipping Mon 2 May 2016 = Tue 17 May 2016, under either reading."""
+    for reading in wn.LEGACY_READINGS:
+        assert wn.warning_notice_compliance_end("s60", "2016-04-18", 20, None, reading) == date(2016, 5, 17)
 
 
 def test_from_18_apr_2016_the_notice_sets_the_period():
@@ -409,6 +431,26 @@ def test_package_metadata():
     for name in ("warning_notice_regime", "warning_notice_compliance_end", "inspection_framework", "count_graded",
                  "academy_order_regime", "statement_of_action_due_on", "progress_review_due_on"):
         assert name in registered_functions()
+
+
+@pytest.mark.parametrize("stated_end, window_end, note", [
+    # Audit WN-10: a compliance period ending Thu 31 Dec 2026 gives a window ending Sun 28 Feb 2027.
+    ("2026-12-31", date(2027, 2, 28), "Sun 28 Feb 2027 is a Sunday"),
+    # Ending Sun 25 Oct 2026: the window ends Fri 25 Dec 2026, Christmas Day.
+    ("2026-10-25", date(2026, 12, 25), "Fri 25 Dec 2026 is Christmas Day"),
+    # Ending Fri 13 Nov 2026: Wed 13 Jan 2027 is a working day, and nothing is said.
+    ("2026-11-13", date(2027, 1, 13), None),
+])
+def test_a_window_ending_on_a_weekend_or_bank_holiday_keeps_its_date_and_says_so(stated_end, window_end, note):
+    found = by_id(wn.deadlines({"notice_type": "s60", "notice_given_on": "2026-10-01",
+                                "compliance_period_end_stated_on": stated_end}, date(2026, 10, 2)))
+    window = found["powers_window_end"]
+    assert window.due_on == window_end
+    if note is None:
+        assert "keeps its date" not in window.rule
+    else:
+        assert window.rule.endswith(f"; {note}, not a working day: a period of calendar days, so the date is kept "
+                                    "(not moved to a working day)")
 
 
 def test_a_follow_up_ending_on_a_weekend_keeps_its_date_and_says_so():

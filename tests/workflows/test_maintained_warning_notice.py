@@ -55,8 +55,37 @@ def walk_to_recommendation(session) -> ProcessInstance:
         complete(session, case, "discuss_concerns", INFORMAL)
         assert open_tasks(session, case) == [("confirm_concerns_in_writing", "deputy_assistant_director", None)]
         complete(session, case, "confirm_concerns_in_writing", CONFIRMED)
+        assert [t for t, _, _ in open_tasks(session, case)] == ["review_school_progress"]
+        complete(session, case, "review_school_progress", ESCALATED)
         assert open_tasks(session, case) == [("recommend_warning_notice", "director_childrens_services", None)]
     return case
+
+
+ESCALATED = {"progress_review_held_on": "2026-03-06", "progress_review_outcome": "escalate",
+             "progress_review_summary": "No progress against the action plan; governors have not met."}
+
+
+def test_school_progress_reviews_continue_then_the_school_exits(route, save_restore):
+    """WN-7, the local stage: reviews at least three times a year, so each is due four calendar months after
+    the last. Confirmed Wed 4 Mar 2026: the first is due Sat 4 Jul 2026 (a Saturday, and it keeps its date),
+    at the end of the day in BST; held Tue 30 Jun, the next is due Fri 30 Oct 2026, after the clocks go
+    back on Sun 25 Oct, so at 23:59:59 UTC."""
+    session = route
+    with at(2026, 3, 2, 9, 0):
+        case = start(session)
+        complete(session, case, "discuss_concerns", INFORMAL)
+        complete(session, case, "confirm_concerns_in_writing", CONFIRMED)
+        assert open_tasks(session, case) == [("review_school_progress", "senior_adviser", utc(2026, 7, 4, *BST_DAY_END))]
+    with at(2026, 6, 30, 9, 0):
+        complete(session, case, "review_school_progress", {**ESCALATED, "progress_review_held_on": "2026-06-30",
+                                                           "progress_review_outcome": "continue"})
+        assert open_tasks(session, case) == [("review_school_progress", "senior_adviser", utc(2026, 10, 30, *GMT_DAY_END))]
+    with at(2026, 10, 20, 9, 0):
+        complete(session, case, "review_school_progress", {**ESCALATED, "progress_review_held_on": "2026-10-20",
+                                                           "progress_review_outcome": "exit"})
+        assert open_tasks(session, case) == [("confirm_no_longer_causing_concern", "assistant_director", None)]
+        complete(session, case, "confirm_no_longer_causing_concern", {"exit_confirmed_on": "2026-10-22"})
+    assert case.status == "completed" and case.data["notice_given_on"] is None
 
 
 def recommend(session, case, notice_type: str = "s60", recommended: bool = True) -> None:
@@ -201,113 +230,6 @@ def powers(**chosen) -> dict:
     return data
 
 
-def notify_dfe(session, case) -> None:
-    assert open_tasks(session, case) == [("notify_dfe_of_powers", "case_manager", POWERS_WINDOW_DUE)]
-    complete(session, case, "notify_dfe_of_powers", {"powers_used_on": "2026-05-11", "dfe_notified_on": "2026-05-11",
-                                                     "powers_used_summary": "Two additional governors appointed."})
-
-
-def test_not_complied_s60_powers_used_and_dfe_told(route, save_restore):
-    case = walk_to_compliance_review(route)
-    not_complied(route, case)
-    assert open_tasks(route, case) == [("choose_powers_s60", "cabinet_member", POWERS_WINDOW_DUE)]
-    assert pending_timers(route, case) == [("window_closed_s60", utc(2026, 6, 15, 23, 0))]
-    with at(2026, 5, 1, 9, 0):
-        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=True, use_s64_additional_governors=True))
-        assert pending_timers(route, case) == []  # the window timer went with the task
-        notify_dfe(route, case)
-        assert deadlines_of(route, case)["powers_window_end"].status == "met"
-    assert open_tasks(route, case) == [] and case.status == "completed"
-
-
-def test_ieb_refused_then_other_powers_chosen_again(route, save_restore):
-    case = walk_to_compliance_review(route)
-    not_complied(route, case)
-    with at(2026, 5, 1, 9, 0):
-        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
-                                                          use_s65_interim_executive_board=True))
-        assert open_tasks(route, case) == [("seek_ieb_consent", "regional_director", POWERS_WINDOW_DUE)]
-        assert pending_timers(route, case) == [("window_closed_ieb", utc(2026, 6, 15, 23, 0))]
-    with at(2026, 5, 20, 9, 0):
-        complete(route, case, "seek_ieb_consent", {"sos_consent_given": False, "sos_consent_decided_on": "2026-05-20"})
-        # Refused: back to choosing, the window still open.
-        assert open_tasks(route, case) == [("choose_powers_s60", "cabinet_member", POWERS_WINDOW_DUE)]
-        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
-                                                          use_s66_suspend_delegated_budget=True))
-        notify_dfe(route, case)
-    assert case.status == "completed"
-
-
-def test_no_powers_chosen(route, save_restore):
-    case = walk_to_compliance_review(route)
-    not_complied(route, case)
-    with at(2026, 5, 1, 9, 0):
-        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False))
-    assert open_tasks(route, case) == [] and case.status == "completed"
-
-
-def test_window_closes_before_powers_are_chosen(route, save_restore):
-    case = walk_to_compliance_review(route)
-    not_complied(route, case)
-    with at(2026, 6, 15, 22, 59, 59):
-        assert fire_due_in_session(route) == 0
-        assert deadlines_of(route, case)["powers_window_end"].status == "pending"
-    with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
-        assert open_tasks(route, case) == []
-        assert case.status == "completed"
-        # Saved just after midnight in London on Tue 16 Jun: the window closed with no decision.
-        found = deadlines_of(route, case)
-        assert (found["powers_window_end"].status, found["powers_window_end"].note) == (
-            "missed", "the window closed without a decision to use powers")
-        assert found["compliance_period_end"].status == "missed"
-
-
-def test_window_closes_while_waiting_for_ieb_consent(route, save_restore):
-    case = walk_to_compliance_review(route)
-    not_complied(route, case)
-    with at(2026, 5, 1, 9, 0):
-        complete(route, case, "choose_powers_s60", powers(use_s63_arrangements=False,
-                                                          use_s65_interim_executive_board=True))
-    with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
-    assert open_tasks(route, case) == [] and case.status == "completed"
-
-
-# --- s60A: powers limited to ss64-66 ------------------------------------------------------------
-
-def test_s60a_offers_only_ss64_to_66_and_ieb_with_consent(route, save_restore):
-    case = walk_to_compliance_review(route, notice_type="s60A")
-    not_complied(route, case)
-    assert open_tasks(route, case) == [("choose_powers_s60a", "cabinet_member", POWERS_WINDOW_DUE)]
-    fields = [f["id"] for f in task_row(route, case, "choose_powers_s60a").form["fields"]]
-    assert "use_s63_arrangements" not in fields and "use_s64_additional_governors" in fields
-    with at(2026, 5, 1, 9, 0):
-        with pytest.raises(InvalidInput):  # the form refuses s63 for a pay and conditions notice
-            complete(route, case, "choose_powers_s60a", powers(use_s63_arrangements=True))
-        complete(route, case, "choose_powers_s60a", powers(use_s65_interim_executive_board=True))
-        complete(route, case, "seek_ieb_consent", {"sos_consent_given": True, "sos_consent_decided_on": "2026-05-08"})
-        notify_dfe(route, case)
-    assert case.status == "completed"
-
-
-def test_s60a_window_closes(route, save_restore):
-    case = walk_to_compliance_review(route, notice_type="s60A")
-    not_complied(route, case)
-    with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
-    assert open_tasks(route, case) == [] and case.status == "completed"
-
-
-def test_s60a_other_powers_without_ieb(route, save_restore):
-    case = walk_to_compliance_review(route, notice_type="s60A")
-    not_complied(route, case)
-    with at(2026, 5, 1, 9, 0):
-        complete(route, case, "choose_powers_s60a", powers(use_s64_additional_governors=True))
-        notify_dfe(route, case)
-    assert case.status == "completed"
-
-
 # --- cases started at their milestone -----------------------------------------------------------
 
 def test_started_at_the_notice_already_given_waits_for_the_compliance_period(route, save_restore):
@@ -363,25 +285,72 @@ def test_an_academy_is_refused(route):
 
 # --- the 18 Apr 2016 switch, by the day the notice was given ------------------------------------
 
-def test_notice_given_17_apr_2016_has_the_initial_period_and_representations(route, save_restore):
-    """Given Sun 17 Apr 2016 (day 0 even on a Sunday), as enacted: the 15th working day following
-    is Mon 9 May 2016, skipping Mon 2 May (early May bank holiday), whatever period was recorded."""
+def test_notice_given_17_apr_2016_has_an_initial_period_apart_from_its_compliance_period(route, save_restore):
+    """WN-2. Given Sun 17 Apr 2016 (day 0 even on a Sunday), as enacted. The initial period, for
+    representations, ends on the 15th working day following: Mon 9 May 2016, skipping Mon 2 May (early May
+    bank holiday). The compliance period, by the default reading, is the one the notice set: 30 working
+    days following is Tue 31 May 2016, skipping Mon 2 May and Mon 30 May (spring bank holiday). The
+    powers window then ends Sun 31 Jul 2016, a Sunday, and keeps its date (WN-10)."""
     with at(2016, 4, 20, 9, 0):
         case = start(route, {"notice_type": "s60", "notice_given_on": "2016-04-17",
                              "compliance_period_working_days": 30})
         assert case.data["notice_regime"] == "initial_period_as_enacted"
-        assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 9, 23, 0))]
-        [info] = [d for d in deadlines_of(route, case).values() if d.deadline_id == "compliance_period_end"]
-        assert info.due_on == date(2016, 5, 9) and info.source.startswith("EIA 2006 s60(1)(b) as enacted")
-        assert info.rule == ("15th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); "
-                             "skips Mon 2 May 2016 (Early May bank holiday)")
+        assert case.data["legacy_compliance_reading"] == "notice_period"  # the default, recorded on the case
+        assert (case.data["initial_period_ends_on"], case.data["compliance_period_ends_on"]) == (
+            "2016-05-09", "2016-05-31")
+        assert pending_timers(route, case) == [("initial_period_ended", utc(2016, 5, 9, 23, 0))]
+        found = deadlines_of(route, case)
+        assert found["initial_period_end"].due_on == date(2016, 5, 9)
+        assert found["initial_period_end"].source.startswith("EIA 2006 s60(1)(b) as enacted")
+        assert found["initial_period_end"].rule == (
+            "15th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); "
+            "skips Mon 2 May 2016 (Early May bank holiday)")
+        assert found["compliance_period_end"].due_on == date(2016, 5, 31)
+        assert "s60(10)" in found["compliance_period_end"].source
+        assert found["compliance_period_end"].rule.startswith(
+            "30th working day following Sun 17 Apr 2016 (the day the notice was given, day 0); skips Mon 2 May "
+            "(Early May bank holiday), Mon 30 May 2016 (Spring bank holiday); never before the initial period ends")
+        assert found["powers_window_end"].due_on == date(2016, 7, 31)
+        assert found["powers_window_end"].rule.endswith(
+            "; Sun 31 Jul 2016 is a Sunday, not a working day: a period of calendar days, so the date is kept "
+            "(not moved to a working day)")
     with at(2016, 5, 9, 23, 0, 1):
         assert fire_due_in_session(route) == 1
     assert open_tasks(route, case) == [("record_representations", "deputy_assistant_director", None)]
-    complete(route, case, "record_representations", {"representations_outcome": "confirmed",
-                                                     "representations_decided_on": "2016-05-05"})
-    # Window ends Sat 9 Jul 2016, so by Fri 8 Jul; 5 working days' notice (4-8 Jul): review by Fri 1 Jul.
+    with at(2016, 5, 10, 9, 0):
+        complete(route, case, "record_representations", {"representations_outcome": "confirmed",
+                                                         "representations_decided_on": "2016-05-05"})
+        # Confirmed: now the compliance period runs on to the end of Tue 31 May (BST).
+        assert open_tasks(route, case) == []
+        assert pending_timers(route, case) == [("legacy_compliance_period_ended", utc(2016, 5, 31, 23, 0))]
+        assert deadlines_of(route, case)["initial_period_end"].status == "met"
+    with at(2016, 5, 31, 22, 59, 59):
+        assert fire_due_in_session(route) == 0
+    with at(2016, 5, 31, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+    # Window ends Sun 31 Jul 2016, so by Fri 29 Jul; 5 working days' notice (25-29 Jul): by Fri 22 Jul.
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2016, 7, 22, *BST_DAY_END))]
+
+
+def test_pre_2016_notice_read_as_the_initial_period(route, save_restore):
+    """The other reading of s60(10), chosen by the officer: the compliance period is the initial period,
+    Mon 9 May 2016, whatever the notice set; the review follows the representations at once."""
+    with at(2016, 4, 20, 9, 0):
+        case = start(route, {"notice_type": "s60", "notice_given_on": "2016-04-17",
+                             "compliance_period_working_days": 30, "legacy_compliance_reading": "initial_period"})
+        assert case.data["compliance_period_ends_on"] == "2016-05-09"
+        assert "read as the initial period" in deadlines_of(route, case)["compliance_period_end"].name
+    with at(2016, 5, 9, 23, 0, 1):
+        assert fire_due_in_session(route) == 1
+        complete(route, case, "record_representations", {"representations_outcome": "none_made"})
+        assert pending_timers(route, case) == []  # the compliance period ended with the initial period
+    # Window ends Sat 9 Jul 2016, so by Fri 8 Jul; 5 working days' notice (4-8 Jul): by Fri 1 Jul.
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2016, 7, 1, *BST_DAY_END))]
+
+
+def test_an_unknown_legacy_reading_is_refused(route):
+    with pytest.raises(InvalidInput, match="legacy_compliance_reading must be one of"):
+        start(route, {"notice_type": "s60", "notice_given_on": "2016-04-17", "legacy_compliance_reading": "x"})
 
 
 def test_pre_2016_notice_not_confirmed_has_no_further_effect(route, save_restore):
@@ -402,6 +371,7 @@ def test_notice_given_18_apr_2016_uses_the_period_the_notice_sets(route, save_re
                              "compliance_period_working_days": 20})
         assert case.data["notice_regime"] == "compliance_period_as_amended_2016"
         assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 17, 23, 0))]
+        assert "initial_period_end" not in deadlines_of(route, case)  # no initial period from 18 Apr 2016
     with at(2016, 5, 17, 23, 0, 1):
         assert fire_due_in_session(route) == 1
     # Window ends Sun 17 Jul 2016, so by Fri 15 Jul; 5 working days' notice (11-15 Jul): by Fri 8 Jul.

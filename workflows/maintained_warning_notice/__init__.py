@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workflows.registry import ProcessPackage
 
-from . import rules
+from . import checks, rules
 
 PROCESS = ProcessPackage(
     key="maintained_warning_notice",
@@ -26,7 +26,8 @@ PROCESS = ProcessPackage(
         "and may then, within two months after the compliance period ends, require arrangements (s63, not "
         "for s60A), appoint additional governors (s64), replace the governing body with an interim "
         "executive board with the Secretary of State's consent (s65) or suspend the delegated budget (s66), "
-        "and tells the DfE of any power it uses."
+        "and tells the DfE of any power it uses. A warning notice given by the Secretary of State ends the "
+        "authority's case and bars a new one until the Secretary of State says the authority may (s60(4A)/(4B))."
     ),
     applies_to=("maintained",),
     deadlines=rules.deadlines,
@@ -42,15 +43,28 @@ PROCESS = ProcessPackage(
          "label": "Compliance period the notice set, in working days",
          "properties": {"hint": "Leave blank for 15 working days, the usual period (since 18 April 2016 the "
                                 "notice sets it)", "error_noun": "a compliance period", "unit": "working days"},
-         "validation": {"min": "1", "max": "60"}},
+         "validation": {"min": "1", "max": "200"}},
+        {"id": "legacy_compliance_reading", "type": "enum",
+         "label": "For a notice given before 18 April 2016: how the compliance period is read",
+         "options": [{"id": rules.LEGACY_READING_NOTICE_PERIOD,
+                      "name": "The period the notice set, never ending before the 15-working-day initial period "
+                              "(the safer reading; the default)"},
+                     {"id": rules.LEGACY_READING_INITIAL_PERIOD,
+                      "name": "The 15-working-day initial period itself"}],
+         "properties": {"hint": "EIA 2006 s60(1)(d) as enacted refers to a compliance period 'as defined by "
+                                "subsection (10)'; that text was not verified, so this is a legal reading for "
+                                "the authority. Ignored for notices from 18 April 2016"},
+         "validation": {}},
     ]}},
 )
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook
+    from engine.hooks import register_start_hook, register_task_validation_hook
     from engine.scripting import register_function
 
-    for function in (rules.warning_notice_regime, rules.warning_notice_compliance_end):
+    for function in (rules.warning_notice_regime, rules.warning_notice_compliance_end,
+                     rules.warning_notice_initial_end):
         register_function(function.__name__, function)
     register_start_hook(rules.apply_start_defaults)
+    register_task_validation_hook(checks.check_submission)
