@@ -10,6 +10,7 @@ from engine import runtime
 from tests.web.factories import TRAFFORD, make_school, make_user
 from tests.web.test_forms_that_fit import INFORMAL, ROLES, open_task
 from tests.workflows.routes import deploy_package
+from tests.workflows.test_maintained_warning_notice import ESCALATED
 from workflows.maintained_warning_notice import PROCESS
 
 from .conftest import SCREENSHOTS
@@ -29,6 +30,7 @@ def recommendation(committed):
         runtime.complete_task(session, open_task(session, case.id, "discuss_concerns").id, EMAIL, INFORMAL)
         runtime.complete_task(session, open_task(session, case.id, "confirm_concerns_in_writing").id, EMAIL,
                               {"concerns_confirmed_on": "2026-03-04", "action_plan_agreed": False})
+        runtime.complete_task(session, open_task(session, case.id, "review_school_progress").id, EMAIL, ESCALATED)
         task_id = open_task(session, case.id, "recommend_warning_notice").id
         session.commit()
         return task_id

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from engine import runtime
 from engine.models import HumanTask, ProcessInstance
 from tests.workflows.routes import deploy_package
+from tests.workflows.test_maintained_warning_notice import ESCALATED
 from workflows.maintained_warning_notice import PROCESS
 
 from .factories import TRAFFORD, make_school, make_user
@@ -40,6 +41,9 @@ def confirm(browser, session, instance_id: int) -> None:
         "concerns_confirmed_on-day": "4", "concerns_confirmed_on-month": "3", "concerns_confirmed_on-year": "2026",
         "action_plan_agreed": "no", "intervene_action": "complete"})
     assert response.status_code == 302
+    review = open_task(session, instance_id, "review_school_progress")  # the monitoring escalates
+    runtime.complete_task(session, review.id, "dcs@trafford.gov.uk", ESCALATED)
+    session.commit()
 
 
 def test_the_diocese_date_is_asked_only_for_a_church_school(browser, session):
