@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, time
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from . import hooks
 from .db import utcnow
 from .definitions import user_task_role
-from .models import Deadline, HumanTask, ProcessInstance, TimerJob
+from .models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
 from .parser import form_to_dict
 
 #: Date-only due dates mean "by the end of that day" in the organisation's time zone.
@@ -132,7 +133,7 @@ def _static_assignee(workflow: BpmnWorkflow, task) -> str | None:
     return expression.strip()
 
 
-def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> list[str]:
+def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, actor: str) -> list[str]:
     pending = {(j.task_id, j.due_at): j for j in session.scalars(_PENDING_JOBS, {"instance_id": instance.id})}
     names = []
     for task, due_at in waiting_timers(workflow):
@@ -141,9 +142,30 @@ def sync_timer_jobs(session: Session, instance: ProcessInstance, workflow: BpmnW
         if pending.pop((str(task.id), due_at), None) is None:
             session.add(TimerJob(instance_id=instance.id, task_id=str(task.id), bpmn_id=spec.bpmn_id,
                                  name=spec.bpmn_name or spec.bpmn_id, due_at=due_at))
-    for job in pending.values():
-        job.is_cancelled = True
+    now = utcnow()
+    for job in pending.values():  # no longer waiting at its due time: it fired, or it was withdrawn
+        if _has_fired(workflow, job):
+            job.fired_at = now
+            session.add(AuditEvent(instance_id=instance.id, at=now, actor=actor, action="timer_fired",
+                                   task_id=job.task_id, bpmn_id=job.bpmn_id, detail=job.name,
+                                   data={"due_at": job.due_at.isoformat()}))
+        else:
+            job.is_cancelled = True
     return names
+
+
+def _has_fired(workflow: BpmnWorkflow, job: TimerJob) -> bool:
+    """Whether a job's timer event happened: its task ran (or is ready to), or, for a cycle, the
+    next occurrence has moved past this one. Otherwise it was withdrawn: a boundary event's task
+    completed first, another branch of an event gateway won, or the case was cancelled."""
+    try:
+        task = workflow.get_task_from_id(UUID(job.task_id))
+    except Exception:  # SpiffWorkflow raises its own TaskNotFoundException; gone means withdrawn
+        return False
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict) and value.get("next"):
+        return TimerEventDefinition.get_datetime(value["next"]) > job.due_at
+    return task.has_state(TaskState.READY | TaskState.STARTED | TaskState.COMPLETED)
 
 
 #: The day the domain's rules are asked about to learn what each pending deadline says once its day

@@ -209,7 +209,7 @@ def _advance(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
     except Exception as exc:  # a model's script or expression failed
         error = _describe(exc)
     with session.no_autoflush:
-        _save(session, instance, workflow, planned, error)
+        _save(session, instance, workflow, planned, error, actor)
     for conflict in branch_data.take_conflicts(workflow):
         audit(session, instance, actor, "data_conflict", detail=_describe_conflict(conflict),
               data=vars(conflict))
@@ -231,7 +231,7 @@ def _describe(exc: Exception) -> str:
 
 
 def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, planned: list,
-          error: str | None) -> None:
+          error: str | None, actor: str) -> None:
     instance.state = dump_state(workflow)
     instance.serializer_version = current_version()
     instance.data = _jsonable(case_data(workflow))
@@ -241,7 +241,7 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, p
         # Projections stay as they were until a retry gets past the failing step.
         instance.status = "error"
         return
-    steps = sync_human_tasks(session, instance, planned) + sync_timer_jobs(session, instance, workflow)
+    steps = sync_human_tasks(session, instance, planned) + sync_timer_jobs(session, instance, workflow, actor)
     instance.current_steps = ", ".join(steps)[:1000]
     if workflow.is_completed():
         instance.status, instance.ended_at = "completed", utcnow()

@@ -6,6 +6,9 @@ its own transaction after re-checking it under a row lock, so two workers never 
 twice. APScheduler runs the sweep every couple of seconds and also wakes exactly at the next due
 time, so a timer fires within seconds; timers that fell due while nothing ran fire at the next
 start, because the first sweep runs immediately.
+
+Only running and waiting cases are swept. A suspended case, a case in error and a closed case
+cost the worker nothing: their timers wait, and resume or retry fires those that fell due.
 """
 from __future__ import annotations
 
@@ -16,14 +19,14 @@ import threading
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from .db import transaction, utcnow
+from .db import begin_read_only, transaction, utcnow
 from .deadlines import record_missed_deadlines
 from .errors import Conflict
 from .models import ProcessInstance, TimerJob
-from .runtime import CLOSED_STATUSES, _advance, audit, load_workflow
+from .runtime import CLOSED_STATUSES, _advance, load_workflow
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
@@ -32,56 +35,46 @@ WAKE_MARGIN = timedelta(milliseconds=50)
 MISSED_DEADLINES_EVERY_MINUTES = 15
 #: Cases in these states keep their due timers pending; they fire on resume or retry.
 PAUSED_STATUSES = ("suspended", "error")
+#: Only these cases' timers are claimed: a paused or closed case costs the worker nothing.
+ACTIVE_STATUSES = ("running", "waiting")
 
 
-def _due_filter(now: datetime):
-    # Strictly past, as SpiffWorkflow itself decides whether a timer has fired.
-    return (TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False), TimerJob.due_at < now)
+def _pending_of_active_cases(query: Select) -> Select:
+    # Walks the (fired_at, due_at) index in due order and looks each case up by primary key.
+    return (query.join(ProcessInstance, ProcessInstance.id == TimerJob.instance_id)
+            .where(TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False),
+                   ProcessInstance.status.in_(ACTIVE_STATUSES)))
 
 
-def fire_job(session: Session, job: TimerJob, actor: str) -> bool:
-    """Fire one job inside the caller's transaction; True if the timer event fired."""
+def fire_job(session: Session, job: TimerJob, actor: str) -> int:
+    """Fire the due timers of `job`'s case inside the caller's transaction; how many of its jobs fired.
+
+    The projection sync records each timer that fired (`fired_at` and a `timer_fired` audit event),
+    however many fire in the one step.
+    """
     instance = session.get(ProcessInstance, job.instance_id)
     if instance is None or instance.status in CLOSED_STATUSES:
         job.is_cancelled = True
-        return False
+        return 0
     if instance.status in PAUSED_STATUSES:
-        return False
-    workflow = load_workflow(instance)
-    _advance(session, instance, workflow, actor, refresh_timers=True)
-    # The projection sync marks a job cancelled when its event is no longer waiting: here that
-    # means it has just fired. A job still pending was not yet due by the engine's clock.
-    if job.is_cancelled:
-        job.is_cancelled, job.fired_at = False, utcnow()
-        audit(session, instance, actor, "timer_fired", task_id=job.task_id, bpmn_id=job.bpmn_id,
-              detail=job.name, data={"due_at": job.due_at.isoformat()})
-        session.flush()
-        return True
-    return False
-
-
-def fire_due_in_session(session: Session, now: datetime | None = None, actor: str = "timer") -> int:
-    """Fire every due timer inside one session (tests, `intervene timers fire-due` on SQLite)."""
-    fired = 0
-    for _round in range(100):  # a fired timer can lead straight to another timer already due
-        jobs = session.scalars(select(TimerJob).where(*_due_filter(now or utcnow()))
-                               .order_by(TimerJob.due_at, TimerJob.id)).all()
-        progressed = sum(1 for job in jobs if fire_job(session, job, actor))
-        fired += progressed
-        if not progressed:
-            break
-    return fired
+        return 0
+    pending = list(session.scalars(select(TimerJob).where(TimerJob.instance_id == instance.id,
+                                                          TimerJob.fired_at.is_(None),
+                                                          TimerJob.is_cancelled.is_(False))))
+    _advance(session, instance, load_workflow(instance), actor, refresh_timers=True)
+    return sum(1 for pending_job in pending if pending_job.fired_at is not None)
 
 
 def claim_due(factory: sessionmaker[Session], worker_id: str, now: datetime | None = None,
               limit: int = 50) -> list[int]:
     now = now or utcnow()
     with transaction(factory) as session:
-        query = (select(TimerJob.id).where(*_due_filter(now))
+        query = (_pending_of_active_cases(select(TimerJob.id))
+                 .where(TimerJob.due_at < now)  # strictly past, as SpiffWorkflow decides a timer has fired
                  .where(or_(TimerJob.lease_until.is_(None), TimerJob.lease_until < now))
                  .order_by(TimerJob.due_at, TimerJob.id).limit(limit))
         if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
+            query = query.with_for_update(of=TimerJob, skip_locked=True)
         ids = list(session.scalars(query))
         if ids:
             session.execute(update(TimerJob).where(TimerJob.id.in_(ids))
@@ -89,7 +82,8 @@ def claim_due(factory: sessionmaker[Session], worker_id: str, now: datetime | No
     return ids
 
 
-def fire_claimed(factory: sessionmaker[Session], job_id: int, worker_id: str) -> bool:
+def fire_claimed(factory: sessionmaker[Session], job_id: int, worker_id: str) -> int:
+    """Fire a job this worker claimed, in its own transaction; how many of its case's jobs fired."""
     try:
         with transaction(factory) as session:
             query = select(TimerJob).where(TimerJob.id == job_id)
@@ -97,46 +91,57 @@ def fire_claimed(factory: sessionmaker[Session], job_id: int, worker_id: str) ->
                 query = query.with_for_update()
             job = session.scalars(query).one_or_none()
             if job is None or job.fired_at is not None or job.is_cancelled or job.leased_by != worker_id:
-                return False
+                return 0
             fired = fire_job(session, job, f"timer:{worker_id}")
-            job.lease_until = job.leased_by = None
+            if job.fired_at is not None or job.is_cancelled:
+                job.lease_until = job.leased_by = None
+            # Otherwise the lease stays until it runs out: the case was paused meanwhile (resume
+            # or retry fires it), or the engine did not see it due yet. Either way no sweep
+            # claims it again straight away.
             return fired
     except Conflict:
         # The case changed under us (an officer completed a task at that moment): give the job
         # back so the next sweep tries again on the new state.
         log.info("timer job %s: case changed concurrently; will retry", job_id)
-        release(factory, job_id, worker_id)
-        return False
+        release(factory, [job_id], worker_id)
+        return 0
 
 
-def release(factory: sessionmaker[Session], job_id: int, worker_id: str) -> None:
+def release(factory: sessionmaker[Session], job_ids: list[int], worker_id: str) -> None:
     with transaction(factory) as session:
-        session.execute(update(TimerJob).where(TimerJob.id == job_id, TimerJob.leased_by == worker_id,
+        session.execute(update(TimerJob).where(TimerJob.id.in_(job_ids), TimerJob.leased_by == worker_id,
                                                TimerJob.fired_at.is_(None))
                         .values(lease_until=None, leased_by=None))
 
 
 def fire_due(factory: sessionmaker[Session], worker_id: str | None = None, now: datetime | None = None,
-             batch: int = 50) -> int:
-    """Claim and fire due timers until none is left; returns how many fired."""
+             batch: int = 50, stop: threading.Event | None = None) -> int:
+    """Claim and fire due timers until none is left, or until `stop` is set; how many fired."""
     worker_id = worker_id or default_worker_id()
     fired = 0
-    for _round in range(1000):
-        ids = claim_due(factory, worker_id, now, batch)
-        if not ids:
-            break
-        for job_id in ids:
+    for _round in range(1000):  # a fired timer can lead straight to another timer already due
+        ids = [] if stop is not None and stop.is_set() else claim_due(factory, worker_id, now, batch)
+        for index, job_id in enumerate(ids):
+            if stop is not None and stop.is_set():
+                release(factory, ids[index:], worker_id)  # for the next sweep, here or elsewhere
+                return fired
             try:
                 fired += fire_claimed(factory, job_id, worker_id)
             except Exception:  # one broken case must not stop the others' timers
                 log.exception("timer job %s failed; its lease will run out and it is retried", job_id)
+        if not ids:
+            break
     return fired
 
 
-def next_due_at(factory: sessionmaker[Session]) -> datetime | None:
+def next_due_at(factory: sessionmaker[Session], after: datetime | None = None) -> datetime | None:
+    """When the first pending timer of a running case falls due (at or after `after`, if given)."""
+    query = _pending_of_active_cases(select(TimerJob.due_at)).order_by(TimerJob.due_at).limit(1)
+    if after is not None:
+        query = query.where(TimerJob.due_at >= after)
     with transaction(factory) as session:
-        return session.scalar(select(func.min(TimerJob.due_at))
-                              .where(TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False)))
+        begin_read_only(session)  # no write lock: on SQLite an idle worker never holds up a writer
+        return session.scalar(query)
 
 
 def default_worker_id() -> str:
@@ -152,6 +157,7 @@ class TimerService:
         self.worker_id = worker_id or default_worker_id()
         self.scheduler = BackgroundScheduler(timezone="UTC")
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         self.scheduler.add_job(self.sweep, "interval", seconds=self.poll_seconds, id="sweep",
@@ -160,15 +166,25 @@ class TimerService:
                                id="missed_deadlines", next_run_time=utcnow(), max_instances=1, coalesce=True)
         self.scheduler.start()
 
-    def shutdown(self) -> None:
-        self.scheduler.shutdown(wait=True)
+    def shutdown(self, timeout: float | None = None) -> bool:
+        """Stop sweeping. A sweep in progress stops after the timer it is firing and gives back the
+        rest of its claim. False if it is still busy after `timeout` seconds (None waits)."""
+        self._stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        finished = self._lock.acquire(timeout=-1 if timeout is None else timeout)
+        if finished:
+            self._lock.release()
+        return finished
 
     def sweep(self) -> int:
-        if not self._lock.acquire(blocking=False):
+        if self._stopping.is_set() or not self._lock.acquire(blocking=False):
             return 0
         try:
-            fired = fire_due(self.factory, self.worker_id)
-            self._schedule_wake()
+            started = utcnow()
+            fired = fire_due(self.factory, self.worker_id, stop=self._stopping)
+            if not self._stopping.is_set():
+                self._schedule_wake(started)
             return fired
         except Exception:  # the database may be restarting: log and try again on the next tick
             log.exception("timer sweep failed")
@@ -183,8 +199,10 @@ class TimerService:
             log.exception("recording missed deadlines failed")
             return 0
 
-    def _schedule_wake(self) -> None:
-        due = next_due_at(self.factory)
+    def _schedule_wake(self, since: datetime) -> None:
+        # A timer due before this sweep began and still pending could not be claimed (another
+        # worker holds it, or it is backing off): the regular poll comes back to it.
+        due = next_due_at(self.factory, after=since)
         if due is None or due - utcnow() > timedelta(seconds=self.poll_seconds):
             return
         # SpiffWorkflow counts a timer as fired only once its time is strictly past, so wake

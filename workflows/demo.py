@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from engine import definitions, runtime
 from engine.models import HumanTask, ProcessInstance
 from engine.projections import today_local
-from engine.timers import fire_due_in_session
 
 from .account_models import User
 from .accounts import create_user, ensure_organisation, set_email_domains
@@ -214,7 +213,6 @@ def load_demo(session: Session) -> DemoReport:
             _start(session, "maintained_coasting", _school(session, la, "maintained", 8))
             _ofsted_cases(session, la, today)
             _academy_and_pru_cases(session, la, today)
-        fire_due_in_session(session)  # milestones in the past have timers already due
     cases = session.scalar(select(func.count()).select_from(ProcessInstance)
                            .where(ProcessInstance.started_by == DEMO_ACTOR)) or 0
     return DemoReport(schools=report.loaded + report.updated + report.unchanged, users=users, cases=cases,

@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from engine.models import HumanTask
 from tests.web.test_complete_notice_form import at_issue
+from workflows.letter_models import Letter
 
 from .test_journey import PASSWORD, check
+from .test_small_screens import NARROW
+from .test_small_screens import _check_narrow as check_narrow
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +51,18 @@ def test_a_warning_notice_is_checked_changed_and_issued(new_page, committed):
     expect(page.get_by_text("looks like placeholder text")).to_have_count(0)
     expect(page.locator("#letter-preview")).to_have_attribute("href", f"/tasks/{task_id}/preview.pdf")
     check(page, "letter-02-check")
+    page.set_viewport_size({"width": NARROW, "height": 844})
+    problems = check_narrow(page, f"/tasks/{task_id}/check")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Issue the letter").click()
     expect(page.locator(".govuk-panel--confirmation")).to_be_visible()
+
+    # The page for issuing a corrected version, which the small-screens walk leaves to this test.
+    with committed() as session:
+        letter_id = session.scalar(select(Letter.id).where(Letter.instance_id == case_id))
+    page.set_viewport_size({"width": NARROW, "height": 844})
+    response = page.goto(f"/cases/{case_id}/letters/{letter_id}/correct")
+    assert response is not None and response.status == 200
+    problems += check_narrow(page, f"/cases/{case_id}/letters/{letter_id}/correct")
+    assert problems == []
     assert page.console_errors == []

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import definitions, runtime
 from engine.models import AuditEvent, TimerJob
-from engine.timers import fire_due_in_session
+from tests.conftest import worker_sweep
 from tests.engine.conftest import open_tasks, read_fixture
 
 
@@ -44,9 +44,9 @@ def test_event_subprocess_started_by_a_timer_runs_beside_the_main_flow(session, 
         [timer] = pending_timers(session, case.id)
         assert (timer.bpmn_id, timer.due_at) == ("chase_due", datetime(2026, 4, 13, 23, 0, tzinfo=UTC))
     with at(2026, 4, 13, 22, 59, 59):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
     with at(2026, 4, 13, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
         # Non-interrupting: the evidence task stays open beside the chase.
         assert open_steps(session, case.id) == [("chase_school", "senior_adviser"),
                                                 ("collect_evidence", "link_adviser")]
@@ -63,7 +63,7 @@ def test_event_subprocess_timer_is_withdrawn_when_the_main_flow_ends_first(sessi
         complete(session, case.id, "collect_evidence", {"evidence": "minutes"})
     assert case.status == "completed" and pending_timers(session, case.id) == []
     with at(2026, 4, 20, 0, 0):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
 
 
 def test_interrupting_event_subprocess_ends_the_rest_of_its_parent(session, save_restore):
@@ -72,7 +72,7 @@ def test_interrupting_event_subprocess_ends_the_rest_of_its_parent(session, save
     with at(2026, 4, 2, 9, 0):  # due at the end of Mon 13 Apr 2026, as above
         case = runtime.start_instance(session, "event_subprocess", "officer", data={"requested_on": "2026-04-02"})
     with at(2026, 4, 13, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
         assert open_steps(session, case.id) == [("chase_school", "senior_adviser")]
         complete(session, case.id, "chase_school", {"chased_on": "2026-04-14"})
     assert case.status == "completed" and "evidence" not in case.data
@@ -154,10 +154,10 @@ def test_non_interrupting_boundary_timer_adds_a_task_and_leaves_the_first_open(s
         [timer] = pending_timers(session, case.id)
         assert (timer.bpmn_id, timer.due_at) == ("plan_reminder", datetime(2026, 12, 31, 0, 0, tzinfo=UTC))
     with at(2026, 12, 30, 23, 59, 59):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
     with at(2026, 12, 31, 0, 0, 1):
-        assert fire_due_in_session(session) == 1
-        assert fire_due_in_session(session) == 0  # fired once, not again
+        assert worker_sweep(session) == 1
+        assert worker_sweep(session) == 0  # fired once, not again
         assert open_steps(session, case.id) == [("remind_adviser", "senior_adviser"), ("write_plan", "link_adviser")]
         complete(session, case.id, "remind_adviser", {"reminded": True})
         complete(session, case.id, "write_plan", {"plan": "the plan"})

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine import runtime
 from engine.models import AuditEvent
-from engine.timers import fire_due_in_session
+from tests.conftest import worker_sweep
 from tests.engine.conftest import open_tasks
 from tests.workflows.routes import at
 
@@ -71,7 +71,7 @@ def test_a_branch_that_ends_on_its_own_keeps_what_it_recorded(session, deploy, s
         assert (case.data["side_on"], case.data["stage"]) == ("2026-03-02", "side finished")
     # Mon 2 Mar 2026 09:00 + P7D: the timer is due Mon 9 Mar 09:00 UTC.
     with at(2026, 3, 9, 9, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
         # The timer took its data from the split again when it fired ("opened"); the step after
         # it has the record's value, and nothing counts as a conflict.
         [main] = [t for t in runtime.load_workflow(case).get_tasks() if t.task_spec.name == "main" and t.data]

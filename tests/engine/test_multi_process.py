@@ -12,7 +12,8 @@ from engine import definitions, runtime
 from engine.db import transaction
 from engine.errors import InvalidDefinition, NotFound
 from engine.models import AuditEvent, CalledDefinition, ProcessDefinition, ProcessInstance, TimerJob
-from engine.timers import fire_due, fire_due_in_session
+from engine.timers import fire_due
+from tests.conftest import worker_sweep
 from tests.engine.conftest import deploy_fixture, open_tasks, read_fixture
 
 
@@ -106,9 +107,9 @@ def test_call_activity_and_subprocess_in_the_same_file_project_their_tasks_and_t
         [timer] = pending_timers(session, case.id)
         assert (timer.bpmn_id, timer.due_at) == ("assess_overdue", datetime(2026, 3, 17, 0, 0, tzinfo=UTC))
     with at(2026, 3, 16, 23, 59, 59):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
     with at(2026, 3, 17, 0, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
         [escalate] = open_tasks(session, case.id)
         assert (escalate.bpmn_id, escalate.role) == ("escalate", "deputy_assistant_director")
         runtime.complete_task(session, escalate.id, "dad", {"escalation_note": "chased"})

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine import runtime
 from engine.models import AuditEvent, TimerJob
-from engine.timers import fire_due_in_session
+from engine.timers import claim_due
+from tests.conftest import joined_factory, worker_sweep
 from tests.engine.conftest import open_tasks
 
 
@@ -22,6 +23,20 @@ def pending(session, instance_id: int) -> list[TimerJob]:
     return list(session.scalars(select(TimerJob).where(TimerJob.instance_id == instance_id,
                                                        TimerJob.fired_at.is_(None),
                                                        TimerJob.is_cancelled.is_(False))))
+
+
+def job_states(session, instance_id: int) -> dict[str, str]:
+    """{bpmn id: fired, cancelled or pending} of each timer job of a case."""
+    session.flush()
+    return {job.bpmn_id: "fired" if job.fired_at else "cancelled" if job.is_cancelled else "pending"
+            for job in session.scalars(select(TimerJob).where(TimerJob.instance_id == instance_id))}
+
+
+def timer_audit(session, instance_id: int) -> list[tuple[str | None, str]]:
+    """(bpmn id, actor) of each `timer_fired` audit event of a case, by bpmn id."""
+    session.flush()
+    return sorted(session.execute(select(AuditEvent.bpmn_id, AuditEvent.actor).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.action == "timer_fired")).tuples())
 
 
 def fired_count(session, instance_id: int) -> int:
@@ -38,17 +53,17 @@ def test_boundary_time_date_counted_in_working_days_then_a_duration(session, dep
         [job] = pending(session, case.id)
         assert (job.bpmn_id, job.due_at) == ("compliance_period_ends", datetime(2026, 1, 14, 0, 0, tzinfo=UTC))
     with at(2026, 1, 13, 23, 59, 59):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
         assert [t.bpmn_id for t in open_tasks(session, case.id)] == ["respond"]
     with at(2026, 1, 14, 0, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
         [review] = open_tasks(session, case.id)
         assert review.bpmn_id == "review"  # the boundary timer withdrew "respond"
         runtime.complete_task(session, review.id, "adviser", {"complied": False})
         [cooling] = pending(session, case.id)
         assert cooling.due_at == datetime(2026, 1, 16, 0, 0, 1, tzinfo=UTC)  # P2D from completion
     with at(2026, 1, 16, 0, 0, 2):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
     assert case.status == "completed" and fired_count(session, case.id) == 2
 
 
@@ -62,7 +77,7 @@ def test_completing_before_the_deadline_cancels_the_timer(session, deploy):
         runtime.complete_task(session, open_tasks(session, case.id)[0].id, "head", {"response": "done"})
     assert case.status == "completed" and pending(session, case.id) == []
     with at(2026, 5, 1, 0, 0):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
 
 
 def test_non_interrupting_cycle_fires_each_repetition_once(session, deploy, save_restore):
@@ -71,11 +86,11 @@ def test_non_interrupting_cycle_fires_each_repetition_once(session, deploy, save
         case = runtime.start_instance(session, "cycle", "officer", data={"reminders": 0})
         assert [j.due_at for j in pending(session, case.id)] == [datetime(2026, 2, 9, 9, 0, tzinfo=UTC)]
     with at(2026, 2, 9, 9, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
         assert [j.due_at for j in pending(session, case.id)] == [datetime(2026, 2, 16, 9, 0, tzinfo=UTC)]
-        assert fire_due_in_session(session) == 0  # the same repetition never fires twice
+        assert worker_sweep(session) == 0  # the same repetition never fires twice
     with at(2026, 3, 30, 0, 0):
-        assert fire_due_in_session(session) == 1  # R2: two repetitions, then no more
+        assert worker_sweep(session) == 1  # R2: two repetitions, then no more
         assert pending(session, case.id) == []
     assert fired_count(session, case.id) == 2
     assert [t.bpmn_id for t in open_tasks(session, case.id)] == ["long_task"]
@@ -89,7 +104,7 @@ def test_timer_start_event_opens_the_first_task_on_the_date(session, deploy, sav
         # Mon 20 Apr 2026 begins at 00:00 BST = 19 Apr 23:00 UTC.
         assert pending(session, case.id)[0].due_at == datetime(2026, 4, 19, 23, 0, tzinfo=UTC)
     with at(2026, 4, 19, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
     assert [t.bpmn_id for t in open_tasks(session, case.id)] == ["review"]
 
 
@@ -99,10 +114,12 @@ def test_timers_of_a_suspended_case_wait_and_fire_on_resume(session, deploy):
         case = runtime.start_instance(session, "timers", "officer", data={"notice_given_on": "2025-12-18"})
         runtime.suspend_instance(session, case.id, "manager")
     with at(2026, 2, 1, 9, 0):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
         assert len(pending(session, case.id)) == 1
         runtime.resume_instance(session, case.id, "manager")
         assert [t.bpmn_id for t in open_tasks(session, case.id)] == ["review"]
+    assert job_states(session, case.id) == {"compliance_period_ends": "fired"}
+    assert timer_audit(session, case.id) == [("compliance_period_ends", "manager")]
 
 
 def test_timers_that_fell_due_while_nothing_ran_fire_at_the_next_sweep(session, deploy):
@@ -111,13 +128,33 @@ def test_timers_that_fell_due_while_nothing_ran_fire_at_the_next_sweep(session, 
         cases = [runtime.start_instance(session, "timers", "officer", data={"notice_given_on": "2025-12-18"})
                  for _ in range(3)]
     with at(2026, 6, 1, 0, 0):  # months later, the first sweep fires all of them
-        assert fire_due_in_session(session) == 3
+        assert worker_sweep(session) == 3
     assert all(open_tasks(session, c.id)[0].bpmn_id == "review" for c in cases)
 
 
-def test_due_timer_list_is_indexed_by_fired_and_due(session):
-    index_columns = {tuple(c.name for c in index.columns) for index in TimerJob.__table__.indexes}
-    assert ("fired_at", "due_at") in index_columns
+def test_the_claim_reads_the_pending_timer_index_not_the_whole_table(session):
+    """The claim joins each job's case to leave out paused ones: the database still walks the
+    (fired_at, due_at) index (on PostgreSQL, forbidden to scan tables, it must find a plan)."""
+    connection = session.connection()
+    sent: list[tuple[str, object]] = []
+
+    def keep(_connection, _cursor, statement, parameters, *_args) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(connection, "before_cursor_execute", keep)
+    try:
+        claim_due(joined_factory(session), "probe")
+    finally:
+        event.remove(connection, "before_cursor_execute", keep)
+    [(claim, parameters)] = [(s, p) for s, p in sent if "FROM timer_jobs JOIN process_instances" in s]
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = " ".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + claim, parameters))
+        assert "ix_timer_jobs_pending_due" in plan and "Seq Scan on timer_jobs" not in plan, plan
+    else:
+        plan = " ".join(row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + claim, parameters))
+        assert "timer_jobs USING INDEX ix_timer_jobs_pending_due" in plan, plan
+        assert "process_instances USING INTEGER PRIMARY KEY" in plan, plan
 
 
 def test_duration_timer_due_at_is_counted_from_when_it_started(session, deploy):
@@ -126,6 +163,6 @@ def test_duration_timer_due_at_is_counted_from_when_it_started(session, deploy):
         case = runtime.start_instance(session, "timers", "officer", data={"notice_given_on": "2025-12-18"})
     start = datetime(2026, 1, 20, 15, 30, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
-        fire_due_in_session(session)
+        worker_sweep(session)
         runtime.complete_task(session, open_tasks(session, case.id)[0].id, "adviser", {"complied": True})
         assert pending(session, case.id)[0].due_at == start + timedelta(days=2)

@@ -43,7 +43,7 @@ def test_a_window_ending_on_a_sunday_says_it_keeps_its_date_on_the_case_and_the_
 
     from engine import runtime
     from engine.models import HumanTask
-    from engine.timers import fire_due_in_session
+    from tests.conftest import worker_sweep
 
     definitions.deploy(session, PROCESS.read_bpmn(), "test")
     make_school(session)
@@ -51,7 +51,7 @@ def test_a_window_ending_on_a_sunday_says_it_keeps_its_date_on_the_case_and_the_
     with time_machine.travel("2027-01-04 09:00Z", tick=False):
         case = runtime.start_instance(session, PROCESS.key, "test", business_key="100001", data={
             "notice_type": "s60", "notice_given_on": "2026-12-01", "compliance_period_end_stated_on": "2026-12-31"})
-        assert fire_due_in_session(session) == 0  # the period ended on Thu 31 Dec: its timer fired at the start
+        assert worker_sweep(session) == 0  # the period ended on Thu 31 Dec: its timer fired at the start
         session.commit()
         browser.sign_in("dad@trafford.gov.uk")
         note = "Sun 28 Feb 2027 is a Sunday, not a working day: a period of calendar days, so the date is kept"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from engine import definitions, runtime
 from engine.definitions import parse_process
 from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
-from engine.timers import fire_due_in_session
+from tests.conftest import worker_sweep
 from workflows.calendar import LONDON
 from workflows.gias import local_authorities, region_for
 from workflows.registry import install
@@ -115,7 +115,7 @@ def end_events(case: ProcessInstance) -> list[str]:
 def fire_at(session, clock, moment: datetime, expected: int) -> None:
     """Move the `time_machine` fixture to `moment` and fire what is due: `expected` timers."""
     clock.move_to(moment, tick=False)
-    assert fire_due_in_session(session) == expected
+    assert worker_sweep(session) == expected
 
 
 def checked_user_tasks(package) -> list[Any]:

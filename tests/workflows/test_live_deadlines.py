@@ -19,7 +19,8 @@ from engine.db import transaction
 from engine.deadlines import record_missed, record_missed_deadlines, status_on
 from engine.models import AuditEvent, Deadline, ProcessInstance
 from engine.projections import today_local
-from engine.timers import TimerService, fire_due_in_session
+from engine.timers import TimerService
+from tests.conftest import worker_sweep
 from tests.engine.test_concurrency import wait_until
 from tests.workflows.routes import at, complete, create_school, deploy_package, utc
 from tests.workflows.test_maintained_warning_notice import not_complied, powers, walk_to_compliance_review
@@ -44,7 +45,7 @@ def start_waiting_case(session) -> ProcessInstance:
         case = runtime.start_instance(session, PROCESS.key, "officer@example.test", business_key=URN,
                                       data=NOTICE_GIVEN)
     with at(2026, 1, 14, 0, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
     session.flush()
     return case
 

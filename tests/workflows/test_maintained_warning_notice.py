@@ -10,7 +10,7 @@ import pytest
 from engine import definitions, runtime
 from engine.errors import InvalidInput
 from engine.models import ProcessInstance
-from engine.timers import fire_due_in_session
+from tests.conftest import worker_sweep
 from tests.workflows.routes import (
     BST_DAY_END,
     GMT_DAY_END,
@@ -159,9 +159,9 @@ def walk_to_compliance_review(session, notice_type: str = "s60") -> ProcessInsta
             "copy_to_secretary_of_state_on": "2026-03-23"})
     assert open_tasks(session, case) == [] and case.status == "waiting"
     with at(2026, 4, 15, 22, 59, 59):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
     with at(2026, 4, 15, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
     # Given after 18 Apr 2016: no representations step, straight to the review.
     assert open_tasks(session, case) == [("review_compliance", "deputy_assistant_director", REVIEW_DUE)]
     return case
@@ -219,7 +219,7 @@ def not_complied(session, case) -> None:
         assert open_tasks(session, case) == []
         assert pending_timers(session, case) == [("reasonable_notice_ended", utc(2026, 4, 27, 23, 0))]
     with at(2026, 4, 27, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
 
 
 def powers(**chosen) -> dict:
@@ -251,7 +251,7 @@ def test_started_at_the_notice_already_given_waits_for_the_compliance_period(rou
         assert found["powers_window_end"].due_on == date(2026, 3, 13)
         assert case.owner == "830" and case.data["school_kind"] == "maintained"
     with at(2026, 1, 14, 0, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     # Window ends Fri 13 Mar 2026; 5 working days' notice (9-13 Mar): review by Fri 6 Mar.
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2026, 3, 6, *GMT_DAY_END))]
 
@@ -315,7 +315,7 @@ def test_notice_given_17_apr_2016_has_an_initial_period_apart_from_its_complianc
             "; Sun 31 Jul 2016 is a Sunday, not a working day: a period of calendar days, so the date is kept "
             "(not moved to a working day)")
     with at(2016, 5, 9, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     assert open_tasks(route, case) == [("record_representations", "deputy_assistant_director", None)]
     with at(2016, 5, 10, 9, 0):
         complete(route, case, "record_representations", {"representations_outcome": "confirmed",
@@ -325,9 +325,9 @@ def test_notice_given_17_apr_2016_has_an_initial_period_apart_from_its_complianc
         assert pending_timers(route, case) == [("legacy_compliance_period_ended", utc(2016, 5, 31, 23, 0))]
         assert deadlines_of(route, case)["initial_period_end"].status == "met"
     with at(2016, 5, 31, 22, 59, 59):
-        assert fire_due_in_session(route) == 0
+        assert worker_sweep(route) == 0
     with at(2016, 5, 31, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     # Window ends Sun 31 Jul 2016, so by Fri 29 Jul; 5 working days' notice (25-29 Jul): by Fri 22 Jul.
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2016, 7, 22, *BST_DAY_END))]
 
@@ -341,7 +341,7 @@ def test_pre_2016_notice_read_as_the_initial_period(route, save_restore):
         assert case.data["compliance_period_ends_on"] == "2016-05-09"
         assert "read as the initial period" in deadlines_of(route, case)["compliance_period_end"].name
     with at(2016, 5, 9, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
         complete(route, case, "record_representations", {"representations_outcome": "none_made"})
         assert pending_timers(route, case) == []  # the compliance period ended with the initial period
     # Window ends Sat 9 Jul 2016, so by Fri 8 Jul; 5 working days' notice (4-8 Jul): by Fri 1 Jul.
@@ -357,7 +357,7 @@ def test_pre_2016_notice_not_confirmed_has_no_further_effect(route, save_restore
     with at(2016, 4, 20, 9, 0):
         case = start(route, {"notice_type": "s60A", "notice_given_on": "2016-04-15"})
     with at(2016, 5, 9, 23, 0, 1):  # Fri 15 Apr 2016 + 15 working days = Mon 9 May (skips Mon 2 May)
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     complete(route, case, "record_representations", {"representations_outcome": "not_confirmed"})
     assert open_tasks(route, case) == [] and case.status == "completed"
     assert deadlines_of(route, case) == {}
@@ -373,7 +373,7 @@ def test_notice_given_18_apr_2016_uses_the_period_the_notice_sets(route, save_re
         assert pending_timers(route, case) == [("compliance_period_ended", utc(2016, 5, 17, 23, 0))]
         assert "initial_period_end" not in deadlines_of(route, case)  # no initial period from 18 Apr 2016
     with at(2016, 5, 17, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     # Window ends Sun 17 Jul 2016, so by Fri 15 Jul; 5 working days' notice (11-15 Jul): by Fri 8 Jul.
     assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2016, 7, 8, *BST_DAY_END))]
 

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from engine.forms import FormErrors
-from engine.timers import fire_due_in_session
+from tests.conftest import worker_sweep
 from tests.workflows.routes import (
     at,
     complete,
@@ -142,7 +142,7 @@ def church_case_at_powers(session):
         case = start(session, {"notice_type": "s60", "notice_given_on": "2026-03-23",
                                "compliance_period_working_days": 15}, urn=CHURCH_URN)
     with at(2026, 4, 15, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
     not_complied(session, case)
     return case
 
@@ -194,9 +194,9 @@ def test_no_powers_chosen(route, save_restore):
 
 def close_the_window(session, case) -> None:
     with at(2026, 6, 15, 22, 59, 59):
-        assert fire_due_in_session(session) == 0
+        assert worker_sweep(session) == 0
     with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(session) == 1
+        assert worker_sweep(session) == 1
     # Nothing was cancelled (WN-4): the case runs on, and the deadline shows the window missed.
     assert case.status == "running" and len(open_tasks(session, case)) == 1
     found = deadlines_of(session, case)["powers_window_end"]
@@ -269,7 +269,7 @@ def test_the_window_closing_while_waiting_for_ieb_consent_keeps_the_consent_open
                                                           use_s65_interim_executive_board=True))
         complete(route, case, "consult_before_powers", IEB_CONSULTED)
     with at(2026, 6, 15, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
     assert open_tasks(route, case) == [("seek_ieb_consent", "regional_director", POWERS_WINDOW_DUE)]
     assert case.status == "running"
 

@@ -10,7 +10,7 @@ import pytest
 
 from engine import definitions
 from engine.errors import InvalidInput
-from engine.timers import fire_due_in_session
+from tests.conftest import worker_sweep
 from tests.workflows.routes import (
     BST_DAY_END,
     GMT_DAY_END,
@@ -407,9 +407,9 @@ def test_powers_at_any_time_then_exit_and_twelve_months_follow_up(route, save_re
         assert (found["follow_up_end"].due_on, found["follow_up_end"].status) == (date(2028, 7, 31), "pending")
         assert "progress_review_due" not in found
     with at(2028, 7, 31, 22, 59, 59):
-        assert fire_due_in_session(route) == 0
+        assert worker_sweep(route) == 0
     with at(2028, 7, 31, 23, 0, 1):
-        assert fire_due_in_session(route) == 1
+        assert worker_sweep(route) == 1
         assert open_tasks(route, case) == [("close_follow_up", "assistant_director", None)]
         complete(route, case, "close_follow_up", {"follow_up_closed_on": "2028-08-01", "follow_up_summary": "..."})
     assert case.status == "completed"

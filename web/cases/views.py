@@ -157,5 +157,5 @@ def render_letter_again(instance_id: int, letter_id: int):
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
-from . import correction, manage, start  # noqa: E402,F401  (register /cases/new, error, close and lead-officer)
+from . import correction, files, manage, start  # noqa: E402,F401  (register /cases/new, error, close, lead-officer, notes and documents)
 from .corrections import correctable_letters  # noqa: E402  (also registers /cases/<id>/letters/<id>/correct)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 
@@ -10,6 +11,9 @@ import click
 from engine.timers import TimerService, fire_due
 
 from .common import command, emit, session_factory
+
+#: How long `intervene worker` lets a sweep finish the timer it is firing once told to stop.
+STOP_SECONDS = 3.0
 
 
 @click.group("timers")
@@ -39,13 +43,19 @@ def worker_command(poll_seconds: float, as_json: bool) -> None:
     logging.basicConfig(level=logging.INFO, format='{"level": "%(levelname)s", "message": "%(message)s"}'
                         if as_json else "%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    service = _serve_timers(poll_seconds)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    service = _serve_timers(poll_seconds)
     click.echo(f"timer worker {service.worker_id} running; Ctrl-C to stop", err=True)
     stop.wait()
-    service.shutdown()
+    # A service manager expects the worker gone within seconds: the sweep stops after the timer
+    # it is firing. If that timer is stuck (waiting on a database lock), leave without it: its
+    # transaction rolls back and its lease runs out, so another worker fires it.
+    if not service.shutdown(timeout=STOP_SECONDS):
+        logging.getLogger(__name__).warning("sweep still busy %s s after the stop signal; exiting without it",
+                                            STOP_SECONDS)
+        os._exit(0)
 
 
 @click.command("serve")
