@@ -9,7 +9,7 @@ from workflows.access import Viewer, instance_clause
 from workflows.school_models import School
 from workflows.schools import find_schools
 
-from ..lookups import school_matches
+from ..labels import school_matches
 
 SEARCH_LIMIT = 20
 

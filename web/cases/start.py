@@ -19,7 +19,7 @@ from workflows.school_models import School
 from ..access import requires, user
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
-from ..lookups import school_kind
+from ..labels import school_kind
 from .queries import open_cases_on_route, search_schools
 from .views import blueprint
 

@@ -19,7 +19,7 @@ from engine.models import HumanTask
 from workflows.access import Viewer, role_keys, task_clause
 from workflows.school_models import School
 
-from ..lookups import school_matches
+from ..labels import school_matches
 
 TABS = ("mine", "roles")
 #: Earliest due first, undated last; created_at and id make the order total, so pages never overlap.

@@ -8,10 +8,10 @@ from workflows.access import may_start_cases
 from workflows.school_models import School
 
 from ..access import requires, user
-from ..case_context import STATUS_TAGS
+from ..case_page import STATUS_TAGS
 from ..cases.queries import cases_of_school
 from ..db import db
-from ..lookups import route_title, school_kind
+from ..labels import route_title, school_kind
 
 blueprint = Blueprint("schools", __name__, url_prefix="/schools")
 

@@ -13,7 +13,7 @@ from workflows.letters import letters_for_case
 from workflows.school_models import School
 
 from .formatting import answer_text
-from .lookups import route_title
+from .labels import route_title
 
 #: Audit actions a timeline shows, in words.
 ACTION_WORDS = {
