@@ -90,3 +90,14 @@ def test_a_failed_user_task_is_never_skipped(session):
     with pytest.raises(NotAllowed, match="only a failed script step"):
         skips.skip_failed_step(session, case.id, "manager@test", "give_notice", "nobody will fill it in")
     assert case.status == "error" and _skip_events(session) == []
+
+
+def test_a_failed_gateway_is_never_skipped(session, deploy):
+    """Completing a gateway unrun would leave the route with no path chosen."""
+    deploy("failing_gateway")
+    case = runtime.start_instance(session, "failing_gateway", "officer", data={"zero": 0})
+    assert case.status == "error" and "which_way" in case.error_message
+    assert skips.skippable_steps(case) == []
+    with pytest.raises(NotAllowed, match="only a failed script step"):
+        skips.skip_failed_step(session, case.id, "manager@test", "which_way", "take the default path")
+    assert case.status == "error" and _skip_events(session) == []
