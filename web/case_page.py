@@ -27,6 +27,7 @@ ACTION_WORDS = {
     "resumed": "Case resumed",
     "terminated": "Case closed early",
     "retried": "Case retried",
+    "step_skipped": "Failed step skipped",
     "error": "Stopped with an error",
     "data_conflict": "Two steps recorded different values",
     "migrated": "Moved to a new version of the route",

@@ -104,6 +104,9 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "auth.change_password": ["/account/password"],
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
+        "incidents.incident_list": ["/incidents"],
+        "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
+                                      f"/incidents/{ids['case']}/suspend"],
     }
 
 
