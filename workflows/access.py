@@ -6,7 +6,11 @@
   the cases of schools in its region that have (or had) a task for a region role: an LA-owned
   case that reaches, say, the academy order decision in the Ofsted route is shared with the
   regional director's team from then on. "Schools in its region" is `schools.region`; "a task for
-  a region role" is `human_tasks.role` (the task's first candidate group or its lane).
+  a region role" is `human_tasks.role` (the task's first candidate group or its lane). The region
+  is worked out once, when the save that opens such a task runs (`share_with_region`, an engine
+  share hook), and kept in `process_instances.shared_with`, so every list tests an indexed column
+  instead of scanning task rows (issue 11 point 3). A school that later moves region keeps its
+  existing cases with the region that first saw them.
 
 Anything else is invisible, and a page asked for an invisible case answers 404, as if it did not
 exist. Queries start from `visible_instances` / `visible_tasks` (or add `instance_clause` /
@@ -20,6 +24,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
+from engine.hooks import register_share_hook
 from engine.models import HumanTask, ProcessInstance
 
 from .roles import ROLES_BY_ID, role_for, role_ids
@@ -52,11 +57,21 @@ def role_keys(roles) -> list[str]:
     return keys
 
 
+def share_with_region(session: Session, instance: ProcessInstance, opened: list[HumanTask]) -> str | None:
+    """The region of the case's school once the case opens a task for a region role (share hook)."""
+    region_keys = set(role_keys(REGION_ROLES))
+    if not instance.business_key or not any(task.role in region_keys for task in opened):
+        return None
+    return session.scalar(select(School.region).where(School.urn == instance.business_key))
+
+
+def register_with_engine() -> None:
+    register_share_hook(share_with_region)
+
+
 def _shared_with_region(region_id: str) -> Select:
-    """Ids of cases of the region's schools with a task for a region role (any owner)."""
-    return (select(HumanTask.instance_id)
-            .join(School, School.urn == HumanTask.business_key)
-            .where(School.region == region_id, HumanTask.role.in_(role_keys(REGION_ROLES))))
+    """Ids of the cases shared with the region (any owner)."""
+    return select(ProcessInstance.id).where(ProcessInstance.shared_with == region_id)
 
 
 def instance_clause(viewer: Viewer | None) -> ColumnElement[bool]:
@@ -65,7 +80,7 @@ def instance_clause(viewer: Viewer | None) -> ColumnElement[bool]:
     own = ProcessInstance.owner == viewer.organisation_id
     if viewer.organisation_kind != "region":
         return own
-    return or_(own, ProcessInstance.id.in_(_shared_with_region(viewer.organisation_id)))
+    return or_(own, ProcessInstance.shared_with == viewer.organisation_id)
 
 
 def task_clause(viewer: Viewer | None) -> ColumnElement[bool]:
