@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, bindparam, event, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from engine.errors import NotFound
@@ -93,7 +93,7 @@ def _organisation(viewer: Viewer | None) -> tuple[str, bool]:
 
 def _case_rule(viewer: Viewer | None, table: str) -> ColumnElement[bool]:
     organisation, is_region = _organisation(viewer)
-    marker = bindparam(f"scope_{table}", organisation)
+    marker: BindParameter[str] = bindparam(f"scope_{table}", organisation)
     own = ProcessInstance.owner == marker
     return or_(own, ProcessInstance.shared_with == marker) if is_region else own
 
