@@ -65,7 +65,7 @@ def new_case():
                                errors=errors, error_list=[{"text": m, "href": "#route"} for m in errors.values()]), \
             400 if errors else 200
     form = start_form(package)
-    duplicates = open_cases_on_route(session, me, package.key, school.urn)
+    duplicates = open_cases_on_route(session, package.key, school.urn)
     if request.method == "GET":
         return _start_page(school, package, form, initial_values(form, None), {}, duplicates=duplicates)
     values = posted_values(form, request.form)

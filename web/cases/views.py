@@ -28,7 +28,7 @@ def case_list():
     me, session = user(), db()
     route, status = request.args.get("route", ""), request.args.get("status", "open")
     school = request.args.get("school", "").strip()[:200]
-    query = case_list_select(me, route, status if status in ("open", "closed") else "", school)
+    query = case_list_select(route, status if status in ("open", "closed") else "", school)
     page = Page(page_number(), case_count(session, query))
     found = case_page_of(session, query, page.offset, PER_PAGE)
     leads = leads_of(session, {instance.id for instance, _ in found})

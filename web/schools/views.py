@@ -26,6 +26,6 @@ def school_page(urn: str):
     cases = [{"instance": c, "route": route_title(c.process_key),
               "tag": dict(zip(("text", "classes"), STATUS_TAGS.get(c.status, (c.status, "govuk-tag--grey")),
                               strict=True))}
-             for c in cases_of_school(session, me, school.urn)]
+             for c in cases_of_school(session, school.urn)]
     return render_template("schools/school.html", school=school, cases=cases, kind=school_kind(school),
                            may_start=may_start_cases(me))
