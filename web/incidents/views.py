@@ -16,7 +16,7 @@ from workflows.school_models import School
 
 from ..access import requires, user
 from ..db import db
-from ..lookups import route_title
+from ..labels import route_title
 from .access import handled_case, incident_count, may_handle_case, may_handle_incidents, own_cases
 
 blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
