@@ -4,10 +4,13 @@ A form field with the camunda property `show_if` applies only when the rule hold
 `notice_recommended == true` (another field of the same form) or `diocese_name` (a case-data
 value that is set). The grammar is deliberately tiny, so a BPMN author cannot run code through it:
 
-    rule  := name | "not" name | name ("==" | "!=") value
+    rule  := term ("and" term)*
+    term  := name | "not" name | name ("==" | "!=") value
     value := true | false | a number | 'text' | "text" | a bare word
 
-The rule is looked up in the submitted answers first, then in the case data.
+`and` lets one field depend on several others, e.g. reasons for using no power shown only when no
+power is ticked (`not power_a and not power_b`). The rule is looked up in the submitted answers
+first, then in the case data.
 """
 from __future__ import annotations
 
@@ -27,8 +30,12 @@ class ShowIf:
     name: str
     op: str  # "==", "!=" or "truthy"/"falsy" for a bare name
     value: Any = None
+    also: tuple[ShowIf, ...] = ()  # further terms joined by "and"
 
     def holds(self, values: dict[str, Any]) -> bool:
+        return self._term_holds(values) and all(term.holds(values) for term in self.also)
+
+    def _term_holds(self, values: dict[str, Any]) -> bool:
         actual = values.get(self.name)
         if self.op == "truthy":
             return _truthy(actual)
@@ -60,9 +67,15 @@ def _normalise(value: Any) -> Any:
 
 
 def parse_show_if(rule: str) -> ShowIf:
-    match = _RULE.match(rule or "")
+    first, *rest = [_parse_term(term, rule) for term in re.split(r"\s+and\s+", (rule or "").strip())]
+    return ShowIf(first.name, first.op, first.value, tuple(rest))
+
+
+def _parse_term(term: str, rule: str) -> ShowIf:
+    match = _RULE.match(term)
     if not match or (match["not"] and match["op"]):
-        raise InvalidInput(f"show_if rule {rule!r} is not of the form: name, not name, name == value")
+        raise InvalidInput(f"show_if rule {rule!r} is not of the form: name, not name, name == value "
+                           "(terms joined by 'and')")
     if match["op"]:
         return ShowIf(match["name"], match["op"], _literal(match["value"]))
     return ShowIf(match["name"], "falsy" if match["not"] else "truthy")

@@ -98,3 +98,11 @@ def test_show_if_compares_text_and_booleans():
     assert parse_show_if("kind != s60A").holds({"kind": "s60"})
     assert parse_show_if("flag == true").holds({"flag": "true"}) and not parse_show_if("flag").holds({"flag": False})
     assert parse_show_if("not flag").holds({})
+
+
+def test_show_if_terms_joined_by_and_must_all_hold():
+    none_ticked = parse_show_if("not power_a and not power_b")
+    assert none_ticked.holds({}) and none_ticked.holds({"power_a": False, "power_b": "false"})
+    assert not none_ticked.holds({"power_b": True}) and not none_ticked.holds({"power_a": "true"})
+    with pytest.raises(InvalidInput):
+        parse_show_if("not power_a and")
