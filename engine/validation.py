@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 
 from .errors import Problem
-from .parser import BPMN_NS
+from .parser import BPMN_NS, CAMUNDA_NS
 from .scripting import strip_expression
 
 _TAG = f"{{{BPMN_NS}}}"
@@ -35,15 +35,28 @@ def structural_problems(root) -> list[Problem]:
     return problems
 
 
-def _scope_problems(scope) -> list[Problem]:
+def _scope_problems(scope, enums: dict[str, set[str]] | None = None) -> list[Problem]:
+    enums = _required_enums(scope) if enums is None else enums
     nodes = {e.get("id"): e for e in scope if _local(e) in FLOW_NODES and e.get("id")}
     flows = [e for e in scope if _local(e) == "sequenceFlow"]
     problems = _reachability(scope, nodes, flows)
-    problems.extend(_gateway_problems(nodes, flows))
+    problems.extend(_gateway_problems(nodes, flows, enums))
     for node in nodes.values():
         if _local(node) in ("subProcess", "transaction", "adHocSubProcess"):
-            problems.extend(_scope_problems(node))
+            problems.extend(_scope_problems(node, enums))
     return problems
+
+
+def _required_enums(process) -> dict[str, set[str]]:
+    """{field id: its values} for the required enum fields of the process's forms: a gateway whose
+    conditions test every value of one is sure to take a flow."""
+    enums: dict[str, set[str]] = {}
+    for form_field in process.iter(f"{{{CAMUNDA_NS}}}formField"):
+        required = any(c.get("name") == "required" for c in form_field.iter(f"{{{CAMUNDA_NS}}}constraint"))
+        if form_field.get("type") == "enum" and required:
+            values = {v.get("id") for v in form_field.iter(f"{{{CAMUNDA_NS}}}value")}
+            enums[form_field.get("id", "")] = enums.get(form_field.get("id", ""), values) & values
+    return enums
 
 
 def _edges(scope, nodes: dict, flows: list) -> dict[str, set[str]]:
@@ -117,7 +130,7 @@ def _label(node) -> str:
     return f"{_local(node)} '{name}'" if name else _local(node)
 
 
-def _gateway_problems(nodes: dict, flows: list) -> list[Problem]:
+def _gateway_problems(nodes: dict, flows: list, enums: dict[str, set[str]]) -> list[Problem]:
     problems = []
     for node_id, node in nodes.items():
         if _local(node) not in ("exclusiveGateway", "inclusiveGateway"):
@@ -126,7 +139,7 @@ def _gateway_problems(nodes: dict, flows: list) -> list[Problem]:
         if len(outgoing) < 2 or node.get("default"):
             continue
         conditions = [_condition(f) for f in outgoing]
-        if not _one_sure_to_hold(conditions):
+        if not _one_sure_to_hold(conditions) and not _covers_an_enum(conditions, enums):
             problems.append(Problem(node_id, f"{_label(node)} has no default flow and no condition sure to hold: "
                                              "a case whose data matches none stops in error; mark one flow as "
                                              "the default", "warning"))
@@ -148,10 +161,30 @@ def _one_sure_to_hold(conditions: list[str | None]) -> bool:
     return any(ast.dump(t) in negations for t in trees)
 
 
+def _covers_an_enum(conditions: list[str | None], enums: dict[str, set[str]]) -> bool:
+    """Every condition is `field == "value"` (or `in (...)`) for one required enum field, and they test all its values."""
+    tested: dict[str, set[str]] = {}
+    for condition in conditions:
+        tree = _tree(condition) if condition else None
+        if not (isinstance(tree, ast.Compare) and isinstance(tree.left, ast.Name) and len(tree.ops) == 1):
+            return False
+        right = tree.comparators[0]
+        if isinstance(tree.ops[0], ast.Eq) and isinstance(right, ast.Constant):
+            values = [right.value]
+        elif isinstance(tree.ops[0], ast.In) and isinstance(right, ast.Tuple | ast.List | ast.Set) \
+                and all(isinstance(e, ast.Constant) for e in right.elts):
+            values = [e.value for e in right.elts if isinstance(e, ast.Constant)]
+        else:
+            return False
+        tested.setdefault(tree.left.id, set()).update(str(v) for v in values)
+    return len(tested) == 1 and all(name in enums and enums[name] <= values for name, values in tested.items())
+
+
 def _negation(tree: ast.expr) -> ast.expr | None:
     if isinstance(tree, ast.UnaryOp) and isinstance(tree.op, ast.Not):
         return tree.operand
-    opposite = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In}
+    opposite = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot,
+                ast.IsNot: ast.Is}
     if isinstance(tree, ast.Compare) and len(tree.ops) == 1 and type(tree.ops[0]) in opposite:
         return ast.Compare(tree.left, [opposite[type(tree.ops[0])]()], tree.comparators)
     return ast.UnaryOp(ast.Not(), tree)

@@ -167,3 +167,18 @@ def test_every_shipped_route_validates_with_no_error(key):
     package = processes()[key]
     errors = [p for p in definitions.validate(package.read_bpmn(), package.read_dmn()) if p.severity == "error"]
     assert errors == []
+
+
+def enum_gateway(required: bool, values: tuple[str, ...] = ("a", "b")) -> str:
+    constraint = '<camunda:validation><camunda:constraint name="required"/></camunda:validation>' if required else ""
+    form = ('<bpmn:extensionElements><camunda:formData><camunda:formField id="answer" label="Answer" type="enum">'
+            f'{constraint}<camunda:value id="a" name="A"/><camunda:value id="b" name="B"/></camunda:formField>'
+            '</camunda:formData></bpmn:extensionElements>')
+    conditions = [f"answer == '{v}'" for v in values]
+    return gateway(conditions).replace(FORM, form, 1)
+
+
+def test_a_gateway_testing_every_value_of_a_required_enum_is_sure_to_take_a_flow():
+    assert found(enum_gateway(required=True)) == []
+    assert ids(enum_gateway(required=False), "warning") == ["gw"]  # the field may be left empty
+    assert ids(enum_gateway(required=True, values=("a", "c")), "warning") == ["gw"]
