@@ -1,5 +1,5 @@
-"""Conventions the whole repository keeps: every BPMN file deploys cleanly, every user task has a
-known role and a form, and every statutory step names its legal source."""
+"""Conventions the whole repository keeps: every BPMN file deploys cleanly, and every user task has a
+known role, a form, documentation, and a legal source (its `legal_source` property)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,6 +35,7 @@ def test_every_user_task_has_a_known_role_a_form_and_a_legal_source(path):
         assert role_for(definitions.user_task_role(task)), task.bpmn_id
         assert task.form.fields, f"{task.bpmn_id} has no form"
         assert task.documentation and task.documentation.strip(), f"{task.bpmn_id} has no documentation"
+        assert (task.extensions.get("legal_source") or "").strip(), f"{task.bpmn_id} names no legal source"
 
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.name)

@@ -121,7 +121,7 @@ def _blueprints(app: Flask) -> None:
     from .admin.views import blueprint as admin
     from .api.views import blueprint as api
     from .auth.views import blueprint as auth
-    from .cases.views import blueprint as cases
+    from .cases import blueprint as cases
     from .inbox.views import blueprint as inbox
     from .pages import blueprint as pages
     from .schools.views import blueprint as schools

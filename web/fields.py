@@ -12,6 +12,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from engine.clock import optional_date
+
 #: Free text is usually an account (grounds, findings, proposed action), so it gets a textarea;
 #: ids ending like this are short answers (a name, who signed, who was copied) and get an input.
 #: A field's camunda property multiline=true/false overrides both.
@@ -46,10 +48,7 @@ def _stored_to_typed(field: dict[str, Any], value: Any) -> Any:
     """A stored value (ISO date text, bool, number) as the form shows it."""
     kind = widget(field)
     if kind == "date":
-        try:
-            day = date.fromisoformat(str(value)[:10]) if value else None
-        except ValueError:
-            day = None
+        day = optional_date(value)
         return {"day": str(day.day), "month": str(day.month), "year": str(day.year)} if day else \
             {"day": "", "month": "", "year": ""}
     if kind == "checkbox":

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
+from engine.clock import LOCAL_TZ
 from engine.db import utcnow
+from workflows.calendar import working_days_between
 
-LONDON = ZoneInfo("Europe/London")
 #: A task due within this many working days gets the "due soon" tag.
 DUE_SOON_WORKING_DAYS = 5
 
@@ -16,7 +16,7 @@ def local_date(value: datetime | date | None) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LONDON).date()
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL_TZ).date()
     return value
 
 
@@ -33,21 +33,13 @@ def govuk_datetime(value: datetime | None) -> str:
     """'13 January 2026 at 2:05pm' in England's time."""
     if value is None:
         return ""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LONDON)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(LOCAL_TZ)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     clock = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
     if local.hour == 12 and local.minute == 0:
         clock = "midday"
     return f"{local.day} {local:%B %Y} at {clock}"
-
-
-def working_days_between(start: date, end: date) -> int | None:
-    try:
-        from workflows.calendar import working_days_between as between
-    except ImportError:  # the calendar module is optional for the web layer
-        return None
-    return between(start, end)
 
 
 @dataclass(frozen=True)
@@ -83,9 +75,7 @@ def urgency(due_at: datetime | None, now: datetime | None = None) -> Urgency:
     due_on, today = local_date(due_at), local_date(now)
     left = working_days_between(today, due_on)
     overdue = due_at < now
-    soon = not overdue and left is not None and left <= DUE_SOON_WORKING_DAYS
-    if left is None and not overdue:
-        soon = (due_on - today).days <= 7
+    soon = not overdue and left <= DUE_SOON_WORKING_DAYS
     return Urgency(due_on, left, overdue, soon)
 
 

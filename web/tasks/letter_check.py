@@ -164,7 +164,7 @@ def issue(task_id: str):
     if tokens - confirmed:
         return _check_page(task, "Confirm that the text that looks like a placeholder is meant to be in the "
                                  "letter, or change it", status=400)
-    runtime.save_draft(session, task.id, me.email, {**answers, CONFIRMED_KEY: sorted(tokens)})
+    runtime.save_draft(session, task.id, {**answers, CONFIRMED_KEY: sorted(tokens)})
     try:
         if task.assignee is None:
             runtime.claim_task(session, task.id, me.email)
