@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.models import ProcessDefinition
 from tests.engine.conftest import ENGINE_FIXTURES
+from tests.engine.test_validation import gateway
 from tests.web.test_cli_engine import as_json
 from web.cli import cli, common
 from workflows.accounts import ensure_organisation
@@ -68,18 +69,25 @@ def test_an_authoritys_own_versions_are_numbered_apart_from_the_national_ones(ru
     assert unknown.exit_code == 2 and "unknown organisation '999'" in unknown.stderr
 
 
-def test_single_file_deploy_says_its_warnings_and_whether_it_was_skipped(run):
-    path = str(BPMN_DIR / "pru_intervention.bpmn")
+def warned_model(tmp_path):
+    path = tmp_path / "rule.bpmn"
+    path.write_text(gateway(["answer == 'a'", "answer == 'b'"]))  # no default flow: a warning
+    return str(path)
+
+
+def test_single_file_deploy_says_its_warnings_and_whether_it_was_skipped(run, tmp_path):
+    path = warned_model(tmp_path)
     first = as_json(run("processes", "deploy", path, "--json"))
-    assert first["status"] == "deployed" and [p["severity"] for p in first["problems"]] == ["warning"]
+    assert first["status"] == "deployed" and [(p["element_id"], p["severity"]) for p in first["problems"]] == [
+        ("gw", "warning")]
     assert as_json(run("processes", "deploy", path, "--json"))["status"] == "skipped"
 
 
-def test_validate_keeps_warnings_apart_and_fails_only_on_errors(run):
-    warned = run("processes", "validate", str(BPMN_DIR / "pru_intervention.bpmn"), "--json")
+def test_validate_keeps_warnings_apart_and_fails_only_on_errors(run, tmp_path):
+    warned = run("processes", "validate", warned_model(tmp_path), "--json")
     assert warned.exit_code == 0
     body = json.loads(warned.stdout)
     assert body["valid"] and body["problems"] == [
-        {"element_id": "intervention_chosen", "severity": "warning", "message": body["problems"][0]["message"]}]
+        {"element_id": "gw", "severity": "warning", "message": body["problems"][0]["message"]}]
     broken = run("processes", "validate", str(ENGINE_FIXTURES / "invalid_many.bpmn"), "--json")
     assert broken.exit_code == 2 and not json.loads(broken.stdout)["valid"]
