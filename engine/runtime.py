@@ -122,8 +122,9 @@ def complete_task(session: Session, task_id: str, actor: str,
         raise Conflict(f"task '{row.name}' has already been completed{by}")
     if row.assignee and row.assignee != actor:
         raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
-    submitted = validate_submission(row.form, data or {})
     instance = _open_instance(session, row.instance_id)
+    # show_if rules may read the case's data (e.g. a diocese only for a church school).
+    submitted = validate_submission(row.form, data or {}, instance.data)
     # Re-read under the case lock: someone may have claimed or completed the task since it was
     # read above (on PostgreSQL, while we waited for the lock). One code path for both databases.
     session.refresh(row)

@@ -113,6 +113,7 @@ def _templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["govuk_date"] = formatting.govuk_date
+    app.jinja_env.filters["step_summary"] = formatting.step_summary
     app.jinja_env.filters["govuk_datetime"] = formatting.govuk_datetime
     app.context_processor(navigation.template_context)
 

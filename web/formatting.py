@@ -1,12 +1,13 @@
 """Dates as GOV.UK writes them, and how close a due date is, in England's time and working days."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from engine.clock import LOCAL_TZ
 from engine.db import utcnow
-from workflows.calendar import working_days_between
+from workflows.calendar import non_working_reason, working_days_between
 
 #: A task due within this many working days gets the "due soon" tag.
 DUE_SOON_WORKING_DAYS = 5
@@ -48,6 +49,13 @@ class Urgency:
     working_days_left: int | None
     is_overdue: bool
     is_due_soon: bool
+    #: Why the due day is not a working day ("Saturday", "Good Friday"), None when it is one. A
+    #: statutory end date stays where the law puts it, and the page says so.
+    non_working_day: str | None = None
+
+    @property
+    def non_working_text(self) -> str:
+        return f"{self.non_working_day}: not a working day" if self.non_working_day else ""
 
     @property
     def tag(self) -> dict[str, str] | None:
@@ -76,7 +84,7 @@ def urgency(due_at: datetime | None, now: datetime | None = None) -> Urgency:
     left = working_days_between(today, due_on)
     overdue = due_at < now
     soon = not overdue and left <= DUE_SOON_WORKING_DAYS
-    return Urgency(due_on, left, overdue, soon)
+    return Urgency(due_on, left, overdue, soon, non_working_reason(due_on))
 
 
 def answer_text(value: object) -> str:
@@ -90,3 +98,18 @@ def answer_text(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(answer_text(v) for v in value) or "Not given"
     return str(value)
+
+
+#: A sentence ends at ". " followed by a capital; "s60(2)." or "e.g. the" do not end one.
+_SENTENCE_END = re.compile(r"(?<=[a-z)\]])\.\s+(?=[A-Z])")
+#: Longest summary shown above a form; the full statutory text stays behind a details element.
+SUMMARY_CHARACTERS = 300
+
+
+def step_summary(documentation: str | None, own: str | None = None) -> str:
+    """The short summary above a task's form: the step's `summary` property, else the first
+    sentence of its documentation, cut at a word if it is still long."""
+    text = (own or "").strip() or _SENTENCE_END.split((documentation or "").strip(), maxsplit=1)[0].strip()
+    if len(text) <= SUMMARY_CHARACTERS:
+        return text if not text or text.endswith((".", "?", ":")) else text + "."
+    return text[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -147,6 +147,30 @@ def working_days_after(start: Any, n: Any) -> date:
     return day
 
 
+def working_day_on_or_before(value: Any) -> date:
+    """A step that must be done "by" a date that is not a working day is due the working day before."""
+    day = as_date(value)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def working_days_before(end: Any, n: Any) -> date:
+    """The latest working day that leaves n whole working days after it up to `end` (inclusive):
+    notice given on that day is n working days' notice of action taken on `end`.
+
+    So working_days_after(working_days_before(end, n), n) is `end`, or the last working day
+    before it when `end` is itself a weekend or holiday.
+    """
+    day = working_day_on_or_before(end)
+    remaining = _as_count(n)
+    while remaining:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
 def working_days_between(a: Any, b: Any) -> int:
     """Working days after `a` up to and including `b`; negative when `b` is before `a`.
 
@@ -298,5 +322,6 @@ def register_with_engine() -> None:
     from engine.scripting import register_function
 
     for function in (working_days_after, working_days_between, add_calendar_months, powers_window_end,
-                     inspection_working_days_after, end_of_day_utc, start_of_day_utc, is_working_day):
+                     inspection_working_days_after, end_of_day_utc, start_of_day_utc, is_working_day,
+                     working_days_before, working_day_on_or_before):
         register_function(function.__name__, function)

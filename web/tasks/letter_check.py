@@ -42,8 +42,8 @@ def letter_kind(task: HumanTask) -> str:
 def checked_answers(task: HumanTask, data: dict[str, Any]) -> dict[str, Any]:
     """The form's answers, validated, with the notice rules applied to the case as it would become;
     FormErrors (by field) when either refuses them."""
-    validated = validate_submission(task.form, data)
     instance = visible_instance(db(), user(), task.instance_id)
+    validated = validate_submission(task.form, data, instance.data)
     field_ids = [field["id"] for field in task.form.get("fields", [])]
     problems = task_problems(task.properties or {}, field_ids, {**(instance.data or {}), **validated})
     if problems:

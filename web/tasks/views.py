@@ -64,11 +64,12 @@ def submit(task_id: str):
         flash("Your draft has been saved. You can come back to it at any time.", "success")
         return redirect(url_for("tasks.task_page", task_id=task.id))
     try:
+        case_data = visible_instance(session, me, task.instance_id).data  # show_if rules may read it
+        validate_submission(task.form, data, case_data)
         if _issues_letter(task):
             # Checked now, issued from the check page once the officer has seen the letter.
             runtime.save_draft(session, task.id, letter_check.checked_answers(task, data))
             return redirect(url_for("tasks.check", task_id=task.id))
-        validate_submission(task.form, data)
         if task.assignee is None:
             runtime.claim_task(session, task.id, me.email)
         runtime.complete_task(session, task.id, me.email, data)
