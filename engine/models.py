@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base, UTCDateTime, utcnow
@@ -17,7 +17,12 @@ from .db import Base, UTCDateTime, utcnow
 
 class ProcessDefinition(Base):
     __tablename__ = "process_definitions"
-    __table_args__ = (UniqueConstraint("key", "owner", "version"),)
+    __table_args__ = (
+        UniqueConstraint("key", "owner", "version"),
+        # NULL owners never collide in a unique constraint: the national versions need their own.
+        Index("uq_process_definitions_national_version", "key", "version", unique=True,
+              sqlite_where=text("owner IS NULL"), postgresql_where=text("owner IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The BPMN process id; for the statutory routes also the workflows package name.

@@ -2,14 +2,14 @@
 
 NULL owner is the national default shipped in bpmn/; versions are numbered per key and owner.
 
-Revision ID: 0012_procval
-Revises: 0011_notes
+Revision ID: 0013
+Revises: 0012_scoping
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_procval"
-down_revision = "0011_notes"
+revision = "0013"
+down_revision = "0012_scoping"
 branch_labels = None
 depends_on = None
 
@@ -20,9 +20,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_process_definitions_owner"), ["owner"], unique=False)
         batch_op.drop_constraint("uq_process_definitions_key", type_="unique")
         batch_op.create_unique_constraint(batch_op.f("uq_process_definitions_key"), ["key", "owner", "version"])
+    # NULL owners never collide in a unique constraint: the national versions need their own.
+    op.create_index("uq_process_definitions_national_version", "process_definitions", ["key", "version"],
+                    unique=True, sqlite_where=sa.text("owner IS NULL"), postgresql_where=sa.text("owner IS NULL"))
 
 
 def downgrade() -> None:
+    op.drop_index("uq_process_definitions_national_version", table_name="process_definitions")
     with op.batch_alter_table("process_definitions", schema=None) as batch_op:
         batch_op.drop_constraint("uq_process_definitions_key", type_="unique")
         batch_op.create_unique_constraint(batch_op.f("uq_process_definitions_key"), ["key", "version"])
