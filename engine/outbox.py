@@ -101,7 +101,7 @@ def _record_sent(factory: sessionmaker[Session], message_id: int, provider_id: s
         row.sent_at, row.provider_id, row.lease_until, row.last_error = utcnow(), provider_id, None, None
         if row.instance_id is not None:
             session.add(AuditEvent(instance_id=row.instance_id, at=row.sent_at, actor=actor, action="email_sent",
-                                   detail=row.subject, data={"kind": row.kind, "to": row.recipient,
+                                   detail=f"To {row.recipient}: {row.subject}", data={"kind": row.kind, "to": row.recipient,
                                                              "key": row.key, "provider_id": provider_id}))
 
 

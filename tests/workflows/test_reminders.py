@@ -120,4 +120,4 @@ def test_working_out_the_day_twice_queues_each_message_once_and_the_sent_one_sho
     assert row.key == f"deadline:{deadline.id}:{BEFORE_1}:2027-01-04:ann.adviser@trafford.gov.uk"
     event = session.scalar(select(AuditEvent).where(AuditEvent.instance_id == deadline.instance_id,
                                                     AuditEvent.action == "email_sent"))
-    assert event.data["to"] == "ann.adviser@trafford.gov.uk" and event.detail == row.subject
+    assert event.data["to"] == "ann.adviser@trafford.gov.uk" and event.detail == f"To ann.adviser@trafford.gov.uk: {row.subject}"
