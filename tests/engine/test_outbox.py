@@ -108,3 +108,21 @@ def test_a_failed_send_is_kept_with_its_error_and_retried_after_the_lease(commit
     with transaction(committed) as session:
         assert session.scalars(select(OutboxMessage.last_error)).one() == "ConnectionError: provider down"
     assert send_due(committed, "w", Provider().send, now=utcnow() + LEASE + timedelta(seconds=1)) == 1
+
+
+def test_the_timer_service_runs_the_application_jobs_it_is_given_and_survives_their_failures(committed):
+    from engine.timers import TimerService
+
+    ran, failed = threading.Event(), threading.Event()
+
+    def broken() -> None:
+        failed.set()
+        raise RuntimeError("database restarting")
+
+    service = TimerService(committed, poll_seconds=30, extra_jobs=[("broken", broken, 5.0),
+                                                                    ("reminders", ran.set, 5.0)])
+    service.start()
+    try:
+        assert ran.wait(timeout=10) and failed.wait(timeout=10)  # both run at start, not after 5 minutes
+    finally:
+        assert service.shutdown(timeout=10)
