@@ -16,11 +16,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import transaction, utcnow
@@ -58,8 +57,8 @@ def enqueue(session: Session, message: Message) -> bool:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = cast(CursorResult[Any], session.execute(statement))
-    return bool(result.rowcount)
+    # RETURNING rather than rowcount, which an ORM session's insert does not report on every driver.
+    return session.execute(statement.returning(OutboxMessage.id)).first() is not None
 
 
 def claim_unsent(factory: sessionmaker[Session], worker_id: str, now: datetime | None = None,
