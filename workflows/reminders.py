@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import transaction
-from engine.deadlines import MISSED, PENDING, status_on
+from engine.deadlines import MISSED, PENDING, live_status, status_on
 from engine.models import Deadline, HumanTask, ProcessInstance
 from engine.outbox import Message, enqueue
 from engine.projections import LOCAL_TZ, today_local
@@ -115,13 +115,14 @@ def reminder_message(deadline: Deadline, instance: ProcessInstance, kind: str, t
 def deadline_reminders(session: Session, today: date) -> list[Message]:
     """Every reminder that falls on `today`, respecting opt-outs (except for the missed one)."""
     soonest, latest = today - timedelta(days=1), working_days_after(today, 5)
-    rows = session.scalars(select(Deadline).where(Deadline.due_on.between(soonest, latest),
-                                                  Deadline.status == PENDING).order_by(Deadline.id))
+    # A case saved after the day passed stores the miss itself: status "missed" rather than "pending".
+    rows = session.scalars(select(Deadline).where(Deadline.due_on.between(soonest, latest), Deadline.met_on.is_(None),
+                                                  Deadline.status.in_((PENDING, MISSED))).order_by(Deadline.id))
     messages = []
     for deadline in rows:
         kind = reminder_kind_on(deadline.due_on, today) if deadline.due_on else None
-        if kind is None or (kind == MISSED_KIND and deadline.overdue_note is None):
-            continue  # a deadline whose passing is no miss gets no missed email
+        if kind is None or (kind == MISSED_KIND) != (live_status(deadline, today) == MISSED):
+            continue  # a deadline whose passing is no miss gets no missed email; a missed one no "due" one
         instance = session.get(ProcessInstance, deadline.instance_id)
         if instance is None or instance.ended_at is not None:
             continue

@@ -121,3 +121,11 @@ def test_working_out_the_day_twice_queues_each_message_once_and_the_sent_one_sho
     event = session.scalar(select(AuditEvent).where(AuditEvent.instance_id == deadline.instance_id,
                                                     AuditEvent.action == "email_sent"))
     assert event.data["to"] == "ann.adviser@trafford.gov.uk" and event.detail == f"To ann.adviser@trafford.gov.uk: {row.subject}"
+
+
+def test_a_miss_the_case_already_recorded_at_a_save_still_gets_its_missed_email(session, people):
+    deadline = case_with_deadline(session, TUE_5_JAN_2027, assignee="ann.adviser@trafford.gov.uk")
+    deadline.status = "missed"  # saved on Wed 6 Jan, after the day had passed
+    assert [m.kind for m in deadline_reminders(session, date(2027, 1, 6))] == [MISSED_KIND]
+    deadline.status, deadline.met_on = "met", date(2027, 1, 5)
+    assert deadline_reminders(session, date(2027, 1, 6)) == []
