@@ -25,8 +25,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.db import utcnow
 from engine.outbox import Sender, send_due
 from engine.outbox_models import OutboxMessage
+from engine.projections import LOCAL_TZ
 
 from .reminders import DIGEST, enqueue_reminders
 
@@ -114,10 +116,13 @@ def sender_from_env() -> tuple[Sender, str]:
 #: Minutes between runs of the reminders job: it works out today's reminders (the outbox keys make
 #: every run after the day's first add nothing) and sends what is unsent.
 REMINDERS_EVERY_MINUTES = 5.0
+#: The day's reminders and digests are worked out from this hour (Europe/London), not at midnight.
+REMINDERS_FROM_HOUR = 7
 
 
 def reminders_job(factory: sessionmaker[Session], worker_id: str, sender: Sender) -> Callable[[], int]:
     def run() -> int:
-        enqueue_reminders(factory)
+        if utcnow().astimezone(LOCAL_TZ).hour >= REMINDERS_FROM_HOUR:  # not in the small hours
+            enqueue_reminders(factory)
         return send_due(factory, worker_id, sender)
     return run

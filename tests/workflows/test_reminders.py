@@ -12,7 +12,7 @@ from engine.outbox import send_due
 from engine.outbox_models import OutboxMessage
 from engine.projections import LOCAL_TZ
 from tests.conftest import joined_factory
-from workflows.mail import FolderSender
+from workflows.mail import FolderSender, reminders_job
 from workflows.reminders import (
     BEFORE_1,
     BEFORE_5,
@@ -129,3 +129,13 @@ def test_a_miss_the_case_already_recorded_at_a_save_still_gets_its_missed_email(
     assert [m.kind for m in deadline_reminders(session, date(2027, 1, 6))] == [MISSED_KIND]
     deadline.status, deadline.met_on = "met", date(2027, 1, 5)
     assert deadline_reminders(session, date(2027, 1, 6)) == []
+
+
+def test_the_worker_job_queues_the_day_s_emails_from_7_am_in_england_and_sends_them(session, people, tmp_path):
+    case_with_deadline(session, TUE_5_JAN_2027, assignee="ann.adviser@trafford.gov.uk")
+    job = reminders_job(joined_factory(session), "w", FolderSender(tmp_path))
+    with time_machine.travel(datetime(2027, 1, 4, 6, 59, tzinfo=LOCAL_TZ), tick=False):
+        assert job() == 0
+    with time_machine.travel(datetime(2027, 1, 4, 7, 0, tzinfo=LOCAL_TZ), tick=False):
+        assert job() == 2 and job() == 0  # ann's reminder and dee's digest, once
+    assert len(list(tmp_path.glob("*.eml"))) == 2
