@@ -20,10 +20,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from sqlalchemy import JSON, Engine, create_engine, func, insert, inspect, select, text
+from sqlalchemy import JSON, Engine, func, insert, inspect, select, text
 
 from engine.db import Base, make_engine, make_session_factory, transaction
-from engine.definitions import parse_process, user_task_role
+from engine.db import create_database_if_missing as ensure_postgres_database  # bench/*.py import this name
+from engine.definitions import candidate_groups, parse_process, user_task_role
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessDefinition, ProcessInstance, TimerJob
 from engine.parser import form_to_dict
 from workflows.account_models import User
@@ -87,16 +88,6 @@ class SeedReport:
     rows: dict[str, int] = field(default_factory=dict)
 
 
-def ensure_postgres_database(url: str) -> None:
-    base, _, name = url.rpartition("/")
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://") + "/postgres",
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.scalar(text("select 1 from pg_database where datname = :n"), {"n": name}):
-            connection.execute(text(f'create database "{name}"'))
-    admin.dispose()
-
-
 def bench_email(role: str, organisation: str) -> str:
     return f"{role.replace('_', '.')}@bench-{organisation}.example.org"
 
@@ -109,8 +100,7 @@ def _route_shapes(session) -> dict[str, RouteShape]:
         parsed = parse_process(package.read_bpmn(), package.read_dmn())
         specs = [s for spec in parsed.all_specs() for s in spec.task_specs.values()]
         tasks = [{"bpmn_id": s.bpmn_id, "name": s.bpmn_name or s.bpmn_id, "role": user_task_role(s),
-                  "candidate_groups": [g.strip() for g in s.extensions.get("candidate_groups", "").split(",")
-                                       if g.strip()] or ([s.lane] if s.lane else []),
+                  "candidate_groups": candidate_groups(s) or ([s.lane] if s.lane else []),
                   "form": form_to_dict(getattr(s, "form", None)), "documentation": s.documentation,
                   "properties": {k: v for k, v in s.extensions.items() if isinstance(v, str)}}
                  for s in specs if getattr(s, "manual", False)]

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Final
 
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, make_url, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -171,3 +171,27 @@ def transaction(factory: sessionmaker[Session], read_only: bool = False) -> Iter
         raise
     finally:
         session.close()
+
+
+def create_database_if_missing(url: str) -> bool:
+    """Create the PostgreSQL database a URL names, if it does not exist yet; True if it was created.
+
+    A fresh server has only `postgres`, so a new database is made from there (CREATE DATABASE cannot
+    run inside a transaction). SQLite creates its file on first connection and needs nothing.
+    Connection errors propagate, for the caller to report.
+    """
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql") or not target.database:
+        return False
+    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(text("select 1 from pg_database where datname = :name"),
+                                       {"name": target.database})
+            if not exists:
+                quoted = admin.dialect.identifier_preparer.quote_identifier(target.database)
+                connection.execute(text(f"create database {quoted}"))
+        return not exists
+    finally:
+        admin.dispose()

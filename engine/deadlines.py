@@ -16,9 +16,9 @@ from sqlalchemy import and_, case, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+from .clock import today_local
 from .db import transaction, utcnow
 from .models import AuditEvent, Deadline
-from .projections import today_local
 
 PENDING, MISSED = "pending", "missed"
 

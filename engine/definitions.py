@@ -187,10 +187,14 @@ def _default_message_payloads(parsed: ParsedProcess) -> None:
                 definition.expression = "None"
 
 
+def candidate_groups(task_spec) -> list[str]:
+    """The user task's camunda:candidateGroups, a comma-separated list in the BPMN."""
+    return [g.strip() for g in task_spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
+
+
 def user_task_role(task_spec) -> str | None:
-    groups = task_spec.extensions.get("candidate_groups", "")
-    first = next((g.strip() for g in groups.split(",") if g.strip()), None)
-    return first or task_spec.lane
+    """The role whose inbox the task lands in: its first candidate group, else its lane."""
+    return next(iter(candidate_groups(task_spec)), None) or task_spec.lane
 
 
 def _check_specs(parsed: ParsedProcess) -> list[Problem]:

@@ -12,7 +12,15 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .conditions import applies
 from .errors import InvalidInput
+
+#: Dates before this are typing mistakes, not dates of a school intervention.
+EARLIEST_DATE = date(1990, 1, 1)
+#: How far ahead a date may be (a planned meeting, a compliance period's end).
+LATEST_YEARS_AHEAD = 5
+#: Free text is capped so one answer cannot fill the database; a maxlength constraint overrides it.
+DEFAULT_MAX_TEXT = 10_000
 
 
 class FormErrors(InvalidInput):
@@ -38,25 +46,68 @@ def _field(spec: dict[str, Any]) -> fields.Field:
         return fields.String(required=required, allow_none=not required, validate=validators,
                              error_messages=messages)
     if kind == "long":
-        if "min" in checks:
-            validators.append(validate.Range(min=int(checks["min"]), error=f"{label} must be at least {{min}}"))
-        if "max" in checks:
-            validators.append(validate.Range(max=int(checks["max"]), error=f"{label} must be at most {{max}}"))
+        validators += _number_range(spec, checks)
         return fields.Integer(required=required, allow_none=not required, strict=False, validate=validators,
                               error_messages={**messages, "invalid": f"{label} must be a whole number"})
     if kind == "boolean":
+        # A required yes/no is a decision: left unanswered it is an error, never a silent "no".
+        messages["required"] = messages["null"] = _yes_no_message(spec)
         return fields.Boolean(required=required, allow_none=not required,
                               error_messages={**messages, "invalid": f"{label} must be yes or no"})
     if kind == "date":
-        return fields.Date(required=required, allow_none=not required,
+        return fields.Date(required=required, allow_none=not required, validate=[_sane_date(label)],
                            error_messages={**messages, "invalid": f"{label} must be a real date"})
-    if "minlength" in checks or "maxlength" in checks:
-        validators.append(validate.Length(min=int(checks.get("minlength", 0)) or None,
-                                          max=int(checks["maxlength"]) if "maxlength" in checks else None))
+    longest = int(checks.get("maxlength") or DEFAULT_MAX_TEXT)
+    validators.append(validate.Length(max=longest, error=f"{label} must be {longest:,} characters or fewer"))
+    if checks.get("minlength"):
+        shortest = int(checks["minlength"])
+        validators.append(validate.Length(min=shortest, error=f"{label} must be {shortest} characters or more"))
     if required:
         validators.append(validate.Length(min=1, error=messages["required"]))
     return fields.String(required=required, allow_none=not required, validate=validators,
                          error_messages={**messages, "invalid": f"{label} must be text"})
+
+
+def _yes_no_message(spec: dict[str, Any]) -> str:
+    own = (spec.get("properties") or {}).get("required_message")
+    return own or f"Select yes or no for ‘{(spec.get('label') or spec['id']).rstrip('?')}’"
+
+
+def _number_range(spec: dict[str, Any], checks: dict[str, Any]) -> list[validate.Validator]:
+    """min/max constraints, with one sentence naming both bounds ("Enter a compliance period
+    between 1 and 60 working days" when the field has the error_noun and unit properties)."""
+    low = int(checks["min"]) if checks.get("min") not in (None, "") else None
+    high = int(checks["max"]) if checks.get("max") not in (None, "") else None
+    if low is None and high is None:
+        return []
+    properties = spec.get("properties") or {}
+    unit = f" {properties['unit']}" if properties.get("unit") else ""
+    noun = properties.get("error_noun")
+    if low is not None and high is not None:
+        bounds = f"between {low} and {high}{unit}"
+    elif low is not None:
+        bounds = f"{low}{unit} or more"
+    else:
+        bounds = f"{high}{unit} or fewer"
+    label = spec.get("label") or spec["id"]
+    message = f"Enter {noun} {bounds}" if noun else f"{label} must be {bounds}"
+    return [validate.Range(min=low, max=high, error=message)]
+
+
+def _sane_date(label: str):
+    """Refuse dates no officer means: before 1990, or more than five years from today (worked
+    out at each check, not when the schema was built)."""
+    def check(value: date) -> None:
+        today = date.today()
+        try:
+            latest = today.replace(year=today.year + LATEST_YEARS_AHEAD)
+        except ValueError:  # 29 February
+            latest = today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
+        if value < EARLIEST_DATE:
+            raise ValidationError(f"{label} must be on or after 1 January 1990")
+        if value > latest:
+            raise ValidationError(f"{label} must be no more than {LATEST_YEARS_AHEAD} years from today")
+    return check
 
 
 def form_schema(form: dict[str, Any]) -> Schema:
@@ -71,17 +122,32 @@ def _schema_for(fields_json: str) -> Schema:
     return Schema.from_dict(declared)()
 
 
-def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """Validated data (dates as ISO text); raise FormErrors naming each bad field."""
+def shown_fields(form: dict[str, Any], data: dict[str, Any],
+                 context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The fields that apply, by their show_if rules, to these answers and this case's data."""
+    values = {**(context or {}), **data}
+    return [f for f in form.get("fields", []) if applies(f, values)]
+
+
+def validate_submission(form: dict[str, Any], data: dict[str, Any],
+                        context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Validated data (dates as ISO text); raise FormErrors naming each bad field.
+
+    A field whose show_if rule does not hold (given the answers and the case data `context`) is
+    not asked: its value is dropped and its constraints are not checked."""
     if not isinstance(data, dict):
         raise InvalidInput("task data must be a JSON object")
+    every = {f["id"] for f in form.get("fields", [])}
+    shown = shown_fields(form, data, context)
+    data = {k: v for k, v in data.items() if k not in every or k in {f["id"] for f in shown}}
+    has_fields, form = bool(every), {**form, "fields": shown}
     schema = form_schema(form)
     known = set(schema.fields)
     # A field left out takes the form's camunda:defaultValue, as the form itself would show it.
     data = {**{f["id"]: f["default"] for f in form.get("fields", []) if f.get("default") not in (None, "")
                and f["id"] in known}, **data}
     unknown = sorted(set(data) - known)
-    if unknown and form.get("fields"):
+    if unknown and has_fields:
         raise FormErrors({name: "is not a field of this form" for name in unknown})
     try:
         loaded = schema.load({k: v for k, v in data.items() if k in known} if known else {})
@@ -91,6 +157,6 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any]) -> dict[str,
         messages = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in raw.items()}
         raise FormErrors({k: messages[k] for k in sorted(messages, key=lambda n: order.index(n)
                                                            if n in order else len(order))}) from error
-    if not form.get("fields"):
+    if not has_fields:
         loaded = dict(data)
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in loaded.items()}

@@ -14,8 +14,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base, UTCDateTime, utcnow
 
-INSTANCE_STATUSES = ("running", "waiting", "suspended", "error", "completed", "terminated")
-
 
 class ProcessDefinition(Base):
     __tablename__ = "process_definitions"

@@ -5,11 +5,9 @@ read; they are derived here and nowhere else, so they cannot drift from the work
 """
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -18,22 +16,22 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import hooks
+from .clock import LOCAL_TZ, parse_iso
 from .db import utcnow
-from .definitions import user_task_role
+from .definitions import candidate_groups, user_task_role
 from .models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
 from .parser import form_to_dict
 
-#: Date-only due dates mean "by the end of that day" in the organisation's time zone.
-LOCAL_TZ = ZoneInfo(os.environ.get("INTERVENE_TIMEZONE", "Europe/London"))
-
 
 def to_due_at(value: Any) -> datetime | None:
-    """A due-date expression's result (date, datetime or ISO text) as an aware UTC datetime."""
+    """A due-date expression's result (date, datetime or ISO text) as an aware UTC datetime.
+
+    A date alone means "by the end of that day" in the organisation's time zone.
+    """
     if value in (None, ""):
         return None
     if isinstance(value, str):
-        text = value.strip()
-        value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        value = parse_iso(value)
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)).astimezone(UTC)
     if isinstance(value, date):
@@ -99,7 +97,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
         names.append(spec.bpmn_name or spec.bpmn_id)
         if existing.pop(task_id, None) is not None:
             continue
-        groups = [g.strip() for g in spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
+        groups = candidate_groups(spec)
         session.add(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
             business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=_task_name(task),
@@ -205,7 +203,3 @@ def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> 
         session.add(row)
     for stale in rows.values():
         session.delete(stale)
-
-
-def today_local() -> date:
-    return utcnow().astimezone(LOCAL_TZ).date()

@@ -17,12 +17,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import branch_data, event_subprocesses, hooks, workflow_cache
 from .branch_data import CaseWorkflow
+from .clock import today_local
 from .db import utcnow
 from .definitions import latest_definition, parsed_definition, resolve_calls, with_calls
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .forms import validate_submission
 from .models import AuditEvent, CalledDefinition, HumanTask, ProcessInstance, TimerJob
-from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs, today_local
+from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs
 from .scripting import make_script_engine
 from .serialization import dump_state, load_state
 from .state_versions import current_version
@@ -111,16 +112,17 @@ def _instance_process(instance: ProcessInstance):
     return with_calls(instance.definition, {c.process_key: c.definition for c in instance.called_definitions})
 
 
-def complete_task(session: Session, task_id: str, actor: str, data: dict[str, Any] | None = None,
-                  *, validate: bool = True) -> ProcessInstance:
+def complete_task(session: Session, task_id: str, actor: str,
+                  data: dict[str, Any] | None = None) -> ProcessInstance:
     row = get_task(session, task_id)
     if not row.is_open:
         by = f" by {row.completed_by}" if row.completed_by else ""
         raise Conflict(f"task '{row.name}' has already been completed{by}")
     if row.assignee and row.assignee != actor:
         raise NotAllowed(f"task '{row.name}' is assigned to {row.assignee}")
-    submitted = validate_submission(row.form, data or {}) if validate else dict(data or {})
     instance = _open_instance(session, row.instance_id)
+    # show_if rules may read the case's data (e.g. a diocese only for a church school).
+    submitted = validate_submission(row.form, data or {}, instance.data)
     # Re-read under the case lock: someone may have claimed or completed the task since it was
     # read above (on PostgreSQL, while we waited for the lock). One code path for both databases.
     session.refresh(row)
@@ -324,7 +326,7 @@ def reassign_task(session: Session, task_id: str, actor: str, assignee: str) -> 
     return row
 
 
-def save_draft(session: Session, task_id: str, actor: str, data: dict[str, Any]) -> HumanTask:
+def save_draft(session: Session, task_id: str, data: dict[str, Any]) -> HumanTask:
     row = _open_task(session, task_id)
     row.draft = _jsonable(data)
     session.flush()

@@ -1,18 +1,23 @@
 """Shared fixtures: one database per test run, each test in a transaction rolled back at the end.
 
-SQLite by default; PostgreSQL when INTERVENE_TEST_DATABASE_URL is set (CI sets it).
+SQLite by default, in a fresh temporary file per run; PostgreSQL when INTERVENE_TEST_DATABASE_URL is
+set (CI sets it). That database is created when it does not exist yet, and a server that cannot be
+reached, or a database another run is already using, stops the run with one line saying so.
 """
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from sqlalchemy import Connection, Engine, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import workflow_cache
-from engine.db import Base, make_engine, make_session_factory
+from engine.db import Base, create_database_if_missing, make_engine, make_session_factory
 from workflows.migrate import import_all_models
 from workflows.registry import install
 
@@ -26,14 +31,44 @@ def test_database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+#: Held by a run for its whole length, so a second run on the same PostgreSQL database stops at once
+#: instead of dropping the tables under the first. Any constant works; advisory locks are per database.
+RUN_LOCK_KEY = 4_637_221
+
+
+def _stop(url: str, why: str) -> NoReturn:
+    pytest.exit(f"INTERVENE_TEST_DATABASE_URL={make_url(url).render_as_string(hide_password=True)}: {why}",
+                returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+def _claim_postgres(url: str, engine: Engine) -> Connection:
+    """Create the database if missing and take the run lock on it; the connection holds the lock."""
+    try:
+        create_database_if_missing(url)
+        holder = engine.connect()
+    except OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        _stop(url, f"cannot connect to PostgreSQL ({reason}); start the server, or unset the variable "
+                   "to test on SQLite")
+    if not holder.scalar(text("select pg_try_advisory_lock(:key)"), {"key": RUN_LOCK_KEY}):
+        holder.close()
+        _stop(url, "another test run is using this database; give each run its own database")
+    holder.commit()
+    return holder
+
+
 @pytest.fixture(scope="session")
 def db_engine(tmp_path_factory):
     install()
     import_all_models()
-    engine = make_engine(test_database_url(tmp_path_factory))
+    url = test_database_url(tmp_path_factory)
+    engine = make_engine(url)
+    holder = _claim_postgres(url, engine) if engine.dialect.name == "postgresql" else None
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     yield engine
+    if holder is not None:
+        holder.close()
     engine.dispose()
 
 

@@ -1,5 +1,5 @@
-"""Conventions the whole repository keeps: every BPMN file deploys cleanly, every user task has a
-known role and a form, and every statutory step names its legal source."""
+"""Conventions the whole repository keeps: every BPMN file deploys cleanly, and every user task has a
+known role, a form, documentation, and a legal source (its `legal_source` property)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,6 +35,7 @@ def test_every_user_task_has_a_known_role_a_form_and_a_legal_source(path):
         assert role_for(definitions.user_task_role(task)), task.bpmn_id
         assert task.form.fields, f"{task.bpmn_id} has no form"
         assert task.documentation and task.documentation.strip(), f"{task.bpmn_id} has no documentation"
+        assert (task.extensions.get("legal_source") or "").strip(), f"{task.bpmn_id} names no legal source"
 
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.name)
@@ -48,3 +49,17 @@ def test_every_process_package_has_its_bpmn_file():
     for key, package in processes().items():
         assert package.bpmn_path.is_file(), key
         assert package.summary and package.title, key
+
+
+#: Research notes belong in the documentation, not in what an officer reads on a form.
+RESEARCH_NOTES = ("not found", "inferred", "verif", "no statutory length", "in a 20", "practice;")
+
+
+@pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.name)
+def test_no_form_label_or_hint_shows_a_research_note(path):
+    parsed = definitions.parse_process(path.read_text(encoding="utf-8"), dmn_for(path))
+    user_tasks = [t for spec in parsed.all_specs() for t in spec.task_specs.values() if isinstance(t, UserTask)]
+    for task in user_tasks:
+        for field in task.form.fields:
+            shown = " ".join([field.label or "", *(p.value or "" for p in field.properties if p.id == "hint")])
+            assert not [n for n in RESEARCH_NOTES if n in shown.lower()], f"{task.bpmn_id}.{field.id}: {shown}"

@@ -113,6 +113,7 @@ def _templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["govuk_date"] = formatting.govuk_date
+    app.jinja_env.filters["step_summary"] = formatting.step_summary
     app.jinja_env.filters["govuk_datetime"] = formatting.govuk_datetime
     app.context_processor(navigation.template_context)
 
@@ -121,7 +122,7 @@ def _blueprints(app: Flask) -> None:
     from .admin.views import blueprint as admin
     from .api.views import blueprint as api
     from .auth.views import blueprint as auth
-    from .cases.views import blueprint as cases
+    from .cases import blueprint as cases
     from .inbox.views import blueprint as inbox
     from .pages import blueprint as pages
     from .schools.views import blueprint as schools

@@ -7,15 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import AuditEvent, Deadline, ProcessInstance
-from workflows.case_view import describe_deadline, done_bpmn_ids, open_tasks, pending_timers, step_records
+from engine.models import AuditEvent, ProcessInstance
+from workflows.case_view import case_deadlines, describe_deadline, step_records
 from workflows.letters import letters_for_case
 from workflows.school_models import School
 
 from .formatting import answer_text
 from .lookups import route_title
-
-__all__ = ["done_bpmn_ids", "open_tasks", "pending_timers"]  # the case's projections, for the views
 
 #: Audit actions a timeline shows, in words.
 ACTION_WORDS = {
@@ -83,12 +81,9 @@ def timeline(session: Session, instance_id: int) -> list[dict[str, Any]]:
 
 
 def deadlines(session: Session, instance_id: int, open_only: bool = False) -> list[dict[str, Any]]:
-    query = select(Deadline).where(Deadline.instance_id == instance_id)
-    if open_only:
-        query = query.where(Deadline.status.in_(("pending", "unknown", "missed")), Deadline.met_on.is_(None))
-    rows = session.scalars(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, Deadline.deadline_id))
+    """The case's deadlines, each with the tag its status shows as."""
     result = []
-    for row in rows:
+    for row in case_deadlines(session, instance_id, open_only):
         described = describe_deadline(row)
         text, classes = DEADLINE_TAGS.get(described["status"], (described["status"], "govuk-tag--grey"))
         result.append({"row": row, "tag": {"text": text, "classes": classes}, "note": described["note"]})
@@ -103,4 +98,4 @@ def evidence(session: Session, instance_id: int) -> list[dict[str, Any]]:
 
 
 def letters_so_far(session: Session, instance_id: int) -> list[Any]:
-    return list(letters_for_case(session, instance_id))
+    return letters_for_case(session, instance_id)

@@ -29,8 +29,7 @@ def school_matches(text: str, urn_column) -> ColumnElement[bool]:
     """A school by URN (exact) or by any part of its name."""
     text = text.strip()
     folded = search_name(text)
-    like = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    clauses = [School.search_name.like(like, escape="\\")] if folded else []
+    clauses = [School.search_name.contains(folded, autoescape=True)] if folded else []
     if text.isdigit():
         clauses.append(urn_column == text)
     return or_(*clauses) if clauses else urn_column == text

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.db import begin_read_only, utcnow
-from engine.errors import InvalidInput, NotFound
+from engine.errors import InvalidInput
 
 from . import sign_in_throttle as throttle
 from .account_models import ORGANISATION_KINDS, LoginThrottle, Organisation, User, UserSession
@@ -273,16 +273,6 @@ def verify_password(user: User, password: str) -> bool:
         return HASHER.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
-
-
-def get_user(session: Session, user_id: int | str) -> User:
-    try:
-        user = session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        user = None
-    if user is None:
-        raise NotFound(f"no user with id '{user_id}'")
-    return user
 
 
 def user_by_email(session: Session, email: str) -> User | None:

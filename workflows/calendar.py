@@ -9,19 +9,18 @@ text, `date` or `datetime`.
 """
 from __future__ import annotations
 
-import calendar as _monthcal
 import csv
 import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import holidays
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta
 
-#: Deadlines run to the end of the day in England, whatever the server's time zone.
-LONDON = ZoneInfo("Europe/London")
+from engine.clock import LOCAL_TZ, as_date
 
 #: One-off days proclaimed under BFDA 1971 s1(3), added by hand as soon as they are announced, so a
 #: new proclamation does not wait for a release of the `holidays` package. A row whose `change` column
@@ -48,30 +47,6 @@ INSET_READINGS = ("not_holiday", "part_of_holiday")
 MAX_WORKING_DAYS = 10_000
 
 _WEEKEND = {5: "Saturday", 6: "Sunday"}
-
-
-def as_date(value: Any, what: str = "date") -> date:
-    """A `date` from a date, a datetime or ISO text, because task data holds dates as ISO text.
-
-    An aware datetime is first converted to England's local time: 23:30 UTC on a summer evening is
-    already the next day in London, and that is the day the law counts.
-    """
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{what} must be an ISO date like '2025-12-18', not {value!r}") from None
-    if isinstance(value, datetime):
-        return value.astimezone(LONDON).date() if value.tzinfo else value.date()
-    if isinstance(value, date):
-        return value
-    raise ValueError(
-        f"{what} must be a date, a datetime or ISO date text like '2025-12-18', not {type(value).__name__}")
 
 
 def _as_count(value: Any, what: str = "n") -> int:
@@ -112,26 +87,13 @@ def _gov_uk_name(name: str) -> str:
     return name
 
 
-def _easter_sunday(year: int) -> date:
-    """Gregorian Easter (the anonymous algorithm), so Good Friday never depends on a data file."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month, day = divmod(h + leap - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
 @functools.cache
 def _bank_holidays_for(year: int) -> dict[date, str]:
     found = holidays.country_holidays("GB", subdiv="ENG", years=year)
     days = {day: _gov_uk_name(name) for day, name in found.items() if day.weekday() < 5}
     # Christmas Day and Good Friday are common-law holidays, not BFDA ones; name them even if a
     # future `holidays` release stopped listing them.
-    good_friday = _easter_sunday(year) - timedelta(days=2)
+    good_friday = easter(year) - timedelta(days=2)
     for day, name in ((date(year, 12, 25), "Christmas Day"), (good_friday, "Good Friday")):
         if day.weekday() < 5:
             days[day] = name
@@ -185,6 +147,30 @@ def working_days_after(start: Any, n: Any) -> date:
     return day
 
 
+def working_day_on_or_before(value: Any) -> date:
+    """A step that must be done "by" a date that is not a working day is due the working day before."""
+    day = as_date(value)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def working_days_before(end: Any, n: Any) -> date:
+    """The latest working day that leaves n whole working days after it up to `end` (inclusive):
+    notice given on that day is n working days' notice of action taken on `end`.
+
+    So working_days_after(working_days_before(end, n), n) is `end`, or the last working day
+    before it when `end` is itself a weekend or holiday.
+    """
+    day = working_day_on_or_before(end)
+    remaining = _as_count(n)
+    while remaining:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
 def working_days_between(a: Any, b: Any) -> int:
     """Working days after `a` up to and including `b`; negative when `b` is before `a`.
 
@@ -210,10 +196,7 @@ def add_calendar_months(value: Any, months: int) -> date:
     day = as_date(value)
     if isinstance(months, bool) or not isinstance(months, int):
         raise ValueError(f"months must be a whole number, not {months!r}")
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, _monthcal.monthrange(year, month)[1]))
+    return day + relativedelta(months=months)  # clamps to the month's last day
 
 
 def powers_window_end(compliance_period_end: Any) -> date:
@@ -313,7 +296,7 @@ def inspection_working_days_after(start: Any, n: Any, school_holidays: Iterable[
 def start_of_day_utc(value: Any) -> str:
     """The instant a day begins in England (midnight, Europe/London) as ISO text in UTC."""
     day = as_date(value)
-    return datetime.combine(day, time(0), LONDON).astimezone(UTC).isoformat()
+    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC).isoformat()
 
 
 def end_of_day_utc(value: Any) -> str:
@@ -339,5 +322,6 @@ def register_with_engine() -> None:
     from engine.scripting import register_function
 
     for function in (working_days_after, working_days_between, add_calendar_months, powers_window_end,
-                     inspection_working_days_after, end_of_day_utc, start_of_day_utc, is_working_day):
+                     inspection_working_days_after, end_of_day_utc, start_of_day_utc, is_working_day,
+                     working_days_before, working_day_on_or_before):
         register_function(function.__name__, function)

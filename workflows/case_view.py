@@ -31,9 +31,12 @@ def pending_timers(session: Session, instance_id: int) -> list[TimerJob]:
                                 .order_by(TimerJob.due_at)))
 
 
-def case_deadlines(session: Session, instance_id: int) -> list[Deadline]:
-    return list(session.scalars(select(Deadline).where(Deadline.instance_id == instance_id)
-                                .order_by(Deadline.due_on.is_(None), Deadline.due_on, Deadline.deadline_id)))
+def case_deadlines(session: Session, instance_id: int, open_only: bool = False) -> list[Deadline]:
+    """Soonest due first, undated last; `open_only` leaves out the deadlines already met."""
+    query = select(Deadline).where(Deadline.instance_id == instance_id)
+    if open_only:
+        query = query.where(Deadline.status.in_(("pending", "unknown", "missed")), Deadline.met_on.is_(None))
+    return list(session.scalars(query.order_by(Deadline.due_on.is_(None), Deadline.due_on, Deadline.deadline_id)))
 
 
 def done_bpmn_ids(session: Session, instance_id: int) -> set[str]:

@@ -17,22 +17,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from engine.clock import optional_date
 from engine.hooks import DeadlineInfo
-from workflows.calendar import as_date, non_working_reason, skipped_holidays, working_days_after
-
-
-def optional_date(value: Any) -> date | None:
-    """A date from case data, or None when it is absent or not a date.
-
-    Deadlines are listed for old and hand-edited cases too, so a bad value makes one deadline
-    "unknown" rather than the whole case page fail.
-    """
-    if value in (None, ""):
-        return None
-    try:
-        return as_date(value)
-    except ValueError:
-        return None
+from workflows.calendar import non_working_reason, skipped_holidays, working_days_after
 
 
 def positive_count(value: Any) -> int | None:

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import definitions, runtime
+from engine.clock import today_local
 from engine.models import HumanTask, ProcessInstance
-from engine.projections import today_local
 
 from .account_models import User
 from .accounts import create_user, ensure_organisation, set_email_domains

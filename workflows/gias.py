@@ -63,9 +63,11 @@ class BadRow:
 
 @dataclass
 class ImportReport:
-    #: New schools added to the register.
+    """What an import of a CSV file (schools, term dates) did, row by row."""
+
+    #: New rows added (schools to the register, holidays to the term dates).
     loaded: int = 0
-    #: Schools already registered whose details changed.
+    #: Rows already there whose details changed.
     updated: int = 0
     unchanged: int = 0
     skipped: list[BadRow] = field(default_factory=list)

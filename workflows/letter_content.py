@@ -40,8 +40,10 @@ missing ever raises.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
+
+from engine.clock import optional_date
 
 #: Alternative data keys per content item, first match wins.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -258,22 +260,9 @@ def flag(data: dict[str, Any], item: str) -> bool | None:
     return None
 
 
-def as_day(found: Any) -> date | None:
-    """A date from a date, datetime or ISO text; None (never an error) for anything else."""
-    if isinstance(found, datetime):
-        return found.date()
-    if isinstance(found, date):
-        return found
-    if isinstance(found, str):
-        try:
-            return date.fromisoformat(found.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def day(data: dict[str, Any], item: str) -> date | None:
-    return as_day(value(data, item))
+    """A date from the item's value (date, datetime or ISO text); None, never an error, for anything else."""
+    return optional_date(value(data, item))
 
 
 def count(data: dict[str, Any], item: str) -> int | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from types import ModuleType
 from typing import Any
 
+from .calendar import powers_window_end, skipped_holidays, working_days_after
+from .deadline_terms import kept_date_note, ordinal
 from .letter_content import (
     ACADEMY_STANDARDS,
     CATEGORIES,
@@ -97,47 +98,28 @@ class Gaps(dict):
         return None
 
 
-def _calendar() -> ModuleType | None:
-    """The working-day calendar, if this installation has it; letters then state exact end dates."""
-    try:
-        from workflows import calendar
-    except ImportError:
-        return None
-    return calendar
-
-
-def ordinal(n: int | None) -> str:
-    if n is None:
-        return ""
-    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def compliance(data: dict[str, Any], start: date | None) -> dict[str, Any]:
     """The compliance period: its start, length in working days, end date, and holidays skipped."""
     days, end = count(data, "compliance_days"), day(data, "compliance_end_on")
-    calendar, computed = _calendar(), _working_days_after(start, days)
+    computed = _working_days_after(start, days)
     counted = days is not None and (end is None or end == computed)
     end = end or computed
-    skipped: list[str] = []
-    window_end = None
-    if calendar is not None and end is not None:
-        explain = getattr(calendar, "skipped_holidays", None)
-        if counted and start is not None and explain is not None:
-            skipped = [name for _, name in explain(start, end)]
-        window = getattr(calendar, "powers_window_end", None)
-        window_end = window(end) if window is not None else None
-    return {"start_on": start, "days": days if counted else None, "ordinal": ordinal(days if counted else None),
+    skipped = [name for _, name in skipped_holidays(start, end)] if counted and start and end else []
+    window_end = powers_window_end(end) if end is not None else None
+    return {"start_on": start, "days": days if counted else None, "ordinal": _ordinal(days if counted else None),
             "end_on": end, "skipped": list(dict.fromkeys(skipped)), "window_end_on": window_end,
             "window_end_note": _kept_date_note(window_end)}
+
+
+def _ordinal(n: int | None) -> str:
+    """'15th', or nothing where the letter has no count to state."""
+    return "" if n is None else ordinal(n)
 
 
 def _kept_date_note(due: date | None) -> str | None:
     """WN-10: a window ending on a weekend or bank holiday keeps its date, and the letter says so."""
     if due is None:
         return None
-    from workflows.deadline_terms import kept_date_note
-
     note = kept_date_note(due).removeprefix("; ")
     return note[0].upper() + note[1:] if note else None
 
@@ -148,12 +130,11 @@ def _power_list(data: dict[str, Any], item: str) -> dict[str, Any]:
 
 
 def _working_days_after(start: date | None, days: int | None) -> date | None:
-    calendar = _calendar()
-    if start is None or days is None or calendar is None:
+    if start is None or days is None:
         return None
     try:
-        return calendar.working_days_after(start, days)
-    except ValueError:
+        return working_days_after(start, days)
+    except ValueError:  # a count beyond the calendar's guard: the letter states no end date
         return None
 
 
@@ -228,7 +209,7 @@ def _notice_of_intention(data: dict[str, Any], issued_on: date) -> dict[str, Any
             "compliance": compliance(data, day(data, "notice_given_on")),
             "non_compliance": value(data, "non_compliance"), "powers": minded,
             "powers_from_on": day(data, "powers_from_on"), "notice_days": notice_days,
-            "notice_days_ordinal": ordinal(notice_days), "notice_ends_on": _working_days_after(given, notice_days),
+            "notice_days_ordinal": _ordinal(notice_days), "notice_ends_on": _working_days_after(given, notice_days),
             "consultees": _consultees(data) if {"63", "65"} & set(minded["codes"]) else None,
             "needs_consent": "65" in minded["codes"]}
 

@@ -34,12 +34,11 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
+from engine.clock import optional_date, today_local
 from engine.db import run_after_commit, transaction, utcnow
 from engine.hooks import register_task_completed_hook
 from engine.models import ProcessInstance
-from engine.projections import today_local
 
-from . import letter_content as content
 from .letter_content import check_required_content, day, text
 from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
@@ -87,7 +86,7 @@ def _local_only_fetcher_class():
 
 def long_date(value: Any) -> str:
     """'Tuesday 13 January 2026', the way GOV.UK writes dates."""
-    found = content.as_day(value)
+    found = optional_date(value)
     return f"{found:%A} {found.day} {found:%B %Y}" if found else ""
 
 
@@ -164,7 +163,7 @@ GIVEN_ON = {"warning_notice": "notice_given_on", "notice_of_intention": "notice_
 
 def _letter_date(kind: str, data: dict[str, Any]) -> date:
     """The date the letter bears: the day the form says it is given (or `letter_dated_on`), else today."""
-    explicit = content.as_day(data.get("letter_dated_on"))
+    explicit = optional_date(data.get("letter_dated_on"))
     if explicit is None and kind in GIVEN_ON:
         explicit = day(data, GIVEN_ON[kind])
     return explicit or today_local()

@@ -1,1 +1,1 @@
-"""Domain tables, imported here so Alembic and the test schema see them all."""
+"""Holds no tables: the domain's live in the `*_models` modules, which workflows.migrate finds by name."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from engine.definitions import ParsedProcess, register_check
+from engine.definitions import ParsedProcess, candidate_groups, register_check
 from engine.errors import Problem
 
 from .roles import role_for
@@ -19,7 +19,7 @@ def check_roles_and_forms(parsed: ParsedProcess) -> list[Problem]:
         for task_spec in spec.task_specs.values():
             if not isinstance(task_spec, UserTask):
                 continue
-            groups = [g.strip() for g in task_spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
+            groups = candidate_groups(task_spec)
             for name in groups + ([task_spec.lane] if task_spec.lane else []):
                 if role_for(name) is None:
                     problems.append(Problem(task_spec.bpmn_id, f"unknown role '{name}': use a role id from "

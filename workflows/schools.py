@@ -29,7 +29,6 @@ from .gias import (
 )
 from .school_models import School, SchoolHoliday
 from .term_dates import (
-    TermDatesReport,
     has_term_dates,
     import_term_dates_csv,
     school_holiday_rows,
@@ -37,7 +36,7 @@ from .term_dates import (
 )
 
 __all__ = [
-    "KINDS", "BadRow", "ImportReport", "LocalAuthority", "School", "SchoolHoliday", "TermDatesReport",
+    "KINDS", "BadRow", "ImportReport", "LocalAuthority", "School", "SchoolHoliday",
     "classify", "find_schools", "get_school", "has_foundation", "has_term_dates", "import_gias_csv",
     "import_term_dates_csv", "is_church_school", "is_voluntary_aided", "load_demo_schools",
     "local_authorities", "region_for", "regions", "school_facts", "school_holiday_rows",

@@ -7,7 +7,6 @@ those regulations need the holidays of one school: its own rows where it has the
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -16,26 +15,13 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 
-from .gias import BadRow, Source, cell, column_index, csv_rows, read_text
+from .gias import BadRow, ImportReport, Source, cell, column_index, csv_rows, read_text
 from .school_models import School, SchoolHoliday
 
 COLUMNS = {"name": "name", "first_day": "first_day", "last_day": "last_day", "urn": "urn", "la_code": "la_code"}
 #: Longer than this is almost certainly a typo in a year (a summer holiday is about 6 weeks).
 MAX_HOLIDAY_DAYS = 92
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-
-@dataclass
-class TermDatesReport:
-    loaded: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: list[BadRow] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        result = asdict(self)
-        result["skipped"] = [asdict(bad) for bad in self.skipped]
-        return result
 
 
 def _parse_day(text: str, column: str) -> date | str:
@@ -82,7 +68,7 @@ def _parse_holiday(record: list[str], index: dict[str, int], la_code: str | None
     return {"la_code": row_la, "urn": urn, "name": name, "first_day": first, "last_day": last}
 
 
-def import_term_dates_csv(session: Session, source: Source, la_code: str | None = None) -> TermDatesReport:
+def import_term_dates_csv(session: Session, source: Source, la_code: str | None = None) -> ImportReport:
     """Add or update holidays from a CSV of name, first_day, last_day[, urn][, la_code].
 
     A row is keyed by (LA, school or none, name): re-importing a corrected file updates, never
@@ -99,7 +85,7 @@ def import_term_dates_csv(session: Session, source: Source, la_code: str | None 
         raise InvalidInput(f"{name} has a header but no holidays; nothing was imported")
     urns = {str(int(u)) for _, r in records if re.fullmatch(r"[0-9]{1,10}", u := cell(r, index.get("urn")))}
     schools = {s.urn: s for s in session.scalars(select(School).where(School.urn.in_(urns)))} if urns else {}
-    report = TermDatesReport()
+    report = ImportReport()
     seen: dict[tuple[str, str | None, str], int] = {}
     parsed_rows = []
     for line, record in records:
@@ -119,7 +105,7 @@ def import_term_dates_csv(session: Session, source: Source, la_code: str | None 
     return report
 
 
-def _save_holiday(session: Session, values: dict[str, Any], report: TermDatesReport) -> None:
+def _save_holiday(session: Session, values: dict[str, Any], report: ImportReport) -> None:
     urn_clause = SchoolHoliday.urn.is_(None) if values["urn"] is None else SchoolHoliday.urn == values["urn"]
     row = session.scalars(select(SchoolHoliday).where(
         SchoolHoliday.la_code == values["la_code"], urn_clause, SchoolHoliday.name == values["name"])).first()

@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 DIST = ROOT / "web" / "static" / "dist"
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+#: How long a page, a click or an `expect` may take before the test fails (ms). Generous, since two
+#: test runs on two loaded cores are slow; a condition that holds ends the wait at once.
+PATIENCE_MS = 60_000
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -35,8 +38,9 @@ def chromium():
         _missing("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     if not AXE.exists() or not (DIST / "diagram.js").exists():
         _missing("front-end assets are not built: run `make assets` (npm ci and web/assets/build.mjs)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=PATIENCE_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -83,7 +87,7 @@ def new_page(chromium, server):
 
     def make():
         context = chromium.new_context(base_url=server, viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PATIENCE_MS)
         context.add_init_script(path=str(AXE))
         contexts.append(context)
         page = context.new_page()

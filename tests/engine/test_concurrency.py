@@ -1,5 +1,9 @@
 """Real threads and processes on the real database: optimistic locking, exactly-once timers, and
-the scheduler firing within seconds."""
+the scheduler waking for a due timer.
+
+These run in real time, so they wait on conditions (a row written, a time passed), each with a
+bound far above what a quiet machine needs: two test runs at once on two loaded cores must pass.
+"""
 from __future__ import annotations
 
 import os
@@ -8,10 +12,11 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from engine import definitions, runtime
@@ -25,8 +30,13 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_until(condition, timeout: float = 15.0, interval: float = 0.05):
-    """Poll a condition with a deadline (the scheduler runs in real time here)."""
+#: How long a condition may take before the test fails: minutes, since a loaded machine is slow,
+#: and a condition that holds ends the wait at once.
+PATIENCE = 120.0
+
+
+def wait_until(condition, timeout: float = PATIENCE, interval: float = 0.05):
+    """Poll a condition until it holds; False if it still does not after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -61,7 +71,7 @@ def test_two_concurrent_completions_exactly_one_wins(committed):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(30)
+        thread.join(PATIENCE)
     winners = [who for who, result in outcomes.items() if result == "ok"]
     losers = [result for result in outcomes.values() if isinstance(result, Conflict)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
@@ -96,7 +106,8 @@ def test_many_threads_completing_different_cases_lose_nothing(committed):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
+        thread.join(PATIENCE)
+    assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     with transaction(committed) as session:
         statuses = session.scalars(select(ProcessInstance.status).where(ProcessInstance.id.in_(ids))).all()
@@ -105,25 +116,37 @@ def test_many_threads_completing_different_cases_lose_nothing(committed):
                               .where(AuditEvent.action == "task_completed")) == 80
 
 
-def timer_xml(seconds_from_now: float) -> tuple[str, str]:
-    due = (utcnow() + timedelta(seconds=seconds_from_now)).isoformat()
-    return read_fixture("timer_start").replace("${start_of_day_utc(review_on)}", due), due
+def start_timer_cases(factory, seconds_from_now: float, count: int = 1) -> tuple[list[int], datetime]:
+    """Cases each waiting on a timer due `seconds_from_now`, and that due time.
 
-
-def test_scheduler_fires_a_due_timer_within_seconds(committed):
-    xml, due = timer_xml(2.0)
-    with transaction(committed) as session:
+    However long starting them takes on a loaded machine, each timer is still waiting once its case
+    has started (one already past would fire inside the start): they start on a clock an hour behind.
+    """
+    due = utcnow() + timedelta(seconds=seconds_from_now)
+    xml = read_fixture("timer_start").replace("${start_of_day_utc(review_on)}", due.isoformat())
+    with time_machine.travel(utcnow() - timedelta(hours=1), tick=True), transaction(factory) as session:
         definitions.deploy(session, xml, "owner")
-        case_id = runtime.start_instance(session, "timer_start", "officer").id
-    service = TimerService(committed, poll_seconds=1.0, worker_id="test-scheduler")
+        ids = [runtime.start_instance(session, "timer_start", "officer").id for _ in range(count)]
+    return ids, due
+
+
+def wait_until_past(due: datetime) -> None:
+    """Until SpiffWorkflow counts the timer as fired: strictly after its due time."""
+    assert wait_until(lambda: utcnow() > due + timedelta(milliseconds=50))
+
+
+def test_scheduler_wakes_at_a_timers_due_time_and_fires_it(committed):
+    [case_id], _ = start_timer_cases(committed, 3.0)
+    # The poll alone would come after the wait below gives up: only the wake-up at the due time,
+    # scheduled by the first sweep, can fire the timer in time.
+    service = TimerService(committed, poll_seconds=10 * PATIENCE, worker_id="test-scheduler")
     service.start()
     try:
         def fired():
             with transaction(committed) as session:
                 return session.scalar(select(TimerJob.fired_at).where(TimerJob.instance_id == case_id))
-        assert wait_until(lambda: fired() is not None, timeout=15)
-        lateness = (fired() - session_due(committed, case_id)).total_seconds()
-        assert 0 <= lateness < 5, f"fired {lateness:.2f}s after its due time"
+        assert wait_until(lambda: fired() is not None)
+        assert fired() >= session_due(committed, case_id), "fired before its due time"
     finally:
         service.shutdown()
 
@@ -134,19 +157,16 @@ def session_due(factory, case_id: int):
 
 
 def test_timers_that_fell_due_while_stopped_fire_when_the_scheduler_starts(committed):
-    xml, _ = timer_xml(0.5)
-    with transaction(committed) as session:
-        definitions.deploy(session, xml, "owner")
-        case_id = runtime.start_instance(session, "timer_start", "officer").id
-    time.sleep(1.0)  # the timer falls due while no scheduler runs
-    service = TimerService(committed, poll_seconds=60.0, worker_id="late-starter")
+    [case_id], due = start_timer_cases(committed, 0.5)
+    wait_until_past(due)  # the timer falls due while no scheduler runs
+    service = TimerService(committed, poll_seconds=10 * PATIENCE, worker_id="late-starter")
     service.start()
     try:
         def opened():
             with transaction(committed) as session:
                 return session.scalar(select(func.count()).select_from(HumanTask).where(
                     HumanTask.instance_id == case_id, HumanTask.is_open.is_(True)))
-        assert wait_until(lambda: opened() == 1, timeout=10)  # well before the 60 s poll
+        assert wait_until(lambda: opened() == 1)  # long before the first poll: the start's own sweep
     finally:
         service.shutdown()
 
@@ -174,24 +194,21 @@ def start_due_soon(session) -> ProcessInstance:
 
 
 def test_two_worker_processes_fire_200_due_timers_exactly_once(committed, database_url):
+    _, due = start_timer_cases(committed, 0.5, count=200)
     with transaction(committed) as session:
-        definitions.deploy(session, due_soon_xml(), "owner")
-        for _ in range(200):
-            start_due_soon(session)
-    with transaction(committed) as session:
-        due = session.scalar(select(func.max(TimerJob.due_at)))
-    wait_until(lambda: utcnow() > due + timedelta(milliseconds=50), timeout=30)
+        assert session.scalar(select(func.count()).select_from(TimerJob).where(TimerJob.due_at == due)) == 200
+    wait_until_past(due)
     env = {**os.environ, "INTERVENE_DATABASE_URL": database_url}
     command = [sys.executable, "-m", "web.cli", "timers", "fire-due", "--json"]
     workers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for _ in range(2)]
-    outputs = [worker.communicate(timeout=300) for worker in workers]
+    outputs = [worker.communicate(timeout=5 * PATIENCE) for worker in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
     with transaction(committed) as session:
         fired_per_job = session.execute(
             select(AuditEvent.instance_id, func.count()).where(AuditEvent.action == "timer_fired")
             .group_by(AuditEvent.instance_id)).all()
-        assert len(fired_per_job) == 200 and {count for _, count in fired_per_job} == {1}
+        assert len(fired_per_job) == 200 and {count for _, count in fired_per_job} == {1}, outputs
         assert session.scalar(select(func.count()).select_from(TimerJob).where(TimerJob.fired_at.is_(None))) == 0
         opened = session.scalar(select(func.count()).select_from(HumanTask).where(HumanTask.is_open.is_(True)))
         assert opened == 200
@@ -199,10 +216,8 @@ def test_two_worker_processes_fire_200_due_timers_exactly_once(committed, databa
 
 
 def test_fire_due_leaves_nothing_when_called_twice(committed):
-    with transaction(committed) as session:
-        definitions.deploy(session, due_soon_xml(), "owner")
-        due = session.scalar(select(TimerJob.due_at).where(TimerJob.instance_id == start_due_soon(session).id))
-    wait_until(lambda: utcnow() > due + timedelta(milliseconds=50), timeout=30)
+    _, due = start_timer_cases(committed, 0.3)
+    wait_until_past(due)
     assert fire_due(committed, "w") == 1
     assert fire_due(committed, "w") == 0
 

@@ -138,7 +138,7 @@ def test_draft_is_kept_until_completion(session, deploy):
     deploy("ten_tasks")
     case = runtime.start_instance(session, "ten_tasks", "officer", data={"started_on": "2026-01-05"})
     [task] = open_tasks(session, case.id)
-    runtime.save_draft(session, task.id, "officer", {"answer_1": "half"})
+    runtime.save_draft(session, task.id, {"answer_1": "half"})
     assert session.get(HumanTask, task.id).draft == {"answer_1": "half"}
     runtime.complete_task(session, task.id, "officer", {"answer_1": "whole"})
     assert session.get(HumanTask, task.id).draft is None

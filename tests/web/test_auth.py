@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import time_machine
+from sqlalchemy import select
 
 from engine.db import utcnow
+from engine.models import HumanTask
 from workflows import accounts
 
-from .factories import PASSWORD, TRAFFORD, Browser, make_user
+from .factories import DERBYSHIRE, PASSWORD, TRAFFORD, Browser, make_school, make_user, start_case
 
 
 def test_signing_in_lands_in_the_inbox_and_signing_out_ends_the_session(browser, adviser, session):
@@ -81,10 +83,18 @@ def test_an_inactive_user_cannot_sign_in(browser, adviser, session):
     assert browser.post("/sign-in", {"email": adviser.email, "password": PASSWORD}).status_code == 400
 
 
-def test_deactivating_or_changing_the_password_ends_open_sessions(signed_in, adviser, session):
+def test_changing_the_password_ends_open_sessions(signed_in, adviser, session):
+    assert signed_in.get("/inbox").status_code == 200
     accounts.set_password(session, adviser, "a brand new passphrase")
     session.commit()
-    assert signed_in.get("/inbox").status_code == 302
+    assert signed_in.get("/inbox").headers["Location"].startswith("/sign-in")
+
+
+def test_deactivating_an_officer_ends_their_open_sessions(signed_in, adviser, session):
+    assert signed_in.get("/inbox").status_code == 200
+    adviser.is_active = False
+    session.commit()
+    assert signed_in.get("/inbox").headers["Location"].startswith("/sign-in")
 
 
 def test_after_sign_in_the_officer_goes_back_where_they_were_going(browser, adviser, session):
@@ -134,9 +144,24 @@ def test_a_stranger_is_sent_from_the_start_page_to_sign_in(browser):
     assert browser.get("/").headers["Location"] == "/sign-in"
 
 
-def test_users_of_two_authorities_may_share_nothing_but_the_service(browser, session):
-    make_user(session, "bob@derbyshire.gov.uk", "830", ["link_adviser"])
-    make_user(session, "cat@trafford.gov.uk", TRAFFORD, ["link_adviser"])
+def test_users_of_two_authorities_may_share_nothing_but_the_service(app, session, route):
+    make_school(session, "200002", "Peak View School", la_code=DERBYSHIRE, la_name="Derbyshire",
+                region="dfe-east-midlands")
+    make_school(session)
+    officers = {"bob@derbyshire.gov.uk": (DERBYSHIRE, "Peak View School", start_case(session, "200002")),
+                "cat@trafford.gov.uk": (TRAFFORD, "Ash Grove Primary School", start_case(session, "100001"))}
+    for email, (organisation, _, _) in officers.items():
+        make_user(session, email, organisation, ["link_adviser"])
     session.commit()
-    browser.sign_in("bob@derbyshire.gov.uk")
-    assert "Derbyshire" in browser.text("/inbox")
+    for email, (_, school, case) in officers.items():
+        officer = Browser(app.test_client())
+        officer.sign_in(email)
+        (_, other_school, other_case), = [v for k, v in officers.items() if k != email]
+        inbox, cases = officer.text("/inbox?tab=roles"), officer.text("/cases")
+        assert school in inbox and school in cases and school in officer.text(f"/cases/{case.id}")
+        assert other_school not in inbox and other_school not in cases
+        other_task = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == other_case.id))
+        for url in (f"/cases/{other_case.id}", f"/tasks/{other_task}"):
+            assert officer.get(url).status_code == 404, (email, url)
+        assert officer.post(f"/tasks/{other_task}/claim").status_code == 404
+        assert session.scalar(select(HumanTask.assignee).where(HumanTask.id == other_task)) is None

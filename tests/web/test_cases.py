@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from engine import runtime
+from engine.clock import today_local
 from engine.db import utcnow
 from engine.models import Deadline, HumanTask, ProcessInstance
-from engine.projections import today_local
 from workflows.letter_models import Letter
 
 from .factories import DERBYSHIRE, TRAFFORD, Browser, make_school, make_user, route_xml, start_case

@@ -103,6 +103,28 @@ def test_lifecycle_commands(run):
     assert as_json(run("timers", "fire-due", "--json")) == {"fired": 0}
 
 
+def test_a_role_filter_matches_its_characters_literally(run):
+    run("processes", "deploy", str(ENGINE_FIXTURES / "ten_tasks.bpmn"))
+    case = as_json(run("cases", "start", "ten_tasks", "--data", '{"started_on": "2026-01-05"}', "--json"))
+    [task] = case["tasks"]  # for link_adviser, its candidate group
+    assert [t["id"] for t in as_json(run("tasks", "list", "--role", "link_adviser", "--json"))] == [task["id"]]
+    for pattern in ("link%", "link_advise_", "%adviser", "link%adviser"):  # LIKE wildcards, if unescaped
+        assert as_json(run("tasks", "list", "--role", pattern, "--json")) == [], pattern
+
+
+def test_claim_unclaim_and_reassign_print_the_task_as_it_is_after(run):
+    run("processes", "deploy", str(ENGINE_FIXTURES / "ten_tasks.bpmn"))
+    [task] = as_json(run("cases", "start", "ten_tasks", "--data", '{"started_on": "2026-01-05"}', "--json"))["tasks"]
+    claimed = as_json(run("tasks", "claim", task["id"], "--as", "ann@test", "--json"))
+    assert (claimed["id"], claimed["assignee"], claimed["name"]) == (task["id"], "ann@test", "Step 1")
+    assert run("tasks", "claim", task["id"], "--as", "bob@test").exit_code == 2  # Ann has it
+    assert run("tasks", "unclaim", task["id"], "--as", "ann@test").stdout == "unclaimed Step 1\n"
+    assert run("tasks", "claim", task["id"], "--as", "bob@test").stdout == "claimed Step 1 for bob@test\n"
+    moved = run("tasks", "reassign", task["id"], "cat@test", "--as", "bob@test")
+    assert moved.stdout == "Step 1 is now assigned to cat@test\n"
+    assert as_json(run("tasks", "list", "--assignee", "cat@test", "--json"))[0]["id"] == task["id"]
+
+
 def test_deploy_names_the_process_of_a_file_holding_several(run):
     file = str(ENGINE_FIXTURES / "two_routes.bpmn")
     ambiguous = run("processes", "deploy", file)

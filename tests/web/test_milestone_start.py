@@ -21,7 +21,7 @@ def test_a_warning_notice_already_given_starts_waiting_with_its_deadlines(browse
     refused = browser.post("/cases/new", {
         "urn": "100001", "route": "maintained_warning_notice", "notice_given_on-day": "18",
         "notice_given_on-month": "12", "notice_given_on-year": "2025", "compliance_period_working_days": "0"})
-    assert refused.status_code == 400 and "at least 1" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Enter a compliance period between 1 and 200 working days" in refused.get_data(as_text=True)
     assert session.scalar(select(ProcessInstance)) is None
     response = browser.post("/cases/new", {
         "urn": "100001", "route": "maintained_warning_notice", "notice_given_on-day": "18",

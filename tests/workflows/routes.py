@@ -15,10 +15,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine import definitions, runtime
+from engine.clock import LOCAL_TZ
 from engine.definitions import parse_process
 from engine.models import Deadline, HumanTask, ProcessInstance, TimerJob
 from tests.conftest import worker_sweep
-from workflows.calendar import LONDON
 from workflows.gias import local_authorities, region_for
 from workflows.registry import install
 from workflows.roles import ROLES_BY_ID
@@ -42,7 +42,7 @@ def at(*args: int) -> time_machine.travel:
 
 def end_of(day: date) -> datetime:
     """A task due on `day` is due at 23:59:59 that day in England (22:59:59 UTC in summer)."""
-    return datetime.combine(day, time(23, 59, 59), LONDON).astimezone(UTC)
+    return datetime.combine(day, time(23, 59, 59), LOCAL_TZ).astimezone(UTC)
 
 
 def create_school(session, urn: str, type_of_establishment: str = "Community school", la_code: str = "830",

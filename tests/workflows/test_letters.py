@@ -22,7 +22,6 @@ from workflows.letter_models import Letter
 
 ISSUED_ON = date(2025, 12, 18)
 LA = "Derbyshire County Council"
-HAS_CALENDAR = importlib.util.find_spec("workflows.calendar") is not None
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:
@@ -135,7 +134,6 @@ def test_warning_notice_sets_out_the_s60_contents_and_who_gets_copies(tmp_path):
     assert "MISSING" not in text
 
 
-@pytest.mark.skipif(not HAS_CALENDAR, reason="workflows.calendar (working days) is not installed")
 def test_compliance_period_in_working_days_is_counted_over_christmas(tmp_path):
     data = warning_data(compliance_period_working_days=15)
     del data["compliance_period_end_on"]
@@ -334,8 +332,7 @@ def test_completing_a_task_with_a_letter_property_stores_the_letter(session, tmp
     text = pdf_text(stored.content, tmp_path)
     assert "Approve an improvement plan." in text and "URN 112233 / Case " in text
     assert "Thursday 18 December 2025" in text
-    if HAS_CALENDAR:
-        assert "by the end of Tuesday 13 January 2026" in text
+    assert "by the end of Tuesday 13 January 2026" in text
     audit = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == case.id,
                                                      AuditEvent.action == "letter_issued")).one()
     assert audit.detail == letter.title and audit.data["letter_id"] == letter.id
@@ -393,9 +390,8 @@ def test_the_notice_of_intention_process_form_keys_are_understood(tmp_path):
     _, _, text, _ = render("notice_of_intention", data, tmp_path)
     assert "appoint additional governors (section 64)" in text and "replace the governing body" not in text
     assert "once this notice has run for 5 working days" in text
-    if HAS_CALENDAR:
-        # Mon 19 Jan 2026 + 5 working days (no holidays): Mon 26 Jan 2026.
-        assert "not before the end of Monday 26 January 2026, the 5th working day following" in text
+    # Mon 19 Jan 2026 + 5 working days (no holidays): Mon 26 Jan 2026.
+    assert "not before the end of Monday 26 January 2026, the 5th working day following" in text
 
 
 def test_a_letter_is_dated_the_day_the_form_says_it_is_given():

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import runtime
+from engine.clock import today_local
 from engine.db import transaction
 from engine.deadlines import record_missed, record_missed_deadlines, status_on
 from engine.models import AuditEvent, Deadline, ProcessInstance
-from engine.projections import today_local
 from engine.timers import TimerService
 from tests.conftest import worker_sweep
 from tests.engine.test_concurrency import wait_until

@@ -163,7 +163,7 @@ def walk_to_compliance_review(session, notice_type: str = "s60") -> ProcessInsta
     with at(2026, 4, 15, 23, 0, 1):
         assert worker_sweep(session) == 1
     # Given after 18 Apr 2016: no representations step, straight to the review.
-    assert open_tasks(session, case) == [("review_compliance", "deputy_assistant_director", None)]
+    assert open_tasks(session, case) == [("review_compliance", "deputy_assistant_director", REVIEW_DUE)]
     return case
 
 
@@ -197,6 +197,10 @@ def test_the_copies_branch_keeps_its_dates_after_the_compliance_review(route, sa
 
 
 POWERS_WINDOW_DUE = utc(2026, 6, 15, *BST_DAY_END)
+#: The review and the notice of intention are due by the last day that still gives 5 working days'
+#: notice before the powers window ends on Mon 15 Jun 2026: 9, 10, 11, 12 and 15 Jun are the five,
+#: so Mon 8 Jun 2026 (no bank holiday between; the spring one was Mon 25 May).
+REVIEW_DUE = utc(2026, 6, 8, *BST_DAY_END)
 
 
 def not_complied(session, case) -> None:
@@ -204,7 +208,7 @@ def not_complied(session, case) -> None:
         complete(session, case, "review_compliance", {"compliance_reviewed_on": "2026-04-17",
                                                       "governing_body_complied": False,
                                                       "compliance_findings": "No review commissioned."})
-        assert open_tasks(session, case) == [("give_notice_of_intention", "cabinet_member", None)]
+        assert open_tasks(session, case) == [("give_notice_of_intention", "cabinet_member", REVIEW_DUE)]
         assert task_row(session, case, "give_notice_of_intention").properties["letter"] == "notice_of_intention"
     # Reasonable notice: 5 working days following Mon 20 Apr 2026 is Mon 27 Apr (no holidays), so
     # the wait is over at midnight BST, 23:00 UTC on the 27th.
@@ -248,7 +252,8 @@ def test_started_at_the_notice_already_given_waits_for_the_compliance_period(rou
         assert case.owner == "830" and case.data["school_kind"] == "maintained"
     with at(2026, 1, 14, 0, 0, 1):
         assert worker_sweep(route) == 1
-    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+    # Window ends Fri 13 Mar 2026; 5 working days' notice (9-13 Mar): review by Fri 6 Mar.
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2026, 3, 6, *GMT_DAY_END))]
 
 
 def test_started_at_the_notice_with_a_stated_end_date(route, save_restore):
@@ -323,7 +328,8 @@ def test_notice_given_17_apr_2016_has_an_initial_period_apart_from_its_complianc
         assert worker_sweep(route) == 0
     with at(2016, 5, 31, 23, 0, 1):
         assert worker_sweep(route) == 1
-    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+    # Window ends Sun 31 Jul 2016, so by Fri 29 Jul; 5 working days' notice (25-29 Jul): by Fri 22 Jul.
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2016, 7, 22, *BST_DAY_END))]
 
 
 def test_pre_2016_notice_read_as_the_initial_period(route, save_restore):
@@ -338,7 +344,8 @@ def test_pre_2016_notice_read_as_the_initial_period(route, save_restore):
         assert worker_sweep(route) == 1
         complete(route, case, "record_representations", {"representations_outcome": "none_made"})
         assert pending_timers(route, case) == []  # the compliance period ended with the initial period
-    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+    # Window ends Sat 9 Jul 2016, so by Fri 8 Jul; 5 working days' notice (4-8 Jul): by Fri 1 Jul.
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2016, 7, 1, *BST_DAY_END))]
 
 
 def test_an_unknown_legacy_reading_is_refused(route):
@@ -367,7 +374,8 @@ def test_notice_given_18_apr_2016_uses_the_period_the_notice_sets(route, save_re
         assert "initial_period_end" not in deadlines_of(route, case)  # no initial period from 18 Apr 2016
     with at(2016, 5, 17, 23, 0, 1):
         assert worker_sweep(route) == 1
-    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", None)]
+    # Window ends Sun 17 Jul 2016, so by Fri 15 Jul; 5 working days' notice (11-15 Jul): by Fri 8 Jul.
+    assert open_tasks(route, case) == [("review_compliance", "deputy_assistant_director", utc(2016, 7, 8, *BST_DAY_END))]
 
 
 # --- the model's conventions --------------------------------------------------------------------

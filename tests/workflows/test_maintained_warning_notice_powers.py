@@ -56,7 +56,7 @@ S64_NOTICE = {"power_notices_given_on": "2026-05-11", "s64_governors_appointed":
 
 
 def notify_dfe(session, case) -> None:
-    assert open_tasks(session, case) == [("notify_dfe_of_powers", "case_manager", None)]
+    assert open_tasks(session, case) == [("notify_dfe_of_powers", "case_manager", POWERS_WINDOW_DUE)]
     complete(session, case, "notify_dfe_of_powers", {"powers_used_on": "2026-05-11", "dfe_notified_on": "2026-05-11",
                                                      "powers_used_summary": "Two additional governors appointed."})
 

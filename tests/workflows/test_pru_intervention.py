@@ -75,7 +75,8 @@ def advise(session, instance, reading: str = "duty_continues", order_made_on: st
 
 def decide(session, instance, intervention: str) -> None:
     do(session, instance, "decide_pru_intervention", RD,
-       {"intervention": intervention, "decided_on": "2026-07-01", "decision_reasons": "On the advice."})
+       # decided the day the clock stands at (a date years ahead of "today" is refused as a typing slip)
+       {"intervention": intervention, "decided_on": date.today().isoformat(), "decision_reasons": "On the advice."})
 
 
 def make_order(session, instance) -> None:

@@ -60,7 +60,7 @@ def _form_page(instance, letter, task, values: dict, reason: str, errors: dict[s
     if "correction_reason" in errors:
         listed.append({"text": errors["correction_reason"], "href": "#correction_reason"})
     return render_template("cases/correct_letter.html", instance=instance, letter=letter, task=task,
-                           context=case_context(db(), instance), fields=field_views(task.form, values, errors),
+                           context=case_context(db(), instance), fields=field_views(task.form, values, errors, instance.data),
                            reason=reason, errors=errors, error_list=listed), status
 
 
@@ -116,7 +116,7 @@ def correct_letter(instance_id: int, letter_id: int):
         return _form_page(instance, letter, task, initial_values(task.form, answers), reason, {})
     errors: dict[str, str] = {}
     try:
-        answers = validate_submission(task.form, answers)
+        answers = validate_submission(task.form, answers, instance.data)
     except FormErrors as refused:
         errors.update(refused.errors)
     if not reason:

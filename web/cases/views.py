@@ -8,19 +8,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine.db import utcnow
 from workflows.access import may_act_on, may_manage_case, may_start_cases, task_roles, visible_instance
 from workflows.case_leads import leads_of
+from workflows.case_view import done_bpmn_ids, open_tasks, pending_timers
+from workflows.letters import letter_by_id, render_again
 
 from ..access import requires, user
-from ..case_context import (
-    CaseContext,
-    case_context,
-    deadlines,
-    done_bpmn_ids,
-    evidence,
-    letters_so_far,
-    open_tasks,
-    pending_timers,
-    timeline,
-)
+from ..case_context import CaseContext, case_context, deadlines, evidence, letters_so_far, timeline
 from ..db import db
 from ..formatting import urgency
 from ..lookups import authority_names, role_name, route_choices, route_title
@@ -28,7 +20,6 @@ from ..paging import PER_PAGE, Page, page_number
 from .queries import case_count, case_list_select, case_page_of
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
-#: Audit actions that mean "this BPMN element is done" on the diagram.
 
 
 @blueprint.get("")
@@ -100,10 +91,6 @@ def diagram(instance_id: int):
 def letter(instance_id: int, letter_id: int):
     session = db()
     instance = visible_instance(session, user(), instance_id)
-    try:
-        from workflows.letters import letter_by_id  # type: ignore[import-not-found]
-    except ImportError:
-        abort(404)
     found = letter_by_id(session, instance.id, letter_id)
     if found is None:
         abort(404)
@@ -138,8 +125,6 @@ def letter_word(instance_id: int, letter_id: int):
 @requires()
 def render_letter_again(instance_id: int, letter_id: int):
     """A letter whose PDF failed to render (or never did): render it from its stored data."""
-    from workflows.letters import letter_by_id, render_again  # type: ignore[import-not-found]
-
     session = db()
     instance = visible_instance(session, user(), instance_id)
     found = letter_by_id(session, instance.id, letter_id)
@@ -157,5 +142,8 @@ def render_letter_again(instance_id: int, letter_id: int):
     return redirect(url_for("cases.case_page", instance_id=instance.id))
 
 
-from . import correction, files, manage, start  # noqa: E402,F401  (register /cases/new, error, close, lead-officer, notes and documents)
-from .corrections import correctable_letters  # noqa: E402  (also registers /cases/<id>/letters/<id>/correct)
+
+
+# At the bottom: these modules add their routes to this module's blueprint, so they import it first.
+from . import correction, files, manage, start  # noqa: E402,F401
+from .corrections import correctable_letters  # noqa: E402

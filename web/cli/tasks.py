@@ -1,12 +1,16 @@
 """`intervene tasks list|complete|claim|unclaim|reassign`."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from engine import runtime
 from engine.models import HumanTask
 
+from ..inbox.queries import in_candidate_groups
 from .common import command, emit, parse_json_object, session_scope
 
 
@@ -34,8 +38,7 @@ def list_command(role: str | None, case_id: int | None, assignee: str | None, in
         if not include_closed:
             query = query.where(HumanTask.is_open.is_(True))
         if role:
-            query = query.where(or_(HumanTask.role == role,
-                                    cast(HumanTask.candidate_groups, String).contains(f'"{role}"')))
+            query = query.where(or_(HumanTask.role == role, in_candidate_groups(role)))
         if case_id is not None:
             query = query.where(HumanTask.instance_id == case_id)
         if assignee:
@@ -63,14 +66,20 @@ def complete_command(task_id: str, actor: str, data_json: str | None, as_json: b
          + (f" ({r['error']})" if r["error"] else ""))
 
 
+def _change_task(change: Callable[[Session], HumanTask], as_json: bool, describe: Callable[[dict], str]) -> None:
+    """One change to a task in its own transaction; prints the task as the change left it."""
+    with session_scope() as session:
+        row = _row(change(session))
+    emit(row, as_json, describe)
+
+
 @command(cli, "claim")
 @click.argument("task_id")
 @click.option("--as", "actor", required=True)
 def claim_command(task_id: str, actor: str, as_json: bool) -> None:
     """Take a task: it moves to your 'Assigned to me' list."""
-    with session_scope() as session:
-        row = _row(runtime.claim_task(session, task_id, actor))
-    emit(row, as_json, lambda r: f"claimed {r['name']} for {r['assignee']}")
+    _change_task(lambda session: runtime.claim_task(session, task_id, actor), as_json,
+                 lambda r: f"claimed {r['name']} for {r['assignee']}")
 
 
 @command(cli, "unclaim")
@@ -78,9 +87,8 @@ def claim_command(task_id: str, actor: str, as_json: bool) -> None:
 @click.option("--as", "actor", required=True)
 def unclaim_command(task_id: str, actor: str, as_json: bool) -> None:
     """Give a task back to its role's shared list."""
-    with session_scope() as session:
-        row = _row(runtime.unclaim_task(session, task_id, actor))
-    emit(row, as_json, lambda r: f"unclaimed {r['name']}")
+    _change_task(lambda session: runtime.unclaim_task(session, task_id, actor), as_json,
+                 lambda r: f"unclaimed {r['name']}")
 
 
 @command(cli, "reassign")
@@ -89,6 +97,5 @@ def unclaim_command(task_id: str, actor: str, as_json: bool) -> None:
 @click.option("--as", "actor", required=True)
 def reassign_command(task_id: str, assignee: str, actor: str, as_json: bool) -> None:
     """Give a task to another officer."""
-    with session_scope() as session:
-        row = _row(runtime.reassign_task(session, task_id, actor, assignee))
-    emit(row, as_json, lambda r: f"{r['name']} is now assigned to {r['assignee']}")
+    _change_task(lambda session: runtime.reassign_task(session, task_id, actor, assignee), as_json,
+                 lambda r: f"{r['name']} is now assigned to {r['assignee']}")

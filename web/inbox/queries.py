@@ -38,21 +38,20 @@ class InboxFilters:
 
 
 def for_roles_clause(roles: list[str]):
-    """Tasks whose role, or any of whose candidate groups, is one of `roles`.
-
-    candidate_groups is a JSON list; matching its text for '"role_id"' works on SQLite and
-    PostgreSQL alike. Role ids are plain identifiers, but '_' is a LIKE wildcard, so it is escaped.
-    """
+    """Tasks whose role, or any of whose candidate groups, is one of `roles`."""
     if not roles:
         return HumanTask.role.in_([])
     keys = role_keys(roles)
-    return or_(HumanTask.role.in_(keys),
-               *[cast(HumanTask.candidate_groups, Text).like(f'%"{_escape_like(key)}"%', escape="\\")
-                 for key in keys])
+    return or_(HumanTask.role.in_(keys), *[in_candidate_groups(key) for key in keys])
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def in_candidate_groups(group: str) -> ColumnElement[bool]:
+    """Tasks with `group` among their candidate groups.
+
+    candidate_groups is a JSON list; matching its text for '"group"' works on SQLite and PostgreSQL
+    alike. Role ids hold '_', a LIKE wildcard, so the match escapes it (and '%') to stay literal.
+    """
+    return cast(HumanTask.candidate_groups, Text).contains(f'"{group}"', autoescape=True)
 
 
 def unassigned() -> ColumnElement[bool]:

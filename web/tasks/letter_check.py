@@ -42,8 +42,8 @@ def letter_kind(task: HumanTask) -> str:
 def checked_answers(task: HumanTask, data: dict[str, Any]) -> dict[str, Any]:
     """The form's answers, validated, with the notice rules applied to the case as it would become;
     FormErrors (by field) when either refuses them."""
-    validated = validate_submission(task.form, data)
     instance = visible_instance(db(), user(), task.instance_id)
+    validated = validate_submission(task.form, data, instance.data)
     field_ids = [field["id"] for field in task.form.get("fields", [])]
     problems = task_problems(task.properties or {}, field_ids, {**(instance.data or {}), **validated})
     if problems:
@@ -164,7 +164,7 @@ def issue(task_id: str):
     if tokens - confirmed:
         return _check_page(task, "Confirm that the text that looks like a placeholder is meant to be in the "
                                  "letter, or change it", status=400)
-    runtime.save_draft(session, task.id, me.email, {**answers, CONFIRMED_KEY: sorted(tokens)})
+    runtime.save_draft(session, task.id, {**answers, CONFIRMED_KEY: sorted(tokens)})
     try:
         if task.assignee is None:
             runtime.claim_task(session, task.id, me.email)

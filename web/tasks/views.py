@@ -10,10 +10,10 @@ from engine.models import HumanTask
 from workflows.access import may_act_on, may_reassign, task_roles, visible_instance, visible_task
 from workflows.account_models import User
 from workflows.accounts import users_of
-from workflows.case_view import display_names
+from workflows.case_view import display_names, open_tasks, pending_timers
 
 from ..access import requires, safe_next, user
-from ..case_context import case_context, deadlines, evidence, letters_so_far, open_tasks, pending_timers
+from ..case_context import case_context, deadlines, evidence, letters_so_far
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
 from ..formatting import local_date, urgency
@@ -60,15 +60,16 @@ def submit(task_id: str):
                          else "this task is for another role")
     data = to_submission(task.form, values)
     if request.form.get("intervene_action") == "draft":
-        runtime.save_draft(session, task.id, me.email, data)
+        runtime.save_draft(session, task.id, data)
         flash("Your draft has been saved. You can come back to it at any time.", "success")
         return redirect(url_for("tasks.task_page", task_id=task.id))
     try:
+        case_data = visible_instance(session, me, task.instance_id).data  # show_if rules may read it
+        validate_submission(task.form, data, case_data)
         if _issues_letter(task):
             # Checked now, issued from the check page once the officer has seen the letter.
-            runtime.save_draft(session, task.id, me.email, letter_check.checked_answers(task, data))
+            runtime.save_draft(session, task.id, letter_check.checked_answers(task, data))
             return redirect(url_for("tasks.check", task_id=task.id))
-        validate_submission(task.form, data)
         if task.assignee is None:
             runtime.claim_task(session, task.id, me.email)
         runtime.complete_task(session, task.id, me.email, data)

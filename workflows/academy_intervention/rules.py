@@ -31,8 +31,6 @@ from workflows.deadline_terms import (
 
 NTI_EDUCATIONAL_GROUND_ENDS_ON = date(2025, 9, 1)
 TERMINATION_SECTIONS_FROM = date(2016, 4, 18)
-DEFAULT_NTI_PUBLICATION_DAYS = 14
-DEFAULT_REPRESENTATIONS_WORKING_DAYS = 15
 
 #: Concern types (the options of the first form) that are grounds of a NtI at any date.
 NTI_GROUNDS = ("financial_management", "governance", "compliance")

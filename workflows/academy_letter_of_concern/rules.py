@@ -14,8 +14,6 @@ from workflows.calendar import working_days_after
 from workflows.deadline_terms import dated_deadline, optional_date, positive_count, working_days_deadline
 
 PROTOCOL = "Local procedure (Derbyshire Letter of Concern protocol)"
-#: A local default, not law: the protocol gives no period (not found). Officers change it per case.
-DEFAULT_RESPONSE_WORKING_DAYS = 15
 
 
 def loc_response_due_on(concerns_confirmed_on: Any, response_working_days: Any) -> str:

@@ -42,7 +42,7 @@ PROCESS = ProcessPackage(
         {"id": "compliance_period_working_days", "type": "long",
          "label": "Compliance period the notice set, in working days",
          "properties": {"hint": "Leave blank for 15 working days, the usual period (since 18 April 2016 the "
-                                "notice sets it)"},
+                                "notice sets it)", "error_noun": "a compliance period", "unit": "working days"},
          "validation": {"min": "1", "max": "200"}},
         {"id": "legacy_compliance_reading", "type": "enum",
          "label": "For a notice given before 18 April 2016: how the compliance period is read",

@@ -40,7 +40,6 @@ LAST_DAY_FOR_A_DUTY_ORDER = CWSA_REPEAL_FROM - timedelta(days=1)
 PROCESS_KEY = "pru_intervention"
 
 CATEGORIES = ("special_measures", "significant_improvement")
-DUTY_READINGS = ("duty_continues", "power_only")
 #: Audit PRU-2: "iem_only" (the default: only what the sources support) or "order_power_inferred".
 COASTING_READINGS = ("iem_only", "order_power_inferred")
 #: Optional facts gateways read; a form left blank stores nothing, so the case starts with them empty.
