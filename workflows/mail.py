@@ -25,10 +25,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.clock import LOCAL_TZ
 from engine.db import utcnow
 from engine.outbox import Sender, send_due
 from engine.outbox_models import OutboxMessage
-from engine.projections import LOCAL_TZ
 
 from .reminders import DIGEST, enqueue_reminders
 

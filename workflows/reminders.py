@@ -20,11 +20,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.clock import LOCAL_TZ, today_local
 from engine.db import transaction
 from engine.deadlines import MISSED, PENDING, live_status, status_on
 from engine.models import Deadline, HumanTask, ProcessInstance
 from engine.outbox import Message, enqueue
-from engine.projections import LOCAL_TZ, today_local
 
 from .account_models import User
 from .calendar import is_working_day, working_days_after

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from itertools import count
 
+from engine.clock import LOCAL_TZ
 from engine.models import Deadline, HumanTask, ProcessDefinition, ProcessInstance
-from engine.projections import LOCAL_TZ
 from workflows.account_models import Organisation, User
 
 TRAFFORD, DERBYSHIRE = "358", "830"

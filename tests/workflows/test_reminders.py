@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from engine.clock import LOCAL_TZ
 from engine.models import AuditEvent
 from engine.outbox import send_due
 from engine.outbox_models import OutboxMessage
-from engine.projections import LOCAL_TZ
 from tests.conftest import joined_factory
 from workflows.mail import FolderSender, reminders_job
 from workflows.reminders import (
