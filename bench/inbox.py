@@ -43,6 +43,7 @@ from web.app import create_app  # noqa: E402
 from web.cases.queries import case_count, case_list_select  # noqa: E402
 from web.inbox.queries import InboxFilters, inbox_counts  # noqa: E402
 from web.paging import PER_PAGE  # noqa: E402
+from workflows.access import scope_session  # noqa: E402
 from workflows.account_models import User  # noqa: E402
 from workflows.demo import DEMO_PASSWORD  # noqa: E402
 from workflows.migrate import import_all_models  # noqa: E402
@@ -103,12 +104,16 @@ def signed_in(app, email: str):
     return client
 
 
-def _scope(session, officer: User, now) -> dict[str, int]:
-    """How much the officer sees: what the pages have to count and sort."""
-    roles, counts = inbox_counts(session, officer, "roles", InboxFilters(), now)
-    return {"open_cases": case_count(session, case_list_select(officer, status="open")),
-            "all_cases": case_count(session, case_list_select(officer)),
-            "for_my_roles": roles, "assigned_to_me": counts["mine"]}
+def _scope(factory, email: str, now) -> dict[str, int]:
+    """How much the officer sees: what the pages have to count and sort (on a session scoped to
+    the officer, as a request's is)."""
+    with factory() as session:
+        officer = session.scalar(select(User).where(User.email == email))
+        scope_session(session, lambda: officer)
+        roles, counts = inbox_counts(session, officer, "roles", InboxFilters(), now)
+        return {"open_cases": case_count(session, case_list_select(status="open")),
+                "all_cases": case_count(session, case_list_select()),
+                "for_my_roles": roles, "assigned_to_me": counts["mine"]}
 
 
 def _pages(session, scope: dict[str, int]) -> list[tuple[str, str, str]]:
@@ -165,10 +170,9 @@ def _time(client, path: str, requests: int, warmups: int, counter: SqlCounter) -
 def measure(url: str, requests: int, warmups: int, log=print) -> tuple[dict, list[Result]]:
     """({who: what they see}, a Result per page)."""
     engine = make_engine(url)
-    with make_session_factory(engine)() as session:
-        officers = {"la": session.scalar(select(User).where(User.email == LA_OFFICER)),
-                    "rd": session.scalar(select(User).where(User.email == REGIONAL_DIRECTOR))}
-        scope = {who: _scope(session, officer, utcnow()) for who, officer in officers.items()}
+    factory = make_session_factory(engine)
+    scope = {who: _scope(factory, email, utcnow()) for who, email in (("la", LA_OFFICER), ("rd", REGIONAL_DIRECTOR))}
+    with factory() as session:
         pages = _pages(session, scope["la"])
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret"})

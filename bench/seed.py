@@ -27,6 +27,7 @@ from engine.db import create_database_if_missing as ensure_postgres_database  # 
 from engine.definitions import candidate_groups, parse_process, user_task_role
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessDefinition, ProcessInstance, TimerJob
 from engine.parser import form_to_dict
+from workflows.access import role_keys
 from workflows.account_models import User
 from workflows.accounts import create_user
 from workflows.demo import DEMO_PASSWORD, deploy_all
@@ -52,6 +53,7 @@ LA_ROLES = ("link_adviser", "senior_adviser", "deputy_assistant_director", "assi
             "director_childrens_services", "cabinet_member", "quality_assurance_partner", "case_manager",
             "la_admin")
 REGION_ROLES = ("regional_director", "regions_group_officer", "region_admin")
+REGION_ROLE_KEYS = set(role_keys(REGION_ROLES))
 #: (type of establishment, weight): about 55% maintained, 40% academies, 3% PRUs, 2% others.
 SCHOOL_TYPES = (("Community school", 35), ("Voluntary aided school", 8), ("Voluntary controlled school", 7),
                 ("Foundation school", 5), ("Academy converter", 25), ("Academy sponsor led", 10),
@@ -188,12 +190,14 @@ class CaseWriter:
         is_closed = status in ("completed", "terminated")
         history = route.tasks[max(0, step - 6):step] if not is_closed else route.tasks[:rng.randint(1, 6)]
         open_specs = [] if is_closed or status == "waiting" else route.tasks[step:step + rng.choice((1, 1, 2))]
-        self._instance(case_id, route, school, owner, status, started_at, open_specs)
+        # As the save's share hook (workflows.access.share_with_region) would have recorded it.
+        shared_with = school["region"] if any(spec["role"] in REGION_ROLE_KEYS for spec in history + open_specs) else None
+        self._instance(case_id, route, school, owner, status, started_at, open_specs, shared_with)
         self._history(case_id, route, school, owner, started_at, history)
         self._open_tasks(case_id, route, school, owner, started_at, open_specs)
         self._timers_and_deadlines(case_id, route, owner, started_at, status)
 
-    def _instance(self, case_id, route, school, owner, status, started_at, open_specs) -> None:
+    def _instance(self, case_id, route, school, owner, status, started_at, open_specs, shared_with) -> None:
         facts = dict(school["facts"])
         facts.update({"concerns_summary": "Attainment has fallen for three years and governors have not "
                                           "challenged leaders.", "notice_type": "s60",
@@ -201,7 +205,7 @@ class CaseWriter:
         ended_at = started_at + timedelta(days=self.rng.randint(30, 300)) if status in ("completed", "terminated") else None
         self.rows[ProcessInstance].append({
             "id": case_id, "definition_id": route.definition_id, "process_key": route.key,
-            "business_key": school["urn"], "owner": owner, "status": status,
+            "business_key": school["urn"], "owner": owner, "shared_with": shared_with, "status": status,
             "error_message": "Script error in gateway" if status == "error" else None,
             "state": {"placeholder": True}, "serializer_version": "bench", "lock_version": 1, "data": facts,
             "current_steps": ", ".join(t["name"] for t in open_specs)[:1000], "started_at": started_at,

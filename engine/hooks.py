@@ -57,7 +57,13 @@ TaskDataHook = Callable[[Session, Any, Any, dict[str, Any]], None]
 #: Any problem refuses the completion, so nothing changes (the task stays open, no timer, no letter).
 TaskValidationHook = Callable[[Session, Any, Any, dict[str, Any]], dict[str, str]]
 
+#: Called in the save transaction with the task rows the save opened (session, instance, rows):
+#: the id of another organisation that from now on also sees the case, or None. Consulted only
+#: while the case is not yet shared.
+ShareHook = Callable[[Session, Any, list[Any]], str | None]
+
 start_hooks: list[StartHook] = []
+share_hooks: list[ShareHook] = []
 task_data_hooks: list[TaskDataHook] = []
 task_completed_hooks: list[TaskCompletedHook] = []
 task_validation_hooks: list[TaskValidationHook] = []
@@ -67,6 +73,11 @@ deadline_hooks: list[DeadlineHook] = []
 def register_start_hook(hook: StartHook) -> None:
     if hook not in start_hooks:
         start_hooks.append(hook)
+
+
+def register_share_hook(hook: ShareHook) -> None:
+    if hook not in share_hooks:
+        share_hooks.append(hook)
 
 
 def register_deadline_hook(hook: DeadlineHook) -> None:

@@ -41,6 +41,8 @@ class ProcessInstance(Base):
         Index("ix_process_instances_key_status", "process_key", "status"),
         # The case list: an organisation's cases, newest first.
         Index("ix_process_instances_owner_started", "owner", "started_at"),
+        # A region's inbox and case list: the cases shared with it, newest first.
+        Index("ix_process_instances_shared_with_started", "shared_with", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,9 @@ class ProcessInstance(Base):
     business_key: Mapped[str | None] = mapped_column(String(200), index=True)
     #: Which organisation owns the case; every list filters on it.
     owner: Mapped[str | None] = mapped_column(String(100), index=True)
+    #: Another organisation that also sees the case, worked out by the domain's share hooks in the
+    #: save transaction (once shared, always shared): lists read this column, never the task rows.
+    shared_with: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default="running")
     error_message: Mapped[str | None] = mapped_column(Text)
     #: Serialized SpiffWorkflow state without the spec (the spec is re-parsed from the definition).

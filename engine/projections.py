@@ -90,6 +90,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
                      ) -> list[str]:
     existing = {t.id: t for t in session.scalars(_OPEN_TASKS, {"instance_id": instance.id})}
     names = []
+    opened: list[HumanTask] = []
     now = utcnow()
     for task, evaluated in planned:
         task_id = str(task.id)
@@ -98,7 +99,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
         if existing.pop(task_id, None) is not None:
             continue
         groups = candidate_groups(spec)
-        session.add(HumanTask(
+        opened.append(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
             business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=_task_name(task),
             role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
@@ -106,9 +107,23 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
             properties={k: v for k, v in spec.extensions.items() if isinstance(v, str)},
             is_open=True, created_at=now, **evaluated,
         ))
+    session.add_all(opened)
     for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation
         row.is_open = False
+    _share(session, instance, opened)
     return names
+
+
+def _share(session: Session, instance: ProcessInstance, opened: list[HumanTask]) -> None:
+    """Record who else sees the case, so visibility is a column test rather than a task-row scan."""
+    if instance.shared_with is not None or not opened:
+        return
+    with session.no_autoflush:  # the save flushes once, at its end
+        for hook in hooks.share_hooks:
+            shared_with = hook(session, instance, opened)
+            if shared_with:
+                instance.shared_with = shared_with
+                return
 
 
 def _task_name(task) -> str:

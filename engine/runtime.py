@@ -350,13 +350,13 @@ def suspend_instance(session: Session, instance_id: int, actor: str, reason: str
     return instance
 
 
-def resume_instance(session: Session, instance_id: int, actor: str) -> ProcessInstance:
+def resume_instance(session: Session, instance_id: int, actor: str, reason: str = "") -> ProcessInstance:
     instance = lock_instance(session, instance_id)
     if instance.status != "suspended":
         raise Conflict(f"case {instance.id} is {instance.status}, not suspended")
     instance.status = "running"
     workflow = load_workflow(instance)
-    audit(session, instance, actor, "resumed")
+    audit(session, instance, actor, "resumed", detail=reason or None)
     # Timers that fell due while suspended fire now.
     _advance(session, instance, workflow, actor, refresh_timers=True)
     return instance

@@ -43,3 +43,37 @@ def test_upgrade_twice_is_harmless(tmp_path):
     with engine.connect() as connection:
         assert connection.execute(text("select version_num from alembic_version")).scalar()
     engine.dispose()
+
+
+def test_0012_shares_with_the_schools_region_the_cases_that_had_a_region_role_task(tmp_path):
+    """The backfill gives shared_with to the cases the old rule shared (a region-role task, by id or
+    by lane name, and a school in a region), and to no other."""
+    import importlib
+
+    from engine.models import HumanTask, ProcessDefinition, ProcessInstance
+    from workflows.access import REGION_ROLES, role_keys
+    from workflows.school_models import School
+
+    migration = importlib.import_module("migrations.versions.0012_scoping_shared_with")
+    assert set(migration.REGION_ROLE_KEYS) == set(role_keys(REGION_ROLES))
+    import_all_models()
+    engine = make_engine(fresh_database_url(tmp_path))
+    upgrade(engine, "0011_notes")
+    roles = {1: "regional_director", 2: "Regions Group case officer", 3: "link_adviser", 4: "regional_director"}
+    with engine.begin() as connection:
+        connection.execute(ProcessDefinition.__table__.insert(), [dict(
+            id=1, key="route", version=1, name="Route", bpmn_xml="<x/>", sha256="0" * 64, deployed_by="t")])
+        connection.execute(School.__table__.insert(), [dict(
+            urn=urn, name="S", search_name="s", type_of_establishment="Community school", la_code="358",
+            region=region) for urn, region in (("1", "dfe-north-west"), ("2", "dfe-east-midlands"), ("3", "dfe-north-west"))])
+        connection.execute(ProcessInstance.__table__.insert(), [dict(
+            id=n, definition_id=1, process_key="route", business_key=urn, owner="358", state={},
+            serializer_version="1", started_by="t") for n, urn in ((1, "1"), (2, "2"), (3, "3"), (4, "missing"))])
+        connection.execute(HumanTask.__table__.insert(), [dict(
+            id=f"task-{n}", instance_id=n, owner="358", process_key="route", business_key=None, bpmn_id="step",
+            name="Step", role=role) for n, role in roles.items()])
+    upgrade(engine)
+    with engine.connect() as connection:
+        shared = dict(connection.execute(text("select id, shared_with from process_instances")).all())
+    engine.dispose()
+    assert shared == {1: "dfe-north-west", 2: "dfe-east-midlands", 3: None, 4: None}

@@ -6,6 +6,9 @@ at once. Any other request's session writes. It is committed after a response be
 rolled back otherwise (a form with errors, a conflict, a 404), so a view that claims a task and then fails validation leaves nothing behind.
 A view that must keep a change although it answers with an error (a failed sign-in is counted)
 commits explicitly.
+
+Every request session is scoped to the signed-in officer (workflows.access.scope_session): its
+reads of case data see only what the officer may see, whatever the query; before sign-in, none.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from engine.db import begin_read_only
+from workflows.access import scope_session
 
 _KEY = "intervene_session_factory"
 READ_ONLY_METHODS = ("GET", "HEAD")
@@ -22,6 +26,7 @@ def db() -> Session:
     session = g.get("_db_session")
     if session is None:
         session = current_app.extensions[_KEY]()
+        scope_session(session, lambda: g.get("user"))
         if has_request_context() and request.method in READ_ONLY_METHODS:
             begin_read_only(session)
         g._db_session = session

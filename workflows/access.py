@@ -6,22 +6,42 @@
   the cases of schools in its region that have (or had) a task for a region role: an LA-owned
   case that reaches, say, the academy order decision in the Ofsted route is shared with the
   regional director's team from then on. "Schools in its region" is `schools.region`; "a task for
-  a region role" is `human_tasks.role` (the task's first candidate group or its lane).
+  a region role" is `human_tasks.role` (the task's first candidate group or its lane). The region
+  is worked out once, when the save that opens such a task runs (`share_with_region`, an engine
+  share hook), and kept in `process_instances.shared_with`, so every list tests an indexed column
+  instead of scanning task rows (issue 11 point 3). A school that later moves region keeps its
+  existing cases with the region that first saw them.
 
 Anything else is invisible, and a page asked for an invisible case answers 404, as if it did not
-exist. Queries start from `visible_instances` / `visible_tasks` (or add `instance_clause` /
-`task_clause` to their own select) so that no page has to remember the rule.
+exist.
+
+The rule is enforced once, on the session, not by each query (issue 11 point 7): `scope_session`
+installs a `do_orm_execute` listener that adds `with_loader_criteria` for every table holding case
+data (`SCOPED_MODELS`: cases, tasks, deadlines, letters, audit events, notes, documents, leads) to
+every ORM SELECT, relationship and lazy loads included. The web sets the signed-in officer as the
+session's viewer on every request session (web/db.py); without a viewer nothing of a case is
+visible. Each rule binds the organisation as `scope_<table>`, so a test can see in the SQL that
+every table read carries its rule (tests/web/test_scoping_everywhere.py). A query that bypasses
+the ORM (Core on a table, text SQL) bypasses the rule: that test fails on it. The worker, the CLI
+(`intervene ...`) and the engine's own commands open unscoped sessions: they are operator tools
+that act on every organisation's cases. `instance_clause` / `task_clause` remain for the few
+places that need the rule as an expression (counts in SQL built by hand).
 """
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, false, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, event, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from engine.errors import NotFound
-from engine.models import HumanTask, ProcessInstance
+from engine.hooks import register_share_hook
+from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance
 
+from .case_file_models import CaseDocument, CaseNote
+from .case_models import CaseLead
+from .letter_models import Letter
 from .roles import ROLES_BY_ID, role_for, role_ids
 from .school_models import School
 
@@ -52,30 +72,88 @@ def role_keys(roles) -> list[str]:
     return keys
 
 
-def _shared_with_region(region_id: str) -> Select:
-    """Ids of cases of the region's schools with a task for a region role (any owner)."""
-    return (select(HumanTask.instance_id)
-            .join(School, School.urn == HumanTask.business_key)
-            .where(School.region == region_id, HumanTask.role.in_(role_keys(REGION_ROLES))))
+def share_with_region(session: Session, instance: ProcessInstance, opened: list[HumanTask]) -> str | None:
+    """The region of the case's school once the case opens a task for a region role (share hook)."""
+    region_keys = set(role_keys(REGION_ROLES))
+    if not instance.business_key or not any(task.role in region_keys for task in opened):
+        return None
+    return session.scalar(select(School.region).where(School.urn == instance.business_key))
+
+
+def register_with_engine() -> None:
+    register_share_hook(share_with_region)
+
+
+def _organisation(viewer: Viewer | None) -> tuple[str, bool]:
+    """The viewer's organisation and whether it is a region; "" (no owner has it) without one."""
+    if viewer is None or not viewer.organisation_id:
+        return "", False
+    return viewer.organisation_id, viewer.organisation_kind == "region"
+
+
+def _case_rule(viewer: Viewer | None, table: str) -> ColumnElement[bool]:
+    organisation, is_region = _organisation(viewer)
+    marker: BindParameter[str] = bindparam(f"scope_{table}", organisation)
+    own = ProcessInstance.owner == marker
+    return or_(own, ProcessInstance.shared_with == marker) if is_region else own
+
+
+def _child_rule(model: Any, viewer: Viewer | None) -> ColumnElement[bool]:
+    """A row of a case's data: the case is visible (by the row's owner copy where it keeps one)."""
+    table = model.__tablename__
+    organisation, is_region = _organisation(viewer)
+    if not hasattr(model, "owner"):
+        return model.instance_id.in_(select(ProcessInstance.id).where(_case_rule(viewer, table)))
+    own = model.owner == bindparam(f"scope_{table}", organisation)
+    if not is_region:
+        return own
+    shared = select(ProcessInstance.id).where(ProcessInstance.shared_with == bindparam(f"scope_{table}", organisation))
+    return or_(own, model.instance_id.in_(shared))
 
 
 def instance_clause(viewer: Viewer | None) -> ColumnElement[bool]:
-    if viewer is None or not viewer.organisation_id:
-        return false()
-    own = ProcessInstance.owner == viewer.organisation_id
-    if viewer.organisation_kind != "region":
-        return own
-    return or_(own, ProcessInstance.id.in_(_shared_with_region(viewer.organisation_id)))
+    return _case_rule(viewer, ProcessInstance.__tablename__)
 
 
 def task_clause(viewer: Viewer | None) -> ColumnElement[bool]:
     """The tasks of the cases `instance_clause` lets the viewer see (human_tasks.owner mirrors the case's)."""
-    if viewer is None or not viewer.organisation_id:
-        return false()
-    own = HumanTask.owner == viewer.organisation_id
-    if viewer.organisation_kind != "region":
-        return own
-    return or_(own, HumanTask.instance_id.in_(_shared_with_region(viewer.organisation_id)))
+    return _child_rule(HumanTask, viewer)
+
+
+#: Every table that holds a case or part of one; a new one must be added here (and to the test).
+SCOPED_MODELS: tuple[Any, ...] = (ProcessInstance, HumanTask, Deadline, Letter, AuditEvent, CaseNote,
+                                  CaseDocument, CaseLead)
+_VIEWER_KEY = "intervene_viewer"
+#: Execution option of a read a statutory rule must make across organisations (it decides, it does
+#: not show): `select(...).execution_options(**across_organisations("why"))`.
+UNSCOPED_OPTION = "intervene_unscoped_because"
+
+
+def across_organisations(reason: str) -> dict[str, str]:
+    return {UNSCOPED_OPTION: reason}
+
+
+def scope_session(session: Session, viewer: Callable[[], Viewer | None]) -> None:
+    """Limit every ORM read of case data on this session to what `viewer()` (asked at each read,
+    so the web can sign the officer in after the session opened) may see."""
+    session.info[_VIEWER_KEY] = viewer
+    event.listen(session, "do_orm_execute", _add_scope)
+
+
+def _add_scope(state: ORMExecuteState) -> None:
+    # Relationship loads inherit the criteria of the statement that loaded the parent (SQLAlchemy's
+    # recipe); so does reloading a column of a row of case data. A column of another table (the
+    # officer's own account, which viewer() may reload) passes as it is. Any other select gets the
+    # rules, even with no case entity of its own: it may count rows of a subquery that has one.
+    if not state.is_select or state.is_relationship_load or state.execution_options.get(UNSCOPED_OPTION):
+        return
+    if state.is_column_load and not any(mapper.class_ in SCOPED_MODELS for mapper in state.all_mappers):
+        return
+    viewer = state.session.info[_VIEWER_KEY]()
+    rules = [with_loader_criteria(ProcessInstance, instance_clause(viewer), include_aliases=True)]
+    rules += [with_loader_criteria(model, _child_rule(model, viewer), include_aliases=True)
+              for model in SCOPED_MODELS[1:]]
+    state.statement = state.statement.options(*rules)
 
 
 def visible_instances(viewer: Viewer | None) -> Select:

@@ -16,8 +16,8 @@ from engine.db import utcnow
 from engine.models import HumanTask, ProcessInstance
 
 from .letter_checks import placeholder_problems
-from .letter_context import build_context
 from .letter_models import Letter
+from .letter_template_values import build_context
 from .letters import render_after_commit
 from .notice_rules import task_problems
 

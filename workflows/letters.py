@@ -11,7 +11,7 @@ A task cannot complete while its letter lacks a statutory content or contradicts
 (`workflows.notice_rules`, run by the engine before the step), so an issued letter is complete. A
 letter rendered outside that path (a preview, a test) still shows a red "MISSING: ..." placeholder
 where a content belongs and its title ends "(incomplete)". Which data keys each letter reads is
-documented in `workflows.letter_content`; who receives it, in `workflows.notice_copies`.
+documented in `workflows.letter_rules`; who receives it, in `workflows.notice_copies`.
 
 Rendering is offline: Jinja2 HTML templates in `letter_templates/` with their CSS inlined, fonts from
 the machine's fontconfig (DejaVu Sans or Liberation Sans), and a URL fetcher that refuses anything
@@ -39,9 +39,9 @@ from engine.db import run_after_commit, transaction, utcnow
 from engine.hooks import register_task_completed_hook
 from engine.models import ProcessInstance
 
-from .letter_content import check_required_content, day, text
-from .letter_context import build_context
 from .letter_models import LETTER_KINDS, Letter
+from .letter_rules import check_required_content, day, text
+from .letter_template_values import build_context
 from .letterheads import letterhead
 from .maintained_warning_notice.letters import GIVEN_ON as POWER_LETTERS_GIVEN_ON
 from .notice_copies import recipients

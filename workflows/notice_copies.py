@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .letter_content import HMCI, day, flag, notice_type, text, value
+from .letter_rules import HMCI, day, flag, notice_type, text, value
 
 #: EAA 2016 s2-3, commenced by SI 2016/466 reg 2: the copy to the Secretary of State (s60(6A)).
 EAA_2016_IN_FORCE_ON = date(2016, 4, 18)

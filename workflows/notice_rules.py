@@ -3,7 +3,7 @@
 The engine calls `check_task` (a task validation hook) before it completes any officer's task.
 Which rules apply is chosen by the task's camunda:properties, so a BPMN author opts a task in:
 - `letter` (warning_notice, notice_of_intention, statement_of_action, letter_of_concern): every
-  statutory content the letter needs must be there (`letter_content.problems`) and nothing may
+  statutory content the letter needs must be there (`letter_rules.problems`) and nothing may
   contradict the notice type (`conflicts` below);
 - `copies_of` (warning_notice): a date for each copy the school and the notice date require
   (`notice_copies`);
@@ -27,7 +27,7 @@ from engine.hooks import register_task_validation_hook
 
 from . import calendar
 from .letter_checks import placeholder_problems
-from .letter_content import (
+from .letter_rules import (
     ALIASES,
     GROUND_FLAGS,
     chosen_powers,

@@ -105,6 +105,9 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "auth.reminders": ["/account/reminders"],
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
+        "incidents.incident_list": ["/incidents"],
+        "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
+                                      f"/incidents/{ids['case']}/suspend"],
     }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine import runtime
 from tests.engine.conftest import deploy_fixture, open_tasks
-from web.case_context import timeline
+from web.case_page import timeline
 
 
 def test_a_data_conflict_reads_in_words_with_the_key_and_both_steps(session):

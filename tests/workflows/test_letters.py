@@ -17,8 +17,8 @@ from engine.forms import FormErrors
 from engine.models import AuditEvent, HumanTask
 from tests.conftest import FIXTURES
 from workflows import letters
-from workflows.letter_content import REQUIRED
 from workflows.letter_models import Letter
+from workflows.letter_rules import REQUIRED
 
 ISSUED_ON = date(2025, 12, 18)
 LA = "Derbyshire County Council"

@@ -19,7 +19,7 @@ from workflows.access import visible_instance
 
 from .. import access
 from ..access import requires, user
-from ..case_context import case_context
+from ..case_page import case_context
 from ..db import db
 from .views import blueprint
 

@@ -11,7 +11,7 @@ from workflows.access import may_manage_case, visible_instance
 from workflows.case_leads import lead_candidates, lead_of, set_lead
 
 from ..access import requires, user
-from ..case_context import case_context
+from ..case_page import case_context
 from ..db import db
 from .views import blueprint
 

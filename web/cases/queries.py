@@ -1,25 +1,27 @@
-"""Case list and school search queries: projection columns and the schools table only."""
+"""Case list and school search queries: projection columns and the schools table only.
+
+No query here names the visibility rule: the request's session adds it to every read of a case
+(workflows.access.scope_session), so these see only the signed-in officer's cases.
+"""
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import ProcessInstance
-from workflows.access import Viewer, instance_clause
 from workflows.school_models import School
 from workflows.schools import find_schools
 
-from ..lookups import school_matches
+from ..labels import school_matches
 
 SEARCH_LIMIT = 20
 
 
-def case_list_select(viewer: Viewer, route: str = "", status: str = "", school: str = "") -> Select:
-    """The visible cases with their school (the whole row: the list shows each case's context, which
+def case_list_select(route: str = "", status: str = "", school: str = "") -> Select:
+    """The cases with their school (the whole row: the list shows each case's context, which
     would otherwise load the school with a query of its own per case)."""
     query = (select(ProcessInstance, School)
-             .outerjoin(School, School.urn == ProcessInstance.business_key)
-             .where(instance_clause(viewer)))
+             .outerjoin(School, School.urn == ProcessInstance.business_key))
     if route:
         query = query.where(ProcessInstance.process_key == route)
     if status == "open":
@@ -45,14 +47,13 @@ def search_schools(session: Session, text: str) -> list[School]:
     return find_schools(session, search=text, limit=SEARCH_LIMIT) if text.strip() else []
 
 
-def cases_of_school(session: Session, viewer: Viewer, urn: str) -> list[ProcessInstance]:
-    return list(session.scalars(select(ProcessInstance).where(instance_clause(viewer),
-                                                              ProcessInstance.business_key == urn)
+def cases_of_school(session: Session, urn: str) -> list[ProcessInstance]:
+    return list(session.scalars(select(ProcessInstance).where(ProcessInstance.business_key == urn)
                                 .order_by(ProcessInstance.started_at.desc())))
 
 
-def open_cases_on_route(session: Session, viewer: Viewer, process_key: str, urn: str) -> list[ProcessInstance]:
-    """The viewer's open cases of this route for this school: starting another is usually a mistake."""
+def open_cases_on_route(session: Session, process_key: str, urn: str) -> list[ProcessInstance]:
+    """The officer's open cases of this route for this school: starting another is usually a mistake."""
     return list(session.scalars(select(ProcessInstance).where(
-        instance_clause(viewer), ProcessInstance.process_key == process_key, ProcessInstance.business_key == urn,
+        ProcessInstance.process_key == process_key, ProcessInstance.business_key == urn,
         ProcessInstance.status.not_in(("completed", "terminated"))).order_by(ProcessInstance.started_at)))

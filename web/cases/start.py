@@ -19,7 +19,7 @@ from workflows.school_models import School
 from ..access import requires, user
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
-from ..lookups import school_kind
+from ..labels import school_kind
 from .queries import open_cases_on_route, search_schools
 from .views import blueprint
 
@@ -65,7 +65,7 @@ def new_case():
                                errors=errors, error_list=[{"text": m, "href": "#route"} for m in errors.values()]), \
             400 if errors else 200
     form = start_form(package)
-    duplicates = open_cases_on_route(session, me, package.key, school.urn)
+    duplicates = open_cases_on_route(session, package.key, school.urn)
     if request.method == "GET":
         return _start_page(school, package, form, initial_values(form, None), {}, duplicates=duplicates)
     values = posted_values(form, request.form)

@@ -12,10 +12,10 @@ from workflows.case_view import done_bpmn_ids, open_tasks, pending_timers
 from workflows.letters import letter_by_id, render_again
 
 from ..access import requires, user
-from ..case_context import CaseContext, case_context, deadlines, evidence, letters_so_far, timeline
+from ..case_page import CaseContext, case_context, deadlines, evidence, letters_so_far, timeline
 from ..db import db
 from ..formatting import urgency
-from ..lookups import authority_names, role_name, route_choices, route_title
+from ..labels import authority_names, role_name, route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
 from .queries import case_count, case_list_select, case_page_of
 
@@ -28,7 +28,7 @@ def case_list():
     me, session = user(), db()
     route, status = request.args.get("route", ""), request.args.get("status", "open")
     school = request.args.get("school", "").strip()[:200]
-    query = case_list_select(me, route, status if status in ("open", "closed") else "", school)
+    query = case_list_select(route, status if status in ("open", "closed") else "", school)
     page = Page(page_number(), case_count(session, query))
     found = case_page_of(session, query, page.offset, PER_PAGE)
     leads = leads_of(session, {instance.id for instance, _ in found})
@@ -143,7 +143,6 @@ def render_letter_again(instance_id: int, letter_id: int):
 
 
 
-
 # At the bottom: these modules add their routes to this module's blueprint, so they import it first.
-from . import correction, files, manage, start  # noqa: E402,F401
-from .corrections import correctable_letters  # noqa: E402
+from . import case_in_error, files, manage, start  # noqa: E402,F401
+from .letter_corrections import correctable_letters  # noqa: E402

@@ -3,7 +3,8 @@ never a workflow deserialized, so a page of 25 costs one pass counting the viewe
 one query for the page.
 
 Both walk the viewer's open tasks: for an LA officer ix_human_tasks_owner_open_due (owner = their
-LA); "Assigned to me" pages walk ix_human_tasks_open_assignee_due.
+LA); "Assigned to me" pages walk ix_human_tasks_open_assignee_due. Neither names the visibility
+rule: the request's session adds it to every read of tasks (workflows.access.scope_session).
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from engine.models import HumanTask
-from workflows.access import Viewer, role_keys, task_clause
+from workflows.access import Viewer, role_keys
 from workflows.school_models import School
 
-from ..lookups import school_matches
+from ..labels import school_matches
 
 TABS = ("mine", "roles")
 #: Earliest due first, undated last; created_at and id make the order total, so pages never overlap.
@@ -104,7 +105,7 @@ def filter_clauses(filters: InboxFilters, now: datetime) -> list[ColumnElement[b
 def inbox_select(viewer: Viewer, tab: str, filters: InboxFilters, now: datetime) -> Select:
     return (select(HumanTask, School.name, School.la_name)
             .outerjoin(School, School.urn == HumanTask.business_key)
-            .where(HumanTask.is_open.is_(True), task_clause(viewer), tab_clause(viewer, tab),
+            .where(HumanTask.is_open.is_(True), tab_clause(viewer, tab),
                    *filter_clauses(filters, now)))
 
 
@@ -124,7 +125,7 @@ def inbox_counts(session: Session, viewer: Viewer, tab: str, filters: InboxFilte
         query = query.outerjoin(School, School.urn == HumanTask.business_key)
     # Only the tasks either tab can count: mine, or nobody's (PostgreSQL walks the two through
     # ix_human_tasks_open_assignee_due rather than every open task of the viewer's scope).
-    query = query.where(HumanTask.is_open.is_(True), task_clause(viewer),
+    query = query.where(HumanTask.is_open.is_(True),
                         or_(HumanTask.assignee == viewer.email, unassigned()))
     found = session.execute(query).one()
     counts = {name: found[index] or 0 for index, name in enumerate(tabs)}

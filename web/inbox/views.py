@@ -9,7 +9,7 @@ from workflows.access import may_act_on, may_reassign
 from ..access import requires, user
 from ..db import db
 from ..formatting import urgency
-from ..lookups import authority_names, route_choices, route_title
+from ..labels import authority_names, route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
 from .queries import TABS, InboxFilters, inbox_counts, inbox_select, page_of
 

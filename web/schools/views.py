@@ -8,10 +8,10 @@ from workflows.access import may_start_cases
 from workflows.school_models import School
 
 from ..access import requires, user
-from ..case_context import STATUS_TAGS
+from ..case_page import STATUS_TAGS
 from ..cases.queries import cases_of_school
 from ..db import db
-from ..lookups import route_title, school_kind
+from ..labels import route_title, school_kind
 
 blueprint = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -26,6 +26,6 @@ def school_page(urn: str):
     cases = [{"instance": c, "route": route_title(c.process_key),
               "tag": dict(zip(("text", "classes"), STATUS_TAGS.get(c.status, (c.status, "govuk-tag--grey")),
                               strict=True))}
-             for c in cases_of_school(session, me, school.urn)]
+             for c in cases_of_school(session, school.urn)]
     return render_template("schools/school.html", school=school, cases=cases, kind=school_kind(school),
                            may_start=may_start_cases(me))

@@ -28,7 +28,7 @@ from workflows.letter_checks import CONFIRMED_KEY, confirmation_token, unconfirm
 from workflows.notice_rules import task_problems
 
 from ..access import requires, user
-from ..case_context import case_context
+from ..case_page import case_context
 from ..db import db
 from ..fields import editable, initial_values, widget
 from ..formatting import govuk_date

@@ -13,11 +13,11 @@ from workflows.accounts import users_of
 from workflows.case_view import display_names, open_tasks, pending_timers
 
 from ..access import requires, safe_next, user
-from ..case_context import case_context, deadlines, evidence, letters_so_far
+from ..case_page import case_context, deadlines, evidence, letters_so_far
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
 from ..formatting import local_date, urgency
-from ..lookups import role_name
+from ..labels import role_name
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
 

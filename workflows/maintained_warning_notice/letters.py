@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from workflows.letter_content import day, flag, text
+from workflows.letter_rules import day, flag, text
 from workflows.notice_copies import FOUNDATION_APPOINTER, SECRETARY_OF_STATE
 
 EIA = "Education and Inspections Act 2006"

@@ -13,7 +13,7 @@ from workflows.letters import letters_for_case
 from workflows.school_models import School
 
 from .formatting import answer_text
-from .lookups import route_title
+from .labels import route_title
 
 #: Audit actions a timeline shows, in words.
 ACTION_WORDS = {
@@ -27,6 +27,7 @@ ACTION_WORDS = {
     "resumed": "Case resumed",
     "terminated": "Case closed early",
     "retried": "Case retried",
+    "step_skipped": "Failed step skipped",
     "error": "Stopped with an error",
     "data_conflict": "Two steps recorded different values",
     "migrated": "Moved to a new version of the route",

@@ -1,6 +1,6 @@
 """What the letter templates are given: the case data read, dates worked out, the legal sources cited.
 
-Kept apart from `letter_content` (which keys mean what, what is statutory, who gets copies) so that
+Kept apart from `letter_rules` (which keys mean what, what is statutory, who gets copies) so that
 the wording of a letter can change without touching the rules it is checked against.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from .calendar import powers_window_end, skipped_holidays, working_days_after
 from .deadline_terms import kept_date_note, ordinal
-from .letter_content import (
+from .letter_rules import (
     ACADEMY_STANDARDS,
     CATEGORIES,
     GROUNDS,

@@ -19,7 +19,7 @@ from workflows.access import may_reassign, task_roles, visible_instance
 from workflows.letter_checks import CONFIRMED_KEY, confirmation_token, unconfirmed_placeholders
 
 from ..access import requires, user
-from ..case_context import case_context
+from ..case_page import case_context
 from ..db import db
 from ..fields import error_list, field_views, initial_values, posted_values, to_submission
 from ..tasks.letter_check import _summary_rows, page_images

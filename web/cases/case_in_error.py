@@ -14,7 +14,7 @@ from engine.models import HumanTask, ProcessInstance
 from workflows.access import may_manage_case, visible_instance
 
 from ..access import requires, user
-from ..case_context import case_context
+from ..case_page import case_context
 from ..db import db
 from .views import blueprint
 
