@@ -1,13 +1,13 @@
 """The outbox of emails (deadline reminders, managers' digests) and the officer's reminders opt-out
 
-Revision ID: 0012_reminders
-Revises: 0011_notes
+Revision ID: 0013_reminders
+Revises: 0012_scoping
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_reminders"
-down_revision = "0011_notes"
+revision = "0013_reminders"
+down_revision = "0012_scoping"
 branch_labels = None
 depends_on = None
 
