@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .db import utcnow
@@ -26,6 +26,7 @@ from .errors import InvalidDefinition, NotFound, Problem
 from .models import ProcessDefinition
 from .parser import BPMN_NS, HostileXML, InterveneParser, parse_xml
 from .scripting import check_expression, check_script
+from .validation import structural_problems
 
 
 @dataclass
@@ -131,7 +132,7 @@ def parse_process(bpmn_xml: str, dmn_xml: Iterable[str] = (), process_id: str | 
     _default_message_payloads(parsed)
     if not checks:
         return parsed
-    problems = _check_specs(parsed)
+    problems = _check_specs(parsed) + structural_problems(root)
     problems.extend(Problem(element, f"calls process '{called}', which is not in this file: deploy it before "
                                      "this one", "warning") for called, element in external_calls.items())
     for check in _EXTRA_CHECKS:
@@ -240,26 +241,29 @@ def validate(bpmn_xml: str, dmn_xml: Iterable[str] = (), process_id: str | None 
 
 
 def deploy(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: Iterable[str] = (),
-           change_note: str = "", process_id: str | None = None) -> ProcessDefinition:
+           change_note: str = "", process_id: str | None = None, owner: str | None = None) -> ProcessDefinition:
     """Store a new version; an unchanged file returns the version already deployed.
 
     `process_id` names the process (or collaboration) to deploy when the file holds several.
+    `owner` is the organisation whose own version this is (None: the national default); versions
+    are numbered per key and owner.
     """
     dmn_list = list(dmn_xml)
     parsed = parse_process(bpmn_xml, dmn_list, process_id)
     missing = [Problem(element, f"calls process '{called}', which is neither in this file nor deployed: "
                                 "deploy it first")
                for called, element in parsed.external_calls.items()
-               if latest_definition(session, called, required=False) is None]
+               if latest_definition(session, called, required=False, owner=owner) is None]
     if missing:
         raise InvalidDefinition(missing)
     sha = content_sha256(bpmn_xml, dmn_list)
-    latest = latest_definition(session, parsed.key, required=False)
+    latest = current_version(session, parsed.key, owner)
     if latest is not None and latest.sha256 == sha:
         return latest
     definition = ProcessDefinition(
-        key=parsed.key, version=(latest.version + 1) if latest else 1, name=parsed.name, bpmn_xml=bpmn_xml,
-        dmn_xml=dmn_list, sha256=sha, deployed_at=utcnow(), deployed_by=deployed_by, change_note=change_note,
+        key=parsed.key, owner=owner, version=(latest.version + 1) if latest else 1, name=parsed.name,
+        bpmn_xml=bpmn_xml, dmn_xml=dmn_list, sha256=sha, deployed_at=utcnow(), deployed_by=deployed_by,
+        change_note=change_note,
     )
     session.add(definition)
     session.flush()
@@ -267,26 +271,35 @@ def deploy(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: Iterable[
     return definition
 
 
-def latest_definition(session: Session, key: str, required: bool = True) -> ProcessDefinition | None:
-    newest = select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key).scalar_subquery()
-    definition = session.scalars(
-        select(ProcessDefinition).where(ProcessDefinition.key == key, ProcessDefinition.version == newest)
-    ).first()
+def current_version(session: Session, key: str, owner: str | None = None) -> ProcessDefinition | None:
+    """The newest version this owner deployed (None: the national default's), and no other's."""
+    mine = ProcessDefinition.owner.is_(None) if owner is None else ProcessDefinition.owner == owner
+    return session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key, mine)
+                           .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+
+
+def latest_definition(session: Session, key: str, required: bool = True,
+                      owner: str | None = None) -> ProcessDefinition | None:
+    """The version a new case of `owner` starts on: the owner's own newest, else the national one."""
+    definition = (current_version(session, key, owner) if owner is not None else None) \
+        or current_version(session, key)
     if definition is None and required:
         raise NotFound(f"no process '{key}' is deployed")
     return definition
 
 
-def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, ProcessDefinition]:
+def resolve_calls(session: Session, definition: ProcessDefinition,
+                  owner: str | None = None) -> dict[str, ProcessDefinition]:
     """The deployed processes a new case of `definition` calls, directly or through them, at the
-    versions current now: the case keeps these versions however often they are redeployed."""
+    versions current now for the case's owner: the case keeps these versions however often they
+    are redeployed."""
     resolved: dict[str, ProcessDefinition] = {}
     pending = [(definition, called) for called in parsed_definition(definition).external_calls]
     while pending:
         caller, key = pending.pop()
         if key in resolved:
             continue
-        called = latest_definition(session, key, required=False)
+        called = latest_definition(session, key, required=False, owner=owner)
         if called is None:
             raise NotFound(f"process '{caller.key}' calls process '{key}', which is not deployed: deploy it first")
         resolved[key] = called
@@ -310,8 +323,9 @@ def with_calls(definition: ProcessDefinition, calls: dict[str, ProcessDefinition
 
 
 def list_definitions(session: Session) -> list[ProcessDefinition]:
-    return list(session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key,
-                                                                   ProcessDefinition.version)))
+    return list(session.scalars(select(ProcessDefinition).order_by(
+        ProcessDefinition.key, ProcessDefinition.owner.is_not(None), ProcessDefinition.owner,
+        ProcessDefinition.version)))
 
 
 _CACHE: OrderedDict[str, ParsedProcess] = OrderedDict()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base, UTCDateTime, utcnow
@@ -17,11 +17,18 @@ from .db import Base, UTCDateTime, utcnow
 
 class ProcessDefinition(Base):
     __tablename__ = "process_definitions"
-    __table_args__ = (UniqueConstraint("key", "version"),)
+    __table_args__ = (
+        UniqueConstraint("key", "owner", "version"),
+        # NULL owners never collide in a unique constraint: the national versions need their own.
+        Index("uq_process_definitions_national_version", "key", "version", unique=True,
+              sqlite_where=text("owner IS NULL"), postgresql_where=text("owner IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The BPMN process id; for the statutory routes also the workflows package name.
     key: Mapped[str] = mapped_column(String(200), index=True)
+    #: The organisation whose own version of the route this is; None: the national default.
+    owner: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
     # Deferred: cases join their definition on every load, but only need the XML on a cache miss.

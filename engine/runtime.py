@@ -79,12 +79,14 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
                    data: dict[str, Any] | None = None, owner: str | None = None) -> ProcessInstance:
     if data is not None and not isinstance(data, dict):
         raise InvalidInput("case data must be a JSON object")
-    definition = latest_definition(session, process_key)
-    assert definition is not None  # required=True raises NotFound instead
+    latest_definition(session, process_key)  # NotFound before any hook runs
     context = hooks.StartContext(process_key, business_key, dict(data or {}), owner)
     for hook in hooks.start_hooks:
         hook(session, context)
-    calls = resolve_calls(session, definition)
+    # The owner's own version of the route if it deployed one, else the national default.
+    definition = latest_definition(session, process_key, owner=context.owner)
+    assert definition is not None  # required=True raises NotFound instead
+    calls = resolve_calls(session, definition, context.owner)
     parsed = with_calls(definition, calls)
     workflow = CaseWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=SCRIPT_ENGINE)
     branch_data.ensure_record(workflow)

@@ -42,10 +42,12 @@ from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance
 from .case_file_models import CaseDocument, CaseNote
 from .case_models import CaseLead
 from .letter_models import Letter
-from .roles import ROLES_BY_ID, role_for, role_ids
+from .roles import ROLES, ROLES_BY_ID, role_for
 from .school_models import School
 
-REGION_ROLES = tuple(role_ids("region"))
+#: Roles only a region holds: a task for one shares its case with the region. A role any organisation
+#: may hold (the process owner) shares nothing.
+REGION_ROLES = tuple(r.id for r in ROLES if r.organisation_kind == "region")
 #: Roles that may start a case (the case then belongs to the route's owning organisation).
 START_ROLES = ("case_manager", "senior_adviser", "deputy_assistant_director", "assistant_director",
                "la_admin", "regions_group_officer", "regional_director", "region_admin")

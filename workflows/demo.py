@@ -13,14 +13,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import definitions, runtime
+from engine import folders, runtime
 from engine.clock import today_local
+from engine.errors import InvalidDefinition
 from engine.models import HumanTask, ProcessInstance
 
 from .account_models import User
 from .accounts import create_user, ensure_organisation, set_email_domains
 from .calendar import working_days_after
-from .registry import processes
+from .registry import BPMN_DIR, install
 from .roles import ROLES_BY_ID
 from .school_models import School
 from .schools import classify, load_demo_schools
@@ -30,8 +31,8 @@ DEMO_PASSWORD = "intervene-demo-2026"
 DEMO_ACTOR = "demo-loader"
 
 LA_ROLES = ("link_adviser", "senior_adviser", "deputy_assistant_director", "assistant_director",
-            "director_childrens_services", "cabinet_member", "case_manager", "la_admin")
-REGION_ROLES = ("regional_director", "regions_group_officer", "region_admin")
+            "director_childrens_services", "cabinet_member", "case_manager", "la_admin", "process_owner")
+REGION_ROLES = ("regional_director", "regions_group_officer", "region_admin", "process_owner")
 ORGANISATIONS = (("358", "trafford", LA_ROLES), ("830", "derbyshire", LA_ROLES),
                  ("dfe-north-west", "north-west.dfe", REGION_ROLES),
                  ("dfe-east-midlands", "east-midlands.dfe", REGION_ROLES))
@@ -46,12 +47,13 @@ class DemoReport:
 
 
 def deploy_all(session: Session, actor: str = DEMO_ACTOR) -> list[str]:
-    deployed = []
-    for package in processes().values():
-        definition = definitions.deploy(session, package.read_bpmn(), actor, dmn_xml=package.read_dmn(),
-                                        change_note="bundled statutory route")
-        deployed.append(f"{definition.key} v{definition.version}")
-    return deployed
+    """The shipped routes as the national default, as `intervene processes deploy bpmn/` deploys them."""
+    install()  # the domain's checks judge the routes
+    outcomes = folders.deploy_folder(session, BPMN_DIR, actor, change_note="bundled statutory route")
+    refused = [problem for outcome in outcomes if outcome.status == "refused" for problem in outcome.problems]
+    if refused:
+        raise InvalidDefinition(refused)
+    return [f"{outcome.key} v{outcome.version}" for outcome in outcomes]
 
 
 def demo_email(role: str, domain: str) -> str:

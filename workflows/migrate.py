@@ -31,6 +31,8 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
-    with engine.begin() as connection:
+    # A plain connection: the migration environment begins (and commits) the transaction itself, so
+    # that on SQLite it can switch foreign keys off around a table rebuild first.
+    with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 class Role:
     id: str
     name: str
-    #: "la" roles belong to a local authority, "region" roles to a DfE region (regional director's team).
+    #: "la" roles belong to a local authority, "region" roles to a DfE region (regional director's team),
+    #: "any" roles to either.
     organisation_kind: str
     description: str
     #: May reassign tasks to other officers of the same organisation.
@@ -21,6 +22,8 @@ class Role:
     is_admin: bool = False
     #: May manage the organisation's cases as a whole: withdraw or close one, name its lead officer.
     may_manage_cases: bool = False
+    #: May edit the organisation's own versions of the routes and deploy them; every officer may view them.
+    may_deploy_processes: bool = False
 
 
 ROLES: tuple[Role, ...] = (
@@ -51,6 +54,9 @@ ROLES: tuple[Role, ...] = (
          "Prepares the regional director's decisions and notices.", may_reassign=True),
     Role("region_admin", "Region administrator", "region", "Adds users and sets their roles.",
          may_reassign=True, is_admin=True),
+    Role("process_owner", "Process owner", "any",
+         "Changes the organisation's own version of a route (steps, roles, forms, default periods) and "
+         "deploys it; the organisation's new cases use it.", may_deploy_processes=True),
 )
 
 ROLES_BY_ID = {role.id: role for role in ROLES}
@@ -66,4 +72,9 @@ def role_for(name_or_id: str | None) -> Role | None:
 
 
 def role_ids(kind: str | None = None) -> list[str]:
-    return [r.id for r in ROLES if kind is None or r.organisation_kind == kind]
+    return [r.id for r in ROLES if kind is None or r.organisation_kind in (kind, "any")]
+
+
+def may_deploy_processes(roles: list[str] | tuple[str, ...]) -> bool:
+    """Edit and deploy the organisation's own versions of the routes (other officers only view them)."""
+    return any(role.may_deploy_processes for role in (role_for(r) for r in roles) if role is not None)

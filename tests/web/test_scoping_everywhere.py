@@ -112,7 +112,7 @@ def get_pages(app):
 
 def url_for(rule, values: dict) -> str:
     url = rule.rule
-    for argument in rule.arguments:
+    for argument in rule.arguments - set(rule.defaults or ()):  # a default is fixed by the rule itself
         url = re.sub(rf"<(?:[a-z]+:)?{argument}>", str(values[argument]), url)
     return url
 

@@ -18,7 +18,7 @@ ADMIN_ROLES = tuple(r.id for r in ROLES if r.is_admin)
 
 def _role_items(kind: str, chosen: list[str]) -> list[dict]:
     return [{"value": r.id, "text": r.name, "hint": {"text": r.description}, "checked": r.id in chosen}
-            for r in ROLES if r.organisation_kind == kind]
+            for r in ROLES if r.organisation_kind in (kind, "any")]
 
 
 def _own_user(user_id: int) -> User:

@@ -6,8 +6,11 @@ from pathlib import Path
 import click
 
 from engine import definitions
+from engine.errors import InvalidDefinition
+from engine.folders import deploy_folder
+from workflows.account_models import Organisation
 
-from .common import command, emit, fail, session_scope
+from .common import EXIT_USAGE, command, emit, fail, session_scope
 
 PROCESS_HELP = ("The process (or collaboration) id to deploy when FILE holds several executable processes "
                 "that no other calls.")
@@ -47,30 +50,81 @@ def validate_command(file: str, dmn_files: tuple[str, ...], process_id: str | No
         raise SystemExit(2)
 
 
+def _problem_rows(problems) -> list[dict]:
+    return [{"element_id": p.element_id, "message": p.message, "severity": p.severity} for p in problems]
+
+
+def _check_owner(session, owner: str | None) -> None:
+    if owner is not None and session.get(Organisation, owner) is None:
+        fail(f"unknown organisation '{owner}': give the id of an authority or region that has users "
+             "(intervene users add creates it)")
+
+
 @command(cli, "deploy")
 @click.argument("file")
-@click.option("--dmn", "dmn_files", multiple=True, help="DMN decision tables the process calls.")
+@click.option("--dmn", "dmn_files", multiple=True, help="DMN decision tables the process calls (a folder pairs "
+                                                        "its own).")
 @click.option("--as", "actor", default="cli", show_default=True, help="Who is deploying.")
 @click.option("--note", default="", help="What changed, for the version history.")
 @click.option("--process", "process_id", default=None, help=PROCESS_HELP)
+@click.option("--owner", default=None, help="The authority or region whose own version this is (LA code or region "
+                                            "id); without it, the national default every other organisation uses.")
 def deploy_command(file: str, dmn_files: tuple[str, ...], actor: str, note: str, process_id: str | None,
-                   as_json: bool) -> None:
-    """Validate FILE and store it as the process's next version."""
+                   owner: str | None, as_json: bool) -> None:
+    """Validate FILE and store it as the process's next version; FILE may be a folder, whose every
+    .bpmn file is deployed with the DMN files it calls (unchanged ones are skipped)."""
+    if Path(file).is_dir():
+        _deploy_folder(Path(file), actor, note, owner, as_json)
+        return
     xml, dmn = _read(file), [_read(d) for d in dmn_files]
+    problems = definitions.validate(xml, dmn, process_id)
+    if any(p.severity == "error" for p in problems):
+        raise InvalidDefinition(problems)
     with session_scope() as session:
-        definition = definitions.deploy(session, xml, actor, dmn, change_note=note, process_id=process_id)
-        result = {"key": definition.key, "version": definition.version, "sha256": definition.sha256,
-                  "deployed_at": definition.deployed_at, "deployed_by": definition.deployed_by}
-    emit(result, as_json, lambda r: f"deployed {r['key']} version {r['version']}")
+        _check_owner(session, owner)
+        key = definitions.parse_process(xml, dmn, process_id, checks=False).key
+        before = definitions.current_version(session, key, owner)
+        definition = definitions.deploy(session, xml, actor, dmn, change_note=note, process_id=process_id,
+                                        owner=owner)
+        result = {"key": definition.key, "owner": definition.owner, "version": definition.version,
+                  "status": "skipped" if before is not None and before.id == definition.id else "deployed",
+                  "sha256": definition.sha256, "deployed_at": definition.deployed_at,
+                  "deployed_by": definition.deployed_by, "problems": _problem_rows(problems)}
+    emit(result, as_json, lambda r: "\n".join(
+        [f"{p['severity']}: {p['element_id']}: {p['message']}" for p in r["problems"]]
+        + [f"{r['status']} {r['key']} version {r['version']}"]))
+
+
+def _deploy_folder(folder: Path, actor: str, note: str, owner: str | None, as_json: bool) -> None:
+    with session_scope() as session:
+        _check_owner(session, owner)
+        outcomes = deploy_folder(session, folder, actor, owner=owner, change_note=note)
+    rows = [{"file": o.file, "status": o.status, "key": o.key, "version": o.version, "dmn_files": o.dmn_files,
+             "problems": _problem_rows(o.problems)} for o in outcomes]
+    emit({"folder": str(folder), "owner": owner, "files": rows}, as_json, _folder_text)
+    if not rows:
+        fail(f"no .bpmn files in {folder}")
+    if any(row["status"] == "refused" for row in rows):
+        raise SystemExit(EXIT_USAGE)
+
+
+def _folder_text(result: dict) -> str:
+    lines = []
+    for row in result["files"]:
+        version = f" {row['key']} v{row['version']}" if row["version"] else ""
+        lines.append(f"{row['status']}: {row['file']}{version}")
+        lines.extend(f"  {p['severity']}: {p['element_id']}: {p['message']}" for p in row["problems"])
+    return "\n".join(lines)
 
 
 @command(cli, "list")
 def list_command(as_json: bool) -> None:
     """Every deployed version of every process."""
     with session_scope(read_only=True) as session:
-        rows = [{"key": d.key, "version": d.version, "name": d.name, "sha256": d.sha256,
+        rows = [{"key": d.key, "owner": d.owner, "version": d.version, "name": d.name, "sha256": d.sha256,
                  "deployed_at": d.deployed_at, "deployed_by": d.deployed_by}
                 for d in definitions.list_definitions(session)]
     emit(rows, as_json, lambda r: "\n".join(
-        f"{d['key']:32} v{d['version']:<3} {d['deployed_at']:%Y-%m-%d %H:%M} {d['deployed_by']}" for d in r)
+        f"{d['key']:32} {d['owner'] or 'national':18} v{d['version']:<3} {d['deployed_at']:%Y-%m-%d %H:%M} "
+        f"{d['deployed_by']}" for d in r)
         or "no processes deployed")
