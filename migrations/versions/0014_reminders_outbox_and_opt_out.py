@@ -1,13 +1,13 @@
 """The outbox of emails (deadline reminders, managers' digests) and the officer's reminders opt-out
 
-Revision ID: 0013_reminders
-Revises: 0012_scoping
+Revision ID: 0014_reminders
+Revises: 0013
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_reminders"
-down_revision = "0012_scoping"
+revision = "0014_reminders"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
