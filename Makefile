@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export INTERVENE_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/intervene.db
+# Without Notify or SMTP configured, reminder emails are written here (`make run` prints it).
+export INTERVENE_OUTBOX_DIR ?= $(CURDIR)/instance/outbox
 
 .PHONY: run test install assets lint bench clean demo
 

@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -144,6 +145,15 @@ def next_due_at(factory: sessionmaker[Session], after: datetime | None = None) -
         return session.scalar(query)
 
 
+def _logging_failures(job_id: str, function: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            function()
+        except Exception:  # as for the sweep: log, and the next run does what this one did not
+            log.exception("scheduled job %s failed", job_id)
+    return run
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
@@ -151,8 +161,12 @@ def default_worker_id() -> str:
 class TimerService:
     """Runs the sweep in the background: every `poll_seconds`, and at the next due time."""
 
-    def __init__(self, factory: sessionmaker[Session], poll_seconds: float = 2.0, worker_id: str | None = None):
+    def __init__(self, factory: sessionmaker[Session], poll_seconds: float = 2.0, worker_id: str | None = None,
+                 extra_jobs: Sequence[tuple[str, Callable[[], object], float]] = ()):
         self.factory = factory
+        #: (id, function, minutes between runs): the application's own periodic jobs (reminders),
+        #: run by the same scheduler so one worker process does everything; each logs its failures.
+        self.extra_jobs = tuple(extra_jobs)
         self.poll_seconds = poll_seconds
         self.worker_id = worker_id or default_worker_id()
         self.scheduler = BackgroundScheduler(timezone="UTC")
@@ -164,6 +178,9 @@ class TimerService:
                                next_run_time=utcnow(), max_instances=1, coalesce=True)
         self.scheduler.add_job(self.record_missed_deadlines, "interval", minutes=MISSED_DEADLINES_EVERY_MINUTES,
                                id="missed_deadlines", next_run_time=utcnow(), max_instances=1, coalesce=True)
+        for job_id, function, minutes in self.extra_jobs:
+            self.scheduler.add_job(_logging_failures(job_id, function), "interval", minutes=minutes, id=job_id,
+                                   next_run_time=utcnow(), max_instances=1, coalesce=True)
         self.scheduler.start()
 
     def shutdown(self, timeout: float | None = None) -> bool:

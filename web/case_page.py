@@ -35,6 +35,7 @@ ACTION_WORDS = {
     "lead_officer_set": "Lead officer named",
     "letter_failed": "Letter could not be produced",
     "deadline_missed": "Deadline missed",
+    "email_sent": "Reminder emailed",
 }
 STATUS_TAGS = {
     "running": ("In progress", "govuk-tag--blue"),

@@ -47,6 +47,9 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The officer turned off the reminders before a deadline and the managers' digest (never the
+    #: missed-deadline email, which workflows.reminders always sends).
+    reminders_off: Mapped[bool] = mapped_column(Boolean, default=False)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

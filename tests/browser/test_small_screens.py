@@ -102,6 +102,7 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "admin.new_user": ["/admin/users/new"],
         "admin.edit_user": [f"/admin/users/{ids['user']}"],
         "auth.change_password": ["/account/password"],
+        "auth.reminders": ["/account/reminders"],
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
         "incidents.incident_list": ["/incidents"],

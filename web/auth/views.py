@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine.errors import InvalidInput
+from workflows.account_models import User
 from workflows.accounts import (
     MIN_PASSWORD_LENGTH,
     SignInRefused,
@@ -99,3 +100,24 @@ def _password_change_errors(me, form) -> dict[str, str]:
         db().commit()  # the wrong guess must count although the page answers with an error
         return {"current_password": str(refused)}
     return {}
+
+
+@blueprint.route("/account/reminders", methods=["GET", "POST"])
+@requires()
+def reminders():
+    """An officer's own reminder emails: the before-deadline ones and the digest can be turned off;
+    the missed-deadline email cannot (workflows.reminders)."""
+    me = db().get(User, user().id)
+    error = None
+    if request.method == "POST":
+        choice = request.form.get("reminders")
+        if choice not in ("on", "off"):
+            error = "Select whether to get reminder emails"
+        else:
+            me.reminders_off = choice == "off"
+            db().commit()
+            flash("Your reminder emails are " + ("turned off." if me.reminders_off else "turned on."), "success")
+            return redirect(url_for("auth.reminders"))
+    error_list = [{"text": error, "href": "#reminders"}] if error else []
+    return render_template("auth/reminders.html", reminders_off=me.reminders_off, error=error,
+                           error_list=error_list), 400 if error else 200

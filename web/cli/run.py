@@ -8,7 +8,8 @@ import threading
 
 import click
 
-from engine.timers import TimerService, fire_due
+from engine.timers import TimerService, default_worker_id, fire_due
+from workflows.mail import REMINDERS_EVERY_MINUTES, reminders_job, sender_from_env
 
 from .common import command, emit, session_factory
 
@@ -29,7 +30,11 @@ def fire_due_command(as_json: bool) -> None:
 
 
 def _serve_timers(poll_seconds: float) -> TimerService:
-    service = TimerService(session_factory(), poll_seconds=poll_seconds)
+    factory, worker_id = session_factory(), default_worker_id()
+    sender, where = sender_from_env()
+    reminders = ("reminders", reminders_job(factory, worker_id, sender), REMINDERS_EVERY_MINUTES)
+    service = TimerService(factory, poll_seconds=poll_seconds, worker_id=worker_id, extra_jobs=[reminders])
+    click.echo(f"reminders: {where}", err=True)
     service.start()
     return service
 

@@ -1,0 +1,183 @@
+"""Deadline reminders and the managers' daily digest: who gets which email, on which day, saying what.
+
+An officer hears of a deadline 5 working days and 1 working day before it (England and Wales
+working days, workflows.calendar) and on the day it is missed (the day after its due date: a
+deadline runs to the end of its day). The officer is the assignee of the open task serving the
+deadline (a task due that day, else the case's open tasks); with no assignee, whoever holds the
+task's roles in the case's organisation. Each manager (roles.may_manage_cases) gets a daily digest
+of the organisation's overdue deadlines and those due in the next 5 working days.
+
+This module only decides and words the messages; engine.outbox writes each once (keyed by deadline
+row + kind + date) and sends it once. Officers who turned reminders off get neither the before-
+deadline emails nor the digest, but always the missed-deadline one.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import LOCAL_TZ, today_local
+from engine.db import transaction
+from engine.deadlines import MISSED, PENDING, live_status, status_on
+from engine.models import Deadline, HumanTask, ProcessInstance
+from engine.outbox import Message, enqueue
+
+from .account_models import User
+from .calendar import is_working_day, working_days_after
+from .roles import ROLES_BY_ID
+
+BEFORE_5, BEFORE_1, MISSED_KIND, DIGEST = "deadline_in_5_working_days", "deadline_in_1_working_day", \
+    "deadline_missed", "manager_digest"
+#: How many working days ahead the digest looks.
+DIGEST_WORKING_DAYS = 5
+
+
+def working_days_before(due_on: date, n: int) -> date:
+    """The Nth working day before `due_on` (weekends and bank holidays are not counted)."""
+    day = due_on
+    while n:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def reminder_kind_on(due_on: date, today: date) -> str | None:
+    """Which reminder of a pending deadline due on `due_on` falls on `today`, if any."""
+    if today == working_days_before(due_on, 5):
+        return BEFORE_5
+    if today == working_days_before(due_on, 1):
+        return BEFORE_1
+    if today == due_on + timedelta(days=1):
+        return MISSED_KIND
+    return None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    reminders_off: bool
+
+
+def _users(session: Session, organisation_id: str | None) -> list[User]:
+    if not organisation_id:
+        return []
+    return list(session.scalars(select(User).where(User.organisation_id == organisation_id,
+                                                   User.is_active.is_(True)).order_by(User.email)))
+
+
+def _serving_tasks(session: Session, deadline: Deadline) -> list[HumanTask]:
+    tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == deadline.instance_id,
+                                                         HumanTask.is_open.is_(True)).order_by(HumanTask.id)))
+    due_that_day = [t for t in tasks if t.due_at and t.due_at.astimezone(LOCAL_TZ).date() == deadline.due_on]
+    return due_that_day or tasks
+
+
+def recipients_for(session: Session, deadline: Deadline) -> list[Recipient]:
+    """The assignees of the tasks serving `deadline`, else the holders of their roles in the case's organisation."""
+    users = _users(session, deadline.owner)
+    by_email = {u.email: u for u in users}
+    emails: list[str] = []
+    for task in _serving_tasks(session, deadline):
+        if task.assignee:
+            emails.append(task.assignee)
+            continue
+        roles = set(task.candidate_groups or []) | ({task.role} if task.role else set())
+        emails.extend(u.email for u in users if roles & set(u.roles or []))
+    unique = list(dict.fromkeys(emails))
+    return [Recipient(e, by_email[e].display_name if e in by_email else e,
+                      by_email[e].reminders_off if e in by_email else False) for e in unique]
+
+
+def _case_name(instance: ProcessInstance) -> str:
+    return f"{instance.definition.name} ({instance.business_key or f'case {instance.id}'})"
+
+
+def reminder_message(deadline: Deadline, instance: ProcessInstance, kind: str, today: date,
+                     to: Recipient) -> Message:
+    due = f"{deadline.due_on:%-d %B %Y}"
+    opening = {BEFORE_5: f"is due in 5 working days, on {due}",
+               BEFORE_1: f"is due tomorrow (the next working day), {due}",
+               MISSED_KIND: f"was due on {due} and has been missed"}[kind]
+    subject = f"{deadline.name} {opening.split(',')[0]}: {_case_name(instance)}"
+    body = (f"Dear {to.name},\n\nThe deadline \"{deadline.name}\" for {_case_name(instance)} {opening}.\n\n"
+            f"Rule: {deadline.rule}\nSource: {deadline.source}\n")
+    return Message(key=f"deadline:{deadline.id}:{kind}:{today.isoformat()}:{to.email}", kind=kind,
+                   recipient=to.email, subject=subject, body=body, instance_id=deadline.instance_id,
+                   data={"deadline": deadline.name, "due_on": due, "case": _case_name(instance)})
+
+
+def deadline_reminders(session: Session, today: date) -> list[Message]:
+    """Every reminder that falls on `today`, respecting opt-outs (except for the missed one)."""
+    soonest, latest = today - timedelta(days=1), working_days_after(today, 5)
+    # A case saved after the day passed stores the miss itself: status "missed" rather than "pending".
+    rows = session.scalars(select(Deadline).where(Deadline.due_on.between(soonest, latest), Deadline.met_on.is_(None),
+                                                  Deadline.status.in_((PENDING, MISSED))).order_by(Deadline.id))
+    messages = []
+    for deadline in rows:
+        kind = reminder_kind_on(deadline.due_on, today) if deadline.due_on else None
+        if kind is None or (kind == MISSED_KIND) != (live_status(deadline, today) == MISSED):
+            continue  # a deadline whose passing is no miss gets no missed email; a missed one no "due" one
+        instance = session.get(ProcessInstance, deadline.instance_id)
+        if instance is None or instance.ended_at is not None:
+            continue
+        messages += [reminder_message(deadline, instance, kind, today, to)
+                     for to in recipients_for(session, deadline) if kind == MISSED_KIND or not to.reminders_off]
+    return messages
+
+
+def _may_manage(user: User) -> bool:
+    return any(ROLES_BY_ID[r].may_manage_cases for r in user.roles or [] if r in ROLES_BY_ID)
+
+
+def _digest_lines(session: Session, organisation_id: str, today: date) -> tuple[list[str], list[str]]:
+    horizon = working_days_after(today, DIGEST_WORKING_DAYS)
+    query = (select(Deadline, ProcessInstance).join(ProcessInstance, ProcessInstance.id == Deadline.instance_id)
+             .where(Deadline.owner == organisation_id, ProcessInstance.ended_at.is_(None))
+             .order_by(Deadline.due_on, Deadline.id))
+    overdue, upcoming = [], []
+    for deadline, instance in session.execute(query.where(status_on(today) == MISSED, Deadline.met_on.is_(None))):
+        overdue.append(f"- {deadline.name}, due {deadline.due_on:%-d %B %Y}: {_case_name(instance)}")
+    for deadline, instance in session.execute(query.where(status_on(today) == PENDING,
+                                                          Deadline.due_on.between(today, horizon))):
+        upcoming.append(f"- {deadline.name}, due {deadline.due_on:%-d %B %Y}: {_case_name(instance)}")
+    return overdue, upcoming
+
+
+def digest_messages(session: Session, today: date) -> list[Message]:
+    """One digest per manager with something to report, unless they turned reminders off."""
+    managers = [u for u in session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.id))
+                if _may_manage(u) and not u.reminders_off]
+    messages, lines_by_org = [], {}
+    for user in managers:
+        if user.organisation_id not in lines_by_org:
+            lines_by_org[user.organisation_id] = _digest_lines(session, user.organisation_id, today)
+        overdue, upcoming = lines_by_org[user.organisation_id]
+        if overdue or upcoming:
+            messages.append(_digest(user, today, overdue, upcoming))
+    return messages
+
+
+def _digest(user: User, today: date, overdue: list[str], upcoming: list[str]) -> Message:
+    body = (f"Dear {user.display_name},\n\nOverdue ({len(overdue)}):\n" + ("\n".join(overdue) or "- none")
+            + f"\n\nDue in the next {DIGEST_WORKING_DAYS} working days ({len(upcoming)}):\n"
+            + ("\n".join(upcoming) or "- none") + "\n")
+    subject = f"Deadlines on {today:%-d %B %Y}: {len(overdue)} overdue, {len(upcoming)} due soon"
+    return Message(key=f"digest:{user.id}:{today.isoformat()}", kind=DIGEST, recipient=user.email,
+                   subject=subject, body=body, data={"overdue": len(overdue), "due_soon": len(upcoming)})
+
+
+def enqueue_all(session: Session, messages: Iterable[Message]) -> int:
+    return sum(enqueue(session, message) for message in messages)
+
+
+def enqueue_reminders(factory: sessionmaker[Session], today: date | None = None) -> int:
+    """The worker's daily job (run every few minutes; the keys make repeats do nothing): how many were new."""
+    today = today or today_local()
+    with transaction(factory) as session:
+        return enqueue_all(session, [*deadline_reminders(session, today), *digest_messages(session, today)])
