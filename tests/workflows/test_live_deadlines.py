@@ -145,3 +145,24 @@ def test_the_worker_records_misses_when_it_starts(committed):
         assert wait_until(lambda: recorded() == [(case_id, "powers_window_end")])
     finally:
         service.shutdown()
+
+
+def test_a_case_withdrawn_before_its_deadline_never_misses_it(route):
+    """Withdrawn on Mon 2 Mar 2026, before the window for powers closes on Fri 13 Mar: that deadline
+    ended with the case, so it must not turn to missed on Sat 14 Mar nor count as a miss."""
+    case = start_waiting_case(route)
+    with at(2026, 3, 2, 10, 0):
+        runtime.terminate_instance(route, case.id, "manager@example.test", "Withdrawn: the school converted")
+    with at(2026, 3, 16, 9, 0):
+        assert statuses(route, case)["powers_window_end"][0] == "ended"
+        assert record_missed(route) == 0
+    assert misses(route) == []
+
+
+def test_a_deadline_already_missed_when_the_case_is_closed_stays_missed(route):
+    case = start_waiting_case(route)
+    with at(2026, 3, 16, 10, 0):  # Mon 16 Mar: the window closed on Fri 13 Mar with no decision
+        runtime.terminate_instance(route, case.id, "manager@example.test", "Closed: no further action")
+        assert statuses(route, case)["powers_window_end"][0] == "missed"
+        assert record_missed(route) == 1
+    assert misses(route) == [(case.id, "powers_window_end")]
