@@ -20,7 +20,7 @@ from .clock import today_local
 from .db import transaction, utcnow
 from .models import AuditEvent, Deadline
 
-PENDING, MISSED = "pending", "missed"
+PENDING, MISSED, ENDED = "pending", "missed", "ended"
 
 
 def _has_lapsed(status: str, due_on: date | None, overdue_note: str | None, today: date) -> bool:
@@ -73,6 +73,17 @@ def record_missed(session: Session, today: date | None = None, actor: str = "dea
                                detail=row.name, data=_miss_data(row)))
     session.flush()
     return len(changed)
+
+
+def end_with_case(session: Session, instance_id: int, today: date | None = None) -> None:
+    """A case closed early takes its deadlines still to come with it: they read `ended` and are never
+    counted as missed. One already past when the case closed keeps its miss."""
+    today = today or today_local()
+    session.execute(
+        update(Deadline).where(Deadline.instance_id == instance_id, Deadline.status.in_((PENDING, "unknown")),
+                               Deadline.met_on.is_(None), ~lapsed_on(today))
+        .values(status=ENDED, overdue_note=None, note="the case was closed before this deadline fell due")
+        .execution_options(synchronize_session="fetch"))
 
 
 def record_missed_deadlines(factory: sessionmaker[Session]) -> int:

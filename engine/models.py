@@ -182,7 +182,8 @@ class Deadline(Base):
     rule: Mapped[str] = mapped_column(Text)
     #: The legal source (act and section, regulation, or local procedure).
     source: Mapped[str] = mapped_column(Text)
-    #: pending, met, missed, or unknown (the facts needed to count it are not recorded), as judged
+    #: pending, met, missed, unknown (the facts needed to count it are not recorded), or ended (the case
+    #: closed early before it fell due), as judged
     #: at the last save: a pending deadline whose day has passed since is missed, so read the status
     #: through engine.deadlines.live_status (or status_on in SQL), never from this column alone.
     status: Mapped[str] = mapped_column(String(20))

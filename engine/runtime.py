@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import branch_data, event_subprocesses, hooks, workflow_cache
+from . import branch_data, deadlines, event_subprocesses, hooks, workflow_cache
 from .branch_data import CaseWorkflow
 from .clock import today_local
 from .db import utcnow
@@ -378,6 +378,7 @@ def terminate_instance(session: Session, instance_id: int, actor: str, reason: s
         row.is_open = False
     session.execute(update(TimerJob).where(TimerJob.instance_id == instance.id, TimerJob.fired_at.is_(None))
                     .values(is_cancelled=True))
+    deadlines.end_with_case(session, instance.id)
     audit(session, instance, actor, "terminated", detail=reason or None)
     _flush(session, instance)
     return instance

@@ -50,6 +50,7 @@ DEADLINE_TAGS = {
     "met": ("Met", "govuk-tag--green"),
     "missed": ("Missed", "govuk-tag--red"),
     "unknown": ("Not yet known", "govuk-tag--grey"),
+    "ended": ("Ended with the case", "govuk-tag--grey"),
 }
 
 
