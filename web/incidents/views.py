@@ -7,22 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func, select
 
 from engine import corrections, runtime, skips
 from engine.errors import InvalidInput, NotAllowed
-from engine.models import AuditEvent, ProcessInstance
+from engine.models import ProcessInstance
 from workflows.school_models import School
 
 from ..access import requires, user
 from ..db import db
 from ..labels import route_title
-from .access import handled_case, incident_count, may_handle_case, may_handle_incidents, own_cases
+from .access import handled_case, incident_count, may_handle_case, may_handle_incidents
+from .queries import LIST_LIMIT, cases_in_status, errored_since
 
 blueprint = Blueprint("incidents", __name__, url_prefix="/incidents")
 REASON_MAX = corrections.MAX_REASON_LENGTH
-#: How many cases in error the page lists; an authority with more has a bigger problem than a list.
-LIST_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -66,35 +64,13 @@ def incidents_navigation() -> dict:
     return {"incidents_nav": item, "may_handle_case": lambda instance: may_handle_case(viewer, instance)}
 
 
-def _since(session, ids: list[int]) -> dict[int, object]:
-    """When each case last stopped with an error (the audit log's latest 'error')."""
-    if not ids:
-        return {}
-    rows = session.execute(select(AuditEvent.instance_id, func.max(AuditEvent.at))
-                           .where(AuditEvent.instance_id.in_(ids), AuditEvent.action == "error")
-                           .group_by(AuditEvent.instance_id))
-    return dict(rows.tuples().all())
-
-
 def _incidents(session, viewer) -> list[dict]:
-    query = (own_cases(viewer).add_columns(School.name)
-             .outerjoin(School, School.urn == ProcessInstance.business_key)
-             .where(ProcessInstance.status == "error")
-             .order_by(ProcessInstance.updated_at.desc(), ProcessInstance.id.desc()).limit(LIST_LIMIT))
-    found = session.execute(query).all()
-    since = _since(session, [instance.id for instance, _ in found])
+    found = cases_in_status(session, viewer, "error")
+    since = errored_since(session, [instance.id for instance, _ in found])
     return [{"instance": instance, "school": school or instance.business_key or "",
              "route": route_title(instance.process_key), "steps": corrections.failed_steps(instance),
              "skippable": skips.skippable_steps(instance),
              "since": since.get(instance.id) or instance.updated_at} for instance, school in found]
-
-
-def _suspended(session, viewer) -> list[tuple[ProcessInstance, str | None]]:
-    query = (own_cases(viewer).add_columns(School.name)
-             .outerjoin(School, School.urn == ProcessInstance.business_key)
-             .where(ProcessInstance.status == "suspended")
-             .order_by(ProcessInstance.updated_at.desc()).limit(LIST_LIMIT))
-    return [tuple(row) for row in session.execute(query).all()]  # type: ignore[misc]
 
 
 @blueprint.get("")
@@ -105,7 +81,7 @@ def incident_list():
         raise NotAllowed("only a manager or process owner can see the cases in error")
     session = db()
     return render_template("incidents/list.html", incidents=_incidents(session, me),
-                           suspended=_suspended(session, me), limit=LIST_LIMIT)
+                           suspended=cases_in_status(session, me, "suspended"), limit=LIST_LIMIT)
 
 
 @blueprint.post("/<int:instance_id>/retry")
