@@ -64,5 +64,8 @@ def test_a_warning_notice_is_checked_changed_and_issued(new_page, committed):
     response = page.goto(f"/cases/{case_id}/letters/{letter_id}/correct")
     assert response is not None and response.status == 200
     problems += check_narrow(page, f"/cases/{case_id}/letters/{letter_id}/correct")
+    page.goto(f"/cases/{case_id}")  # the notice's deadlines, with their long rules and sources
+    expect(page.get_by_text("How it is worked out").first).to_be_attached()
+    problems += check_narrow(page, f"/cases/{case_id} (deadlines)")
     assert problems == []
     assert page.console_errors == []
