@@ -119,6 +119,7 @@ def test_an_issued_letter_is_downloaded_in_word_with_its_contents_and_copies(bro
     [letter] = letters_of(session, case)
     page = browser.get(f"/cases/{case.id}").get_data(as_text=True)
     assert f'href="/cases/{case.id}/letters/{letter.id}/word"' in page and "Word version" in page
+    assert "</a><a" not in page and "</span><a" not in page  # each letter's links read apart
     response = browser.get(f"/cases/{case.id}/letters/{letter.id}/word")
     assert response.status_code == 200 and response.mimetype.endswith("wordprocessingml.document")
     assert 'filename="warning-notice-400001-2026-03-23.docx"' in response.headers["Content-Disposition"]
