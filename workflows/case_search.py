@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import LOCAL_TZ, today_local
@@ -321,7 +321,9 @@ def outstanding(today: date) -> ColumnElement[bool]:
 
 
 def _case_deadline(*clauses: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists().where(Deadline.instance_id == ProcessInstance.id, *clauses)
+    # select(Model...).exists(), not exists().where(...): the session's scoping rule (with_loader_criteria)
+    # only reaches a subquery that selects an ORM entity's columns.
+    return select(Deadline.id).where(Deadline.instance_id == ProcessInstance.id, *clauses).exists()
 
 
 def _still_due(today: date) -> list[ColumnElement[bool]]:
@@ -330,12 +332,13 @@ def _still_due(today: date) -> list[ColumnElement[bool]]:
 
 
 def _open_task(*clauses: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.is_open.is_(True), *clauses)
+    return select(HumanTask.id).where(HumanTask.instance_id == ProcessInstance.id, HumanTask.is_open.is_(True),
+                                      *clauses).exists()
 
 
 def _withdrawn() -> ColumnElement[bool]:
-    return exists().where(AuditEvent.instance_id == ProcessInstance.id, AuditEvent.action == "terminated",
-                          AuditEvent.detail.like(f"{WITHDRAWN_PREFIX}%"))
+    return select(AuditEvent.id).where(AuditEvent.instance_id == ProcessInstance.id, AuditEvent.action == "terminated",
+                                       AuditEvent.detail.like(f"{WITHDRAWN_PREFIX}%")).exists()
 
 
 def _status_clause(status: str) -> ColumnElement[bool] | None:
@@ -372,8 +375,9 @@ def filter_clauses(filters: CaseFilters, today: date) -> list[ColumnElement[bool
     if filters.route:
         clauses.append(ProcessInstance.process_key == filters.route)
     if filters.step:
-        timer_waiting = exists().where(TimerJob.instance_id == ProcessInstance.id, TimerJob.bpmn_id == filters.step,
-                                       TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False))
+        timer_waiting = select(TimerJob.id).where(
+            TimerJob.instance_id == ProcessInstance.id, TimerJob.bpmn_id == filters.step,
+            TimerJob.fired_at.is_(None), TimerJob.is_cancelled.is_(False)).exists()
         clauses.append(or_(_open_task(HumanTask.bpmn_id == filters.step), timer_waiting))
     if filters.school:
         clauses.append(_school_clause(filters.school))
