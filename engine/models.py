@@ -9,7 +9,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base, UTCDateTime, utcnow
@@ -142,6 +155,16 @@ class HumanTask(Base):
     completed_by: Mapped[str | None] = mapped_column(String(200))
     #: A half-filled form saved by its assignee; kept until completion.
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+#: PostgreSQL multiplies the selectivities of `is_open` and `assignee IS NULL` as if they were
+#: independent, and so takes the unassigned open tasks for a sixth of what they are (closed tasks
+#: all keep an assignee): a region's inbox then walked every unassigned open task of every
+#: organisation (53,000 at 100,000 cases, 1 s) instead of its own. The statistics of the pair put it right.
+OPEN_ASSIGNEE_STATISTICS = "st_human_tasks_open_assignee"
+sa_event.listen(HumanTask.__table__, "after_create", DDL(
+    f"CREATE STATISTICS IF NOT EXISTS {OPEN_ASSIGNEE_STATISTICS} (mcv) ON is_open, assignee FROM human_tasks"
+).execute_if(dialect="postgresql"))
 
 
 class TimerJob(Base):

@@ -111,3 +111,19 @@ def test_0018_copies_each_cases_sharing_onto_its_tasks_and_deadlines(tmp_path):
     engine.dispose()
     assert tasks == {"a-1": "dfe-north-west", "b-1": "dfe-north-west", "a-2": None, "b-2": None}
     assert deadlines == {1: "dfe-north-west", 2: None}
+
+
+def test_postgresql_knows_how_many_open_tasks_nobody_holds(tmp_path, db_engine):
+    """The statistics of is_open and assignee together (engine.models.OPEN_ASSIGNEE_STATISTICS) come
+    with the migration and with a schema built from the models (the bench's, the tests')."""
+    from engine.models import OPEN_ASSIGNEE_STATISTICS
+
+    if db_engine.dialect.name != "postgresql":
+        return
+    engine = make_engine(fresh_database_url(tmp_path))
+    upgrade(engine)
+    for each in (engine, db_engine):
+        with each.connect() as connection:
+            assert connection.execute(text("select stxname from pg_statistic_ext where stxname = :name"),
+                                      {"name": OPEN_ASSIGNEE_STATISTICS}).scalar() == OPEN_ASSIGNEE_STATISTICS
+    engine.dispose()
