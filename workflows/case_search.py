@@ -381,13 +381,15 @@ def filter_clauses(filters: CaseFilters, today: date) -> list[ColumnElement[bool
         clauses.append(or_(_open_task(HumanTask.bpmn_id == filters.step), timer_waiting))
     if filters.school:
         clauses.append(_school_clause(filters.school))
-    if filters.school_type in SCHOOL_KINDS:
-        clauses.append(func.lower(School.type_of_establishment).in_([t.lower() for t in types_of(filters.school_type)])
-                       if filters.school_type != "other" else
-                       or_(School.urn.is_(None), func.lower(School.type_of_establishment).not_in(
-                           [t.lower() for kind in SCHOOL_KINDS[:3] for t in types_of(kind)])))
+    # The types as GIAS spells them (the register keeps its spelling), compared as they are: the
+    # planner's statistics know how many schools hold each, not how many hold lower() of one.
+    if filters.school_type in SCHOOL_KINDS[:3]:
+        clauses.append(School.type_of_establishment.in_(types_of(filters.school_type)))
+    elif filters.school_type == "other":
+        clauses.append(or_(School.urn.is_(None), School.type_of_establishment.not_in(
+            [t for kind in SCHOOL_KINDS[:3] for t in types_of(kind)])))
     elif filters.school_type:
-        clauses.append(func.lower(School.type_of_establishment) == filters.school_type.lower())
+        clauses.append(School.type_of_establishment == filters.school_type)
     if filters.la:
         clauses.append(School.la_code == filters.la)
     if filters.assignee == "none":
