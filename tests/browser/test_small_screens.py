@@ -21,7 +21,7 @@ from .test_journey import PASSWORD, WCAG_TAGS, sign_in
 pytestmark = pytest.mark.browser
 NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
-NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
+NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document", "cases.export",
              "tasks.preview", "pages.home"}
 #: Pages that need a letter-issuing route, walked at 390 px by tests/browser/test_letter_check.py.
 WALKED_WITH_A_LETTER = {"tasks.check", "cases.correct_letter"}
