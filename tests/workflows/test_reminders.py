@@ -172,3 +172,12 @@ def test_a_missed_deadline_email_older_than_the_catch_up_window_is_not_sent_on_a
     case_with_deadline(session, date(2027, 1, 4))
     assert {m.kind for m in deadline_reminders(session, date(2027, 1, 11))} == {MISSED_KIND}
     assert deadline_reminders(session, date(2027, 1, 13)) == []
+
+
+def test_a_regional_director_s_own_step_in_a_shared_case_reminds_the_regional_director(session, people):
+    """The authority owns the case, but the step (consent to an IEB, say) is the regional director's:
+    the reminder goes to the region's holders of the role, not to nobody."""
+    from .reminder_rows import NORTH_WEST
+    user(session, "rita.rd@education.gov.uk", ("regional_director",), organisation=NORTH_WEST)
+    case_with_deadline(session, TUE_5_JAN_2027, role="regional_director", shared_with=NORTH_WEST)
+    assert recipients(deadline_reminders(session, date(2027, 1, 4))) == ["rita.rd@education.gov.uk"]
