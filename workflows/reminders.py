@@ -4,7 +4,9 @@ An officer hears of a deadline 5 working days and 1 working day before it (Engla
 working days, workflows.calendar) and on the day it is missed (the day after its due date: a
 deadline runs to the end of its day). The officer is the assignee of the open task serving the
 deadline (a task due that day, else the case's open tasks); with no assignee, whoever holds the
-task's roles in the case's organisation. Each manager (roles.may_manage_cases) gets a daily digest
+task's roles in the case's organisation (or the region it is shared with, for a region's step).
+A reminder whose day passed while the worker was down goes out late, within CATCH_UP_WORKING_DAYS.
+Each manager (roles.may_manage_cases) gets a daily digest
 of the organisation's overdue deadlines and those due in the next 5 working days.
 
 This module only decides and words the messages; engine.outbox writes each once (keyed by deadline
@@ -89,10 +91,11 @@ class Recipient:
     reminders_off: bool
 
 
-def _users(session: Session, organisation_id: str | None) -> list[User]:
-    if not organisation_id:
+def _users(session: Session, *organisation_ids: str | None) -> list[User]:
+    wanted = [o for o in organisation_ids if o]
+    if not wanted:
         return []
-    return list(session.scalars(select(User).where(User.organisation_id == organisation_id,
+    return list(session.scalars(select(User).where(User.organisation_id.in_(wanted),
                                                    User.is_active.is_(True)).order_by(User.email)))
 
 
@@ -104,8 +107,10 @@ def _serving_tasks(session: Session, deadline: Deadline) -> list[HumanTask]:
 
 
 def recipients_for(session: Session, deadline: Deadline) -> list[Recipient]:
-    """The assignees of the tasks serving `deadline`, else the holders of their roles in the case's organisation."""
-    users = _users(session, deadline.owner)
+    """The assignees of the tasks serving `deadline`, else the holders of their roles in the case's
+    organisation or the region it is shared with (a regional director's own step in an authority's case)."""
+    instance = session.get(ProcessInstance, deadline.instance_id)
+    users = _users(session, deadline.owner, instance.shared_with if instance is not None else None)
     by_email = {u.email: u for u in users}
     emails: list[str] = []
     for task in _serving_tasks(session, deadline):
