@@ -141,7 +141,7 @@ def reminder_message(deadline: Deadline, instance: ProcessInstance, kind: str, t
                      to: Recipient, scheduled: date | None = None) -> Message:
     """The email; `scheduled` is the reminder's own day (today unless it goes out late)."""
     due = f"{deadline.due_on:%-d %B %Y}"
-    opening = (f"was due on {due} and has been missed" if kind == MISSED_KIND
+    opening = (f"was due on {due} and has been missed" if kind == MISSED_KIND or deadline.due_on is None
                else _when(deadline.due_on, today))
     subject = f"{deadline.name} {opening.split(',')[0]}: {_case_name(instance)}"
     body = (f"Dear {to.name},\n\nThe deadline \"{deadline.name}\" for {_case_name(instance)} {opening}.\n\n"
