@@ -63,6 +63,9 @@ class ProcessInstance(Base):
         Index("ix_process_instances_owner_started", "owner", "started_at"),
         # A region's inbox and case list: the cases shared with it, newest first.
         Index("ix_process_instances_shared_with_started", "shared_with", "started_at"),
+        # The ids of the cases shared with a region, read from the index alone: the rule on letters,
+        # audit events, notes, documents and leads (no copy of the sharing of their own) hashes them.
+        Index("ix_process_instances_shared_with_id", "shared_with", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

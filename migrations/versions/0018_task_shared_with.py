@@ -30,6 +30,7 @@ def upgrade() -> None:
         op.execute(rows.update().where(rows.c.instance_id.in_(
             sa.select(instances.c.id).where(instances.c.shared_with.is_not(None)))).values(shared_with=shared))
         op.create_index(index, name, columns)
+    op.create_index("ix_process_instances_shared_with_id", "process_instances", ["shared_with", "id"])
     if op.get_bind().dialect.name == "postgresql":  # see engine.models.OPEN_ASSIGNEE_STATISTICS
         op.execute("CREATE STATISTICS IF NOT EXISTS st_human_tasks_open_assignee (mcv) ON is_open, assignee "
                    "FROM human_tasks")
@@ -38,6 +39,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP STATISTICS IF EXISTS st_human_tasks_open_assignee")
+    op.drop_index("ix_process_instances_shared_with_id", table_name="process_instances")
     for name, (index, _columns) in TABLES.items():
         op.drop_index(index, table_name=name)
         op.drop_column(name, "shared_with")
