@@ -93,6 +93,9 @@ class CaseFilters:
             if raw is None:
                 continue
             text = str(raw).strip()
+            if any(ord(c) < 32 or ord(c) == 127 for c in text):  # PostgreSQL refuses a NUL in text
+                errors[name] = f"{LABELS[name]} must not contain control characters"
+                continue
             try:
                 parsed = _PARSERS[name](text)
             except ValueError as error:

@@ -127,6 +127,9 @@ def test_bad_values_are_named_in_an_error_summary_and_the_list_is_unfiltered_by_
     assert 'value="soon"' in page  # what was typed stays in its box to be corrected
     assert listed(page) == [3]  # route_b kept, the bad values dropped
     assert trafford.get("/cases?page=-4&la=%00&school=%27%3B--").status_code == 400
+    for hostile in ("school=Ash%00", "assignee=a%00@b.gov.uk", "step=%00", "school=%F0%9F%8F%AB", "sort=%00"):
+        assert trafford.get(f"/cases?{hostile}").status_code in (200, 400), hostile  # never a 500
+        assert trafford.get(f"/cases/export?{hostile}").status_code in (200, 302, 400), hostile
 
 
 def test_the_export_is_exactly_what_the_filter_shows_on_every_page(trafford, monkeypatch):

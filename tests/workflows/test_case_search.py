@@ -229,6 +229,8 @@ def test_pages_cover_every_case_once_and_a_page_past_the_end_gives_the_last(case
     ({"deadline_outcome": "met", "deadline_quarter": "2026-Q5"}, "deadline_quarter", "like 2026-Q4"),
     ({"deadline_outcome": "met"}, "deadline_quarter", "Enter the quarter"),
     ({"deadline_quarter": "2026-Q1"}, "deadline_outcome", "met on time or missed"),
+    ({"school": "Ash\x00"}, "school", "School must not contain control characters"),
+    ({"assignee": "ann\x00@trafford.gov.uk"}, "assignee", "Assigned to must not contain control characters"),
 ])
 def test_a_bad_value_is_named_and_left_out(args, field, words):
     filters, errors = CaseFilters.parse(args)
