@@ -427,8 +427,9 @@ def next_due_on(today: date):
             .correlate(ProcessInstance).scalar_subquery())
 
 
-def _uses_school(filters: CaseFilters, sort: CaseSort) -> bool:
-    return bool(filters.school or filters.school_type or filters.la) or sort.key == "school"
+def _needs_school(filters: CaseFilters) -> bool:
+    """Whether a filter reads the school's columns (the count joins schools only then)."""
+    return bool(filters.school or filters.school_type or filters.la)
 
 
 def search_select(filters: CaseFilters, sort: CaseSort, today: date) -> Select:
@@ -449,7 +450,7 @@ def search_select(filters: CaseFilters, sort: CaseSort, today: date) -> Select:
 
 def count_cases(session: Session, filters: CaseFilters, today: date) -> int:
     query = select(func.count(ProcessInstance.id)).select_from(ProcessInstance)
-    if _uses_school(filters, CaseSort()):
+    if _needs_school(filters):
         query = query.outerjoin(School, School.urn == ProcessInstance.business_key)
     return session.scalar(query.where(*filter_clauses(filters, today))) or 0
 
