@@ -1,7 +1,7 @@
 """Rewrite an instance's projections from its workflow, in the saving transaction.
 
-`human_tasks`, `timer_jobs` and `deadlines` are what the inbox, the scheduler and the dashboard
-read; they are derived here and nowhere else, so they cannot drift from the workflow state.
+`human_tasks`, `timer_jobs`, `step_visits` and `deadlines` are what the inbox, the scheduler and
+the dashboard read; they are derived here and nowhere else, so they cannot drift from the workflow state.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from . import hooks
 from .clock import LOCAL_TZ, parse_iso
 from .db import utcnow
 from .definitions import candidate_groups, user_task_role
-from .models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
+from .models import AuditEvent, Deadline, HumanTask, ProcessInstance, StepVisit, TimerJob
 from .parser import form_to_dict
 
 
@@ -84,6 +84,7 @@ _OPEN_TASKS = select(HumanTask).where(HumanTask.instance_id == bindparam("instan
 _PENDING_JOBS = select(TimerJob).where(TimerJob.instance_id == bindparam("instance_id"), TimerJob.fired_at.is_(None),
                                        TimerJob.is_cancelled.is_(False))
 _DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id"))
+_OPEN_VISITS = select(StepVisit).where(StepVisit.instance_id == bindparam("instance_id"), StepVisit.left_at.is_(None))
 
 
 def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[tuple[Any, dict[str, Any]]]
@@ -179,6 +180,32 @@ def _has_fired(workflow: BpmnWorkflow, job: TimerJob) -> bool:
     if isinstance(value, dict) and value.get("next"):
         return TimerEventDefinition.get_datetime(value["next"]) > job.due_at
     return task.has_state(TaskState.READY | TaskState.STARTED | TaskState.COMPLETED)
+
+
+def current_steps(workflow: BpmnWorkflow, planned: list[tuple[Any, dict[str, Any]]]) -> list[tuple[str, str, str]]:
+    """(task id, bpmn id, name) of every step the case is at: its ready user tasks and the timers
+    it waits on (a case waiting out a period is at that step too)."""
+    steps = [(str(task.id), task.task_spec.bpmn_id, _task_name(task)) for task, _ in planned]
+    steps += [(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id)
+              for task, _ in waiting_timers(workflow)]
+    return steps
+
+
+def sync_step_visits(session: Session, instance: ProcessInstance, steps: list[tuple[str, str, str]]) -> None:
+    """Open a visit for each step the case has just reached; close those of the steps it has left."""
+    still_open = {v.task_id: v for v in session.scalars(_OPEN_VISITS, {"instance_id": instance.id})}
+    now = utcnow()
+    for task_id, bpmn_id, name in steps:
+        if still_open.pop(task_id, None) is None:
+            session.add(StepVisit(instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
+                                  task_id=task_id, bpmn_id=bpmn_id, name=name[:300], entered_at=now))
+    for visit in still_open.values():
+        visit.left_at = now
+
+
+def close_step_visits(session: Session, instance: ProcessInstance) -> None:
+    """The case ended outside its steps (terminated): it is at none of them any more."""
+    sync_step_visits(session, instance, [])
 
 
 #: The day the domain's rules are asked about to learn what each pending deadline says once its day
