@@ -155,7 +155,8 @@ def deadline_list(session: Session, clause, today: date, limit: int = LIST_LIMIT
     """The first `limit` deadlines of open cases matching `clause`, earliest due first (for overdue
     ones that is the worst first: the longest overdue)."""
     query = _deadlines_of_open_cases(clause).order_by(Deadline.due_on, Deadline.instance_id, Deadline.id).limit(limit)
-    return [DeadlineRow(*row, working_days_between(today, row.due_on)) for row in session.execute(query)]
+    return [DeadlineRow(instance_id, key, school, urn, name, due_on, source, working_days_between(today, due_on))
+            for instance_id, key, school, urn, name, due_on, source in session.execute(query)]
 
 
 def cases_with_deadlines(session: Session, clause) -> dict[str, int]:
