@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select
@@ -184,10 +185,11 @@ def _has_fired(workflow: BpmnWorkflow, job: TimerJob) -> bool:
 
 def current_steps(workflow: BpmnWorkflow, planned: list[tuple[Any, dict[str, Any]]]) -> list[tuple[str, str, str]]:
     """(task id, bpmn id, name) of every step the case is at: its ready user tasks and the timers
-    it waits on (a case waiting out a period is at that step too)."""
+    it waits on (a case waiting out a period is at that step too). A timer on a task's boundary is
+    that task's time limit, not a step of its own: the case is at the task."""
     steps = [(str(task.id), task.task_spec.bpmn_id, _task_name(task)) for task, _ in planned]
     steps += [(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id)
-              for task, _ in waiting_timers(workflow)]
+              for task, _ in waiting_timers(workflow) if not isinstance(task.task_spec, BoundaryEvent)]
     return steps
 
 
