@@ -151,6 +151,15 @@ def test_overdue_deadlines_worst_first_with_working_days_late(manager, cases):
     assert "Elm Tree" not in table and "Dale View" not in table  # closed; another authority
 
 
+def test_a_long_list_stops_at_its_limit_and_links_to_the_rest(manager, monkeypatch):
+    from workflows import dashboard
+
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 1)
+    page = read(manager)
+    assert len(re.findall(r"Overdue by", section(page, "overdue-table"))) == 2  # the heading and one row's label
+    assert '<a class="govuk-link" href="/cases?status=open&amp;overdue=1">All 2 cases with an overdue deadline</a>' in page
+
+
 def test_due_within_ten_working_days_includes_the_tenth_and_not_the_eleventh(manager):
     page = read(manager)
     table = section(page, "due-soon-table")

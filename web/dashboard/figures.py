@@ -104,13 +104,13 @@ def dashboard_figures(session: Session, today: date, since) -> dict[str, Any]:
     open_by_route = queries.open_cases_by_route(session)
     months = month_rows(session, today)
     return {
-        "today": today, "due_soon_days": DUE_SOON_WORKING_DAYS,
+        "today": today, "due_soon_days": DUE_SOON_WORKING_DAYS, "list_limit": queries.LIST_LIMIT,
         "soon_until": queries.working_days_after(today, DUE_SOON_WORKING_DAYS),
         "headline": Headline(sum(overdue_by_route.values()), sum(soon_by_route.values()), last_quarter,
                              outcome_rows[-1]["cells"][-2]),
-        "overdue": queries.deadline_list(session, overdue_clause, today),
+        "overdue": queries.deadline_list(session, overdue_clause, today, queries.LIST_LIMIT),
         "overdue_routes": route_rows(overdue_by_route, status="open", overdue=1),
-        "due_soon": queries.deadline_list(session, soon_clause, today),
+        "due_soon": queries.deadline_list(session, soon_clause, today, queries.LIST_LIMIT),
         "due_soon_routes": route_rows(soon_by_route, status="open", due_within=DUE_SOON_WORKING_DAYS),
         "quarters": quarters, "outcome_rows": outcome_rows,
         "open_routes": route_rows(open_by_route, status="open"),
