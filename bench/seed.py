@@ -25,7 +25,15 @@ from sqlalchemy import JSON, Engine, func, insert, inspect, select, text
 from engine.db import Base, make_engine, make_session_factory, transaction
 from engine.db import create_database_if_missing as ensure_postgres_database  # bench/*.py import this name
 from engine.definitions import candidate_groups, parse_process, user_task_role
-from engine.models import AuditEvent, Deadline, HumanTask, ProcessDefinition, ProcessInstance, StepVisit, TimerJob
+from engine.models import (
+    AuditEvent,
+    Deadline,
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    StepVisit,
+    TimerJob,
+)
 from engine.parser import form_to_dict
 from workflows.access import role_keys
 from workflows.account_models import User
@@ -163,6 +171,7 @@ class CaseWriter:
         self.rows: dict[Any, list[dict[str, Any]]] = {t: [] for t in (ProcessInstance, HumanTask, AuditEvent,
                                                                        Deadline, TimerJob, Letter, StepVisit)}
         self.counts: Counter[str] = Counter()
+        self._shared_with: str | None = None  # of the case being written, for its step visits
 
     def _route(self, school: dict) -> RouteShape:
         kind = classify(school["type_of_establishment"])
@@ -193,6 +202,7 @@ class CaseWriter:
         # As the save's share hook (workflows.access.share_with_region) would have recorded it.
         shared_with = school["region"] if any(spec["role"] in REGION_ROLE_KEYS for spec in history + open_specs) else None
         self._instance(case_id, route, school, owner, status, started_at, open_specs, shared_with)
+        self._shared_with = shared_with
         self._history(case_id, route, school, owner, started_at, history)
         self._open_tasks(case_id, route, school, owner, started_at, open_specs)
         self._timers_and_deadlines(case_id, route, owner, started_at, status)
@@ -264,6 +274,7 @@ class CaseWriter:
     def _visit(self, task: dict[str, Any], entered_at, left_at) -> None:
         """The step visit the save writes beside each task (engine.projections.sync_step_visits)."""
         self.rows[StepVisit].append({"instance_id": task["instance_id"], "owner": task["owner"],
+                                     "shared_with": self._shared_with,
                                      "process_key": task["process_key"], "task_id": task["id"],
                                      "bpmn_id": task["bpmn_id"], "name": task["name"], "entered_at": entered_at,
                                      "left_at": left_at})

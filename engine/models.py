@@ -209,14 +209,19 @@ class StepVisit(Base):
     __table_args__ = (
         # The save finds the case's open visits; a region's reports find the visits of shared cases.
         Index("ix_step_visits_instance_left", "instance_id", "left_at"),
-        # An organisation's open visits (left_at IS NULL) and those that ended in a period.
+        # An organisation's open visits (left_at IS NULL) and those that ended in a period, and
+        # the same for a region of the visits of the cases shared with it.
         Index("ix_step_visits_owner_left", "owner", "left_at"),
+        Index("ix_step_visits_shared_with_left", "shared_with", "left_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
     #: The case's owner, copied so that reports filter on this table alone.
     owner: Mapped[str | None] = mapped_column(String(100))
+    #: The case's shared_with, copied (onto every visit of the case once it is shared) for the same
+    #: reason: a region's reports test two indexed columns instead of a subquery on the cases.
+    shared_with: Mapped[str | None] = mapped_column(String(100))
     process_key: Mapped[str] = mapped_column(String(200))
     #: SpiffWorkflow UUID of the step's task: the same step is the same visit from save to save.
     task_id: Mapped[str] = mapped_column(String(36))

@@ -13,7 +13,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from . import hooks
@@ -195,12 +195,16 @@ def current_steps(workflow: BpmnWorkflow, planned: list[tuple[Any, dict[str, Any
 
 def sync_step_visits(session: Session, instance: ProcessInstance, steps: list[tuple[str, str, str]]) -> None:
     """Open a visit for each step the case has just reached; close those of the steps it has left."""
+    if inspect(instance).attrs.shared_with.history.added:  # shared by this save: its past visits too
+        session.execute(update(StepVisit).where(StepVisit.instance_id == instance.id)
+                        .values(shared_with=instance.shared_with).execution_options(synchronize_session=False))
     still_open = {v.task_id: v for v in session.scalars(_OPEN_VISITS, {"instance_id": instance.id})}
     now = utcnow()
     for task_id, bpmn_id, name in steps:
         if still_open.pop(task_id, None) is None:
-            session.add(StepVisit(instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
-                                  task_id=task_id, bpmn_id=bpmn_id, name=name[:300], entered_at=now))
+            session.add(StepVisit(instance_id=instance.id, owner=instance.owner, shared_with=instance.shared_with,
+                                  process_key=instance.process_key, task_id=task_id, bpmn_id=bpmn_id,
+                                  name=name[:300], entered_at=now))
     for visit in still_open.values():
         visit.left_at = now
 

@@ -98,6 +98,7 @@ def test_0017_backfills_step_visits_from_tasks_and_timers(tmp_path):
             id=1, key="route", version=1, name="Route", bpmn_xml="<x/>", sha256="0" * 64, deployed_by="t")])
         connection.execute(ProcessInstance.__table__.insert(), [dict(
             id=n, definition_id=1, process_key="route", business_key="1", owner="358", state={}, status=status,
+            shared_with="dfe-north-west" if n == 2 else None,
             serializer_version="1", started_by="t", started_at=t(1), updated_at=t(20), ended_at=ended)
             for n, status, ended in ((1, "running", None), (2, "terminated", t(10)))])
         connection.execute(HumanTask.__table__.insert(), [
@@ -122,6 +123,7 @@ def test_0017_backfills_step_visits_from_tasks_and_timers(tmp_path):
     with engine.connect() as connection:
         rows = connection.execute(text("select instance_id, owner, task_id, bpmn_id, entered_at, left_at "
                                        "from step_visits order by instance_id, task_id")).all()
+        shared = connection.execute(text("select instance_id, shared_with from step_visits")).all()
     engine.dispose()
 
     def moment(value):
@@ -136,3 +138,4 @@ def test_0017_backfills_step_visits_from_tasks_and_timers(tmp_path):
         (1, "358", "open", "approve", t(5), None),
         (1, "358", "wait", "wait", t(3), t(5)),  # entered when the step before it was completed
         (2, "358", "gone", "check", t(2), t(10))]  # closed with its case
+    assert {(n, region) for n, region in shared} == {(1, None), (2, "dfe-north-west")}

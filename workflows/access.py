@@ -110,6 +110,8 @@ def _child_rule(model: Any, viewer: Viewer | None) -> ColumnElement[bool]:
     own = model.owner == bindparam(f"scope_{table}", organisation)
     if not is_region:
         return own
+    if hasattr(model, "shared_with"):  # keeps a copy of the case's, so two indexed columns decide
+        return or_(own, model.shared_with == bindparam(f"scope_{table}", organisation))
     shared = select(ProcessInstance.id).where(ProcessInstance.shared_with == bindparam(f"scope_{table}", organisation))
     return or_(own, model.instance_id.in_(shared))
 

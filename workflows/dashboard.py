@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, extract, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.clock import LOCAL_TZ
@@ -248,10 +248,11 @@ def time_in_steps(session: Session, since: datetime, process_key: str | None = N
         where.append(StepVisit.process_key == process_key)
     keys = (StepVisit.process_key, StepVisit.bpmn_id)
     if session.get_bind().dialect.name == "postgresql":
-        seconds = extract("epoch", StepVisit.left_at - StepVisit.entered_at)
+        seconds: ColumnElement[Any] = extract("epoch", StepVisit.left_at - StepVisit.entered_at)
         rows = session.execute(select(*keys, func.min(StepVisit.name), func.count(),
                                       func.percentile_cont(0.5).within_group(seconds),
                                       func.percentile_cont(0.9).within_group(seconds))
+                               .join(ProcessInstance, ProcessInstance.id == StepVisit.instance_id)
                                .where(*where).group_by(*keys))
         found = [StepTime(k, b, n, c, float(m), float(p)) for k, b, n, c, m, p in rows]
     else:

@@ -22,17 +22,19 @@ depends_on = None
 
 UTC_DATETIME = sa.DateTime(timezone=True)
 
-visits = sa.table("step_visits", sa.column("instance_id"), sa.column("owner"), sa.column("process_key"),
+visits = sa.table("step_visits", sa.column("instance_id"), sa.column("owner"), sa.column("shared_with"),
+                  sa.column("process_key"),
                   sa.column("task_id"), sa.column("bpmn_id"), sa.column("name"), sa.column("entered_at"),
                   sa.column("left_at"))
-instances = sa.table("process_instances", sa.column("id"), sa.column("owner"), sa.column("process_key"),
+instances = sa.table("process_instances", sa.column("id"), sa.column("owner"), sa.column("shared_with"),
+                     sa.column("process_key"),
                      sa.column("started_at"), sa.column("updated_at"), sa.column("ended_at"))
 tasks = sa.table("human_tasks", sa.column("id"), sa.column("instance_id"), sa.column("bpmn_id"), sa.column("name"),
                  sa.column("is_open", sa.Boolean()), sa.column("created_at"), sa.column("completed_at"))
 jobs = sa.table("timer_jobs", sa.column("instance_id"), sa.column("task_id"), sa.column("bpmn_id"),
                 sa.column("name"), sa.column("fired_at"), sa.column("is_cancelled", sa.Boolean()))
 events = sa.table("audit_events", sa.column("instance_id"), sa.column("at"))
-COLUMNS = ["instance_id", "owner", "process_key", "task_id", "bpmn_id", "name", "entered_at", "left_at"]
+COLUMNS = ["instance_id", "owner", "shared_with", "process_key", "task_id", "bpmn_id", "name", "entered_at", "left_at"]
 
 
 def upgrade() -> None:
@@ -41,6 +43,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("instance_id", sa.Integer(), sa.ForeignKey("process_instances.id"), nullable=False),
         sa.Column("owner", sa.String(100), nullable=True),
+        sa.Column("shared_with", sa.String(100), nullable=True),
         sa.Column("process_key", sa.String(200), nullable=False),
         sa.Column("task_id", sa.String(36), nullable=False),
         sa.Column("bpmn_id", sa.String(200), nullable=False),
@@ -50,6 +53,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_step_visits_instance_left", "step_visits", ["instance_id", "left_at"])
     op.create_index("ix_step_visits_owner_left", "step_visits", ["owner", "left_at"])
+    op.create_index("ix_step_visits_shared_with_left", "step_visits", ["shared_with", "left_at"])
     op.create_index("ix_process_instances_owner_ended", "process_instances", ["owner", "ended_at"])
     op.create_index("ix_process_instances_shared_with_ended", "process_instances", ["shared_with", "ended_at"])
     backfill()
@@ -57,8 +61,8 @@ def upgrade() -> None:
 
 def backfill() -> None:
     op.execute(visits.insert().from_select(COLUMNS, sa.select(
-        tasks.c.instance_id, instances.c.owner, instances.c.process_key, tasks.c.id, tasks.c.bpmn_id, tasks.c.name,
-        tasks.c.created_at,
+        tasks.c.instance_id, instances.c.owner, instances.c.shared_with, instances.c.process_key, tasks.c.id,
+        tasks.c.bpmn_id, tasks.c.name, tasks.c.created_at,
         sa.case((tasks.c.is_open.is_(sa.true()), sa.null()),
                 else_=sa.func.coalesce(tasks.c.completed_at, instances.c.ended_at, instances.c.updated_at)),
     ).select_from(tasks.join(instances, instances.c.id == tasks.c.instance_id))))
@@ -67,8 +71,8 @@ def backfill() -> None:
                                 sa.or_(jobs.c.fired_at.is_(None), events.c.at < jobs.c.fired_at))
                          .scalar_subquery())
     op.execute(visits.insert().from_select(COLUMNS, sa.select(
-        jobs.c.instance_id, instances.c.owner, instances.c.process_key, jobs.c.task_id, jobs.c.bpmn_id, jobs.c.name,
-        sa.func.coalesce(last_event_before, instances.c.started_at), jobs.c.fired_at,
+        jobs.c.instance_id, instances.c.owner, instances.c.shared_with, instances.c.process_key, jobs.c.task_id,
+        jobs.c.bpmn_id, jobs.c.name, sa.func.coalesce(last_event_before, instances.c.started_at), jobs.c.fired_at,
     ).select_from(jobs.join(instances, instances.c.id == jobs.c.instance_id))
         .where(jobs.c.is_cancelled.is_(sa.false()))))
 
@@ -76,6 +80,7 @@ def backfill() -> None:
 def downgrade() -> None:
     op.drop_index("ix_process_instances_shared_with_ended", "process_instances")
     op.drop_index("ix_process_instances_owner_ended", "process_instances")
+    op.drop_index("ix_step_visits_shared_with_left", "step_visits")
     op.drop_index("ix_step_visits_owner_left", "step_visits")
     op.drop_index("ix_step_visits_instance_left", "step_visits")
     op.drop_table("step_visits")

@@ -238,6 +238,10 @@ def test_a_region_sees_the_cases_shared_with_it(app, session, cases):
     assert "Deadline tenth" in section(page, "due-soon-table")
     assert "Ash Grove" not in page and "Beech Road" not in page
     assert cells(section(page, "open-steps-table"))[3:] == ["Web test route", "Decide on an academy order", "1"]
+    # C's earlier steps, done before the case was shared, count for the region too; A's, B's and E's do not.
+    times = section(page, "step-times-table")
+    assert cells(times[times.index('data-step="web_route:check_concern"'):])[:5] == [
+        "Web test route", "Check the concern", "1", "4 days", "4 days"]
     heat = read(director, "/dashboard/routes/web_route")
     assert cells(section(heat, "heatmap-table"))[5:7] == ["Decide on an academy order", "1"]
 
