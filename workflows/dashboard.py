@@ -252,7 +252,6 @@ def time_in_steps(session: Session, since: datetime, process_key: str | None = N
         rows = session.execute(select(*keys, func.min(StepVisit.name), func.count(),
                                       func.percentile_cont(0.5).within_group(seconds),
                                       func.percentile_cont(0.9).within_group(seconds))
-                               .join(ProcessInstance, ProcessInstance.id == StepVisit.instance_id)
                                .where(*where).group_by(*keys))
         found = [StepTime(k, b, n, c, float(m), float(p)) for k, b, n, c, m, p in rows]
     else:
