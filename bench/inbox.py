@@ -149,6 +149,8 @@ def _pages(session, scope: dict[str, int]) -> list[tuple[str, str, str]]:
         ("cases: missed in a quarter", "la", "/cases?status=all&deadline_outcome=missed&deadline_quarter=2026-Q2"),
         ("case page (longest history)", "la", f"/cases/{case_id}"),
         ("school page (most cases)", "la", f"/schools/{urn}"),
+        ("dashboard", "la", "/dashboard"),
+        ("dashboard: route heatmap", "la", "/dashboard/routes/maintained_warning_notice"),
         ("RD inbox: for my roles", "rd", "/inbox?tab=roles"),
         ("RD inbox: assigned to me", "rd", "/inbox?tab=mine"),
         ("RD cases: page 1", "rd", "/cases"),
@@ -156,6 +158,7 @@ def _pages(session, scope: dict[str, int]) -> list[tuple[str, str, str]]:
         ("RD cases: due within 10, one LA", "rd", f"/cases?due_within=10&la={BIG_LA}"),
         ("RD cases: all, closed in 2026", "rd", "/cases?status=closed&closed_from=2026-01-01&closed_to=2026-12-31"),
         ("RD case page (shared by an LA)", "rd", f"/cases/{shared}"),
+        ("RD dashboard", "rd", "/dashboard"),
         ("RD school page", "rd", f"/schools/{urn}"),
     ]
 

@@ -7,13 +7,13 @@ dashboard. The save now copies `process_instances.shared_with` onto `human_tasks
 migration backfills the copy from the cases.
 
 Revision ID: 0018_task_shared_with
-Revises: 0014_reminders
+Revises: 0017_step_visits
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_task_shared_with"
-down_revision = "0014_reminders"
+down_revision = "0017_step_visits"
 branch_labels = None
 depends_on = None
 

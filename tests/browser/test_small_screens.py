@@ -21,8 +21,8 @@ from .test_journey import PASSWORD, WCAG_TAGS, sign_in
 pytestmark = pytest.mark.browser
 NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
-NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document", "cases.export",
-             "tasks.preview", "pages.home"}
+NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
+             "cases.export", "tasks.preview", "pages.home", "dashboard.route_diagram"}
 #: Pages that need a letter-issuing route, walked at 390 px by tests/browser/test_letter_check.py.
 WALKED_WITH_A_LETTER = {"tasks.check", "cases.correct_letter"}
 
@@ -106,6 +106,8 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
         "incidents.incident_list": ["/incidents"],
+        "dashboard.dashboard": ["/dashboard"],
+        "dashboard.route_heatmap": ["/dashboard/routes/web_route"],
         "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
                                       f"/incidents/{ids['case']}/suspend"],
     }
