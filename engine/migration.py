@@ -339,3 +339,30 @@ def _apply(session: Session, instance: ProcessInstance, target: ProcessDefinitio
                                       for d in plan.deadlines if d.is_changed]})
     runtime._flush(session, instance)
     workflow_cache.remember(session, instance, workflow)
+
+
+def parse_version(text: str | int | None, owner: str | None = None) -> tuple[str | None, int]:
+    """A version as people give it: "3" (version 3 of `owner`'s line, None: the national one), or
+    "national:3" / "<organisation>:3" to name the line, for moving cases onto an organisation's own
+    version from a national one."""
+    value = str(text or "").strip()
+    line, _, number = value.rpartition(":")
+    if not number.isdigit() or int(number) < 1 or len(number) > 9:
+        raise InvalidInput(f"'{value}' is not a version: give a version number such as 2, or national:2")
+    if line:
+        owner = None if line.lower() == "national" else line
+    return owner, int(number)
+
+
+def version_label(definition: ProcessDefinition) -> str:
+    return f"{definition.owner}:{definition.version}" if definition.owner else str(definition.version)
+
+
+def plan_as_dict(plan: MigrationPlan) -> dict[str, Any]:
+    return {"key": plan.source.key, "from": version_label(plan.source), "to": version_label(plan.target),
+            "cases": [{"case": c.instance_id, "business_key": c.business_key, "owner": c.owner,
+                       "status": c.status, "current_steps": c.current_steps, "can_move": c.can_move,
+                       "reasons": c.reasons,
+                       "deadlines": [{"step": d.step, "kind": d.kind, "before": d.before, "after": d.after,
+                                      "changed": d.is_changed} for d in c.deadlines]}
+                      for c in plan.cases]}
