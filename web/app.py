@@ -126,11 +126,13 @@ def _blueprints(app: Flask) -> None:
     from .inbox.views import blueprint as inbox
     from .incidents.views import blueprint as incidents
     from .pages import blueprint as pages
+    from .process_versions import blueprint as process_versions
     from .schools.views import blueprint as schools
     from .tasks.views import blueprint as tasks
 
     for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, api):
         app.register_blueprint(blueprint)
+    app.register_blueprint(process_versions)
     csrf.exempt(api)
     static_view = app.view_functions["static"]
 

@@ -1,0 +1,74 @@
+// The compare page: the two versions of a route drawn with bpmn-js's NavigatedViewer, with what
+// bpmn-js-differ finds added, removed and changed marked, together with the elements the server's
+// own comparison (engine/definition_diff.py) names, so a change the engine runs on (a due date in a
+// camunda attribute, a form field) is marked even where the drawing looks the same.
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer'
+import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json'
+import { diff } from 'bpmn-js-differ'
+
+const MARKERS = { added: 'diff-added', removed: 'diff-removed', changed: 'diff-changed' }
+// Which kinds of change each side shows: what was removed only exists before, what was added only after.
+const SHOWN = { before: ['removed', 'changed'], after: ['added', 'changed'] }
+
+async function draw (container, xml) {
+  const canvasElement = document.createElement('div')
+  canvasElement.className = 'app-diagram__canvas'
+  container.appendChild(canvasElement)
+  const viewer = new NavigatedViewer({ container: canvasElement, moddleExtensions: { camunda: camundaModdle } })
+  await viewer.importXML(xml)
+  viewer.get('canvas').zoom('fit-viewport', 'auto')
+  // The SVG is a picture of what the list of changes says in words: keep it out of the
+  // accessibility tree and the tab order.
+  canvasElement.querySelectorAll('svg').forEach((svg) => {
+    svg.setAttribute('aria-hidden', 'true')
+    svg.setAttribute('tabindex', '-1')
+  })
+  return viewer
+}
+
+function marksFrom (differences, server) {
+  const marks = { added: new Set(server.added), removed: new Set(server.removed), changed: new Set(server.changed) }
+  for (const id of Object.keys(differences._added)) marks.added.add(id)
+  for (const id of Object.keys(differences._removed)) marks.removed.add(id)
+  for (const id of Object.keys(differences._changed)) marks.changed.add(id)
+  return marks
+}
+
+function mark (viewer, container, marks) {
+  const canvas = viewer.get('canvas')
+  const registry = viewer.get('elementRegistry')
+  const found = { added: [], removed: [], changed: [] }
+  for (const kind of SHOWN[container.dataset.side]) {
+    for (const id of marks[kind]) {
+      if (!registry.get(id)) continue
+      canvas.addMarker(id, MARKERS[kind])
+      found[kind].push(id)
+    }
+  }
+  // For tests and for anyone inspecting the page: which elements carry which mark.
+  for (const [kind, ids] of Object.entries(found)) container.dataset[kind] = ids.join(' ')
+  container.dataset.state = 'ready'
+}
+
+async function compare () {
+  const data = JSON.parse(document.getElementById('compare-data').textContent)
+  const containers = ['before', 'after'].map((side) => document.getElementById(`compare-${side}`))
+  const viewers = []
+  for (const container of containers) viewers.push(await draw(container, data.diagrams[container.dataset.side]))
+  const differences = diff(viewers[0].getDefinitions(), viewers[1].getDefinitions())
+  const marks = marksFrom(differences, data.marks)
+  viewers.forEach((viewer, index) => mark(viewer, containers[index], marks))
+}
+
+if (document.getElementById('compare-data')) {
+  compare().catch((error) => {
+    for (const container of document.querySelectorAll('.app-compare-diagram')) {
+      container.dataset.state = 'error'
+      const message = document.createElement('p')
+      message.className = 'govuk-body'
+      message.textContent = 'The diagrams could not be shown. The list above says every change.'
+      container.appendChild(message)
+    }
+    console.error(error)
+  })
+}
