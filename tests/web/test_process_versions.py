@@ -13,7 +13,7 @@ from engine.models import AuditEvent, HumanTask, ProcessInstance
 from tests.engine.conftest import read_fixture
 
 from .factories import DERBYSHIRE, TRAFFORD, make_school, make_user
-from .test_scoping_everywhere import unscoped  # noqa: F401 (a fixture)
+from .test_scoping_everywhere import unscoped  # noqa: F401, F811 (a fixture)
 
 START = {"review_from": "2026-03-02"}
 
@@ -160,7 +160,7 @@ def test_an_unknown_process_is_not_found(owner):
     assert owner.get("/processes/nothing_here/migrate?from=1&to=2").status_code == 404
 
 
-def test_both_pages_read_case_data_only_through_the_organisation_rule(owner, unscoped):
+def test_both_pages_read_case_data_only_through_the_organisation_rule(owner, unscoped):  # noqa: F811
     for url in ("/processes/casework/compare?from=1&to=2", "/processes/casework/migrate?from=1&to=2"):
         with unscoped.during(url):
             assert owner.get(url).status_code == 200
