@@ -19,6 +19,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .definitions import ParsedProcess, candidate_groups
 from .parser import BPMN_NS, form_to_dict, parse_xml
+from .scripting import strip_expression
 
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
 
@@ -71,6 +72,8 @@ def describe(change: Change) -> str:
         what = f"property '{change.detail}'"
     if change.aspect == "documentation":
         return f"{change.subject}: documentation changed."
+    if change.aspect == "flow":
+        return f"{change.subject}: now runs {change.after} (it ran {change.before})."
     return f"{change.subject}: {what} changed from {_quote(change.before)} to {_quote(change.after)}."
 
 
@@ -139,14 +142,19 @@ def diff_element(old, new) -> list[Change]:
         changed("role", old.lane, new.lane)
         changed("candidate_groups", ", ".join(candidate_groups(old)), ", ".join(candidate_groups(new)))
         for key in ("due_date", "follow_up_date", "assignee"):
-            changed(key, old.extensions.get(key), new.extensions.get(key))
+            changed(key, _expression(old.extensions.get(key)), _expression(new.extensions.get(key)))
         changes.extend(_form_changes(element_id, label, old, new))
-    changed("timer", timer_expression(old), timer_expression(new))
+    changed("timer", _expression(timer_expression(old)), _expression(timer_expression(new)))
     changed("documentation", (old.documentation or "").strip(), (new.documentation or "").strip())
     old_properties, new_properties = _properties(old), _properties(new)
     for key in sorted(set(old_properties) | set(new_properties)):
         changed("property", old_properties.get(key), new_properties.get(key), detail=key)
     return changes
+
+
+def _expression(value: str | None) -> str | None:
+    """As a person reads it: without the ${...} the modeller wraps expressions in."""
+    return strip_expression(value) if value else value
 
 
 def _text(value: Any) -> str | None:
@@ -226,7 +234,8 @@ def _flow_changes(old_xml: str, new_xml: str, before: dict[str, Any], after: dic
         old, new = was[flow_id], now[flow_id]
         heading = label(flow_id, new, after)
         if (old["source"], old["target"]) != (new["source"], new["target"]):
-            changes.append(Change(flow_id, CHANGED, "flow", heading, path(old, before), path(new, after)))
+            changes.append(Change(flow_id, CHANGED, "flow", f"Path '{new['name'] or flow_id}'",
+                                  f"from {path(old, before)}", f"from {path(new, after)}"))
         if old["condition"] != new["condition"]:
             changes.append(Change(flow_id, CHANGED, "condition", heading, old["condition"], new["condition"]))
     return sorted(changes, key=lambda c: c.element_id)

@@ -66,7 +66,10 @@ if (document.getElementById('compare-data')) {
       container.dataset.state = 'error'
       const message = document.createElement('p')
       message.className = 'govuk-body'
-      message.textContent = 'The diagrams could not be shown. The list above says every change.'
+      // A file written by a tool that does not draw has no layout (BPMN DI) to show.
+      message.textContent = /no diagram to display/.test(String(error && error.message))
+        ? 'This version has no diagram layout to draw. The list below says every change.'
+        : 'The diagrams could not be shown. The list below says every change.'
       container.appendChild(message)
     }
     console.error(error)
