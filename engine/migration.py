@@ -46,6 +46,7 @@ from .projections import (
     sync_timer_jobs,
     waiting_timers,
 )
+from .scripting import strip_expression
 from .serialization import dump_state, load_state, spec_registry
 from .state_versions import current_version
 
@@ -230,9 +231,10 @@ def _timer_reasons(workflow: BpmnWorkflow, top) -> list[str]:
             continue
         now = timer_expression(new_spec)
         if now != was:
+            was, now = strip_expression(was), strip_expression(now) if now else "no timer"
             due = task._get_internal_data("event_value")
             reasons.append(f"it waits on the timer '{_name(task)}', which changes from {was} "
-                           f"(due {_when(due)}) to {now} (due {_when(_evaluate(workflow, task, now))})")
+                           f"(due {_when(due)}) to {now} (due {_when(_evaluate(workflow, task, timer_expression(new_spec)))})")
     return reasons
 
 

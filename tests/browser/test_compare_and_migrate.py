@@ -13,17 +13,19 @@ import time_machine
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from engine import definitions
+from engine import definitions, runtime
 from engine.models import ProcessInstance
 from tests.engine.conftest import read_fixture
-from tests.web.factories import TRAFFORD, make_school, make_user
+from tests.web.factories import DERBYSHIRE, TRAFFORD, make_school, make_user
 from tests.web.test_process_versions import TO_REVIEW, start
+from tests.workflows.test_academy_letter_of_concern import FACTS, URN, begin
+from tests.workflows.test_route_migration import version_two
+from workflows.academy_letter_of_concern import PROCESS
 
 from .test_journey import check, sign_in
 
 pytestmark = pytest.mark.browser
 OWNER = "pat.owner@trafford.gov.uk"
-
 
 @pytest.fixture
 def two_versions(committed):
@@ -38,7 +40,6 @@ def two_versions(committed):
         definitions.deploy(session, read_fixture("migration_v2"), "owner@test", change_note="March guidance")
         session.commit()
         return {"staying": staying.id, "moving": moving.id}
-
 
 def test_compare_marks_the_new_task_then_the_dry_run_and_the_move(new_page, two_versions, committed):
     page = new_page()
@@ -75,4 +76,30 @@ def test_compare_marks_the_new_task_then_the_dry_run_and_the_move(new_page, two_
     with committed() as session:
         versions = {i.id: i.definition.version for i in session.scalars(select(ProcessInstance))}
     assert versions == {two_versions["staying"]: 1, two_versions["moving"]: 2}
+    assert page.console_errors == []
+
+def test_a_real_route_compared_and_its_dry_run(new_page, committed, time_machine):
+    """The academy Letter of Concern route with its first discussion dropped and the response due two
+    working days earlier: a case at the response step can move (15 Apr -> 13 Apr 2026), a new case at
+    the dropped discussion cannot."""
+    with committed() as session:
+        moving = begin(session, time_machine)
+        staying = runtime.start_instance(session, PROCESS.key, "officer", business_key=URN, data=dict(FACTS))
+        make_user(session, "po@derbyshire.gov.uk", DERBYSHIRE, ["process_owner"], "Dee Owner")
+        definitions.deploy(session, version_two(), "po@derbyshire.gov.uk", change_note="Local protocol, April 2026")
+        session.commit()
+        ids = moving.id, staying.id
+    page = new_page()
+    page.goto(f"/processes/{PROCESS.key}/compare?from=1&to=2")
+    sign_in(page, "po@derbyshire.gov.uk")
+
+    expect(page.locator("#compare-before")).to_have_attribute(
+        "data-removed", re.compile(r"(^| )discuss_with_academy( |$)"))
+    expect(page.locator(".app-change-list").last).to_contain_text(
+        "due date changed from academy_response_due_on to working_days_before(academy_response_due_on, 2)")
+    check(page, "compare-real-route-1280")
+    page.goto(f"/processes/{PROCESS.key}/migrate?from=1&to=2")
+    expect(page.locator(f"#case-{ids[0]}")).to_contain_text("Wed 15 April 2026 → Mon 13 April 2026")
+    expect(page.locator(f"#case-{ids[1]}")).to_have_attribute("data-can-move", "no")
+    check(page, "migrate-real-route-1280")
     assert page.console_errors == []

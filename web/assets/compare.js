@@ -16,7 +16,6 @@ async function draw (container, xml) {
   container.appendChild(canvasElement)
   const viewer = new NavigatedViewer({ container: canvasElement, moddleExtensions: { camunda: camundaModdle } })
   await viewer.importXML(xml)
-  viewer.get('canvas').zoom('fit-viewport', 'auto')
   // The SVG is a picture of what the list of changes says in words: keep it out of the
   // accessibility tree and the tab order.
   canvasElement.querySelectorAll('svg').forEach((svg) => {
@@ -26,12 +25,69 @@ async function draw (container, xml) {
   return viewer
 }
 
+function differencesOf (viewers) {
+  // bpmn-js-differ stops on some files other tools write (a layout shape for an element the file
+  // no longer has): the server's comparison still marks what the engine runs on.
+  try {
+    return diff(viewers[0].getDefinitions(), viewers[1].getDefinitions())
+  } catch (error) {
+    console.warn('bpmn-js-differ could not compare the two files; marking the server\'s changes only', error)
+    return { _added: {}, _removed: {}, _changed: {} }
+  }
+}
+
 function marksFrom (differences, server) {
   const marks = { added: new Set(server.added), removed: new Set(server.removed), changed: new Set(server.changed) }
   for (const id of Object.keys(differences._added)) marks.added.add(id)
   for (const id of Object.keys(differences._removed)) marks.removed.add(id)
   for (const id of Object.keys(differences._changed)) marks.changed.add(id)
   return marks
+}
+
+const READABLE_ZOOM = 0.8
+const PADDING = 60
+
+function button (text, onClick) {
+  const element = document.createElement('button')
+  element.type = 'button'
+  element.className = 'govuk-button govuk-button--secondary app-button--small'
+  element.textContent = text
+  element.addEventListener('click', onClick)
+  return element
+}
+
+// A shape's box, or the box round a connection's waypoints.
+function bounds (element) {
+  if (!element.waypoints) return element
+  const xs = element.waypoints.map((point) => point.x)
+  const ys = element.waypoints.map((point) => point.y)
+  return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs),
+    height: Math.max(...ys) - Math.min(...ys) }
+}
+
+// A long route fitted into the box is too small to read: show the marked elements at a readable
+// size instead, with buttons to switch between them and the whole route.
+function frame (viewer, container, ids) {
+  const canvas = viewer.get('canvas')
+  const registry = viewer.get('elementRegistry')
+  const boxes = ids.map((id) => registry.get(id)).filter(Boolean).map(bounds)
+  const showAll = () => canvas.zoom('fit-viewport', 'auto')
+  const showChanges = () => {
+    const left = Math.min(...boxes.map((b) => b.x)) - PADDING
+    const top = Math.min(...boxes.map((b) => b.y)) - PADDING
+    const right = Math.max(...boxes.map((b) => b.x + b.width)) + PADDING
+    const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + PADDING
+    canvas.viewbox({ x: left, y: top, width: right - left, height: bottom - top })
+    if (canvas.zoom() > 1) canvas.zoom(1, { x: (left + right) / 2, y: (top + bottom) / 2 })
+  }
+  const group = document.createElement('div')
+  group.className = 'govuk-button-group app-diagram-controls'
+  group.append(button('Show the whole route', showAll))
+  if (boxes.length) {
+    group.append(button('Show the changes', showChanges))
+    if (showAll() < READABLE_ZOOM) showChanges()
+  }
+  container.after(group)
 }
 
 function mark (viewer, container, marks) {
@@ -47,6 +103,7 @@ function mark (viewer, container, marks) {
   }
   // For tests and for anyone inspecting the page: which elements carry which mark.
   for (const [kind, ids] of Object.entries(found)) container.dataset[kind] = ids.join(' ')
+  frame(viewer, container, Object.values(found).flat())
   container.dataset.state = 'ready'
 }
 
@@ -55,8 +112,7 @@ async function compare () {
   const containers = ['before', 'after'].map((side) => document.getElementById(`compare-${side}`))
   const viewers = []
   for (const container of containers) viewers.push(await draw(container, data.diagrams[container.dataset.side]))
-  const differences = diff(viewers[0].getDefinitions(), viewers[1].getDefinitions())
-  const marks = marksFrom(differences, data.marks)
+  const marks = marksFrom(differencesOf(viewers), data.marks)
   viewers.forEach((viewer, index) => mark(viewer, containers[index], marks))
 }
 
