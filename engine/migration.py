@@ -115,7 +115,7 @@ def check_versions(source: ProcessDefinition, target: ProcessDefinition) -> None
     if source.key != target.key:
         raise InvalidInput(f"cases of '{source.key}' can only move to another version of '{source.key}'")
     if source.id == target.id:
-        raise InvalidInput("the two versions are the same: choose a different version to move the cases to")
+        raise InvalidInput("the two versions are the same: choose two different versions")
 
 
 def cases_on(session: Session, source: ProcessDefinition, owner: str | None = None) -> list[ProcessInstance]:

@@ -181,3 +181,15 @@ def test_versions_must_differ_and_exist(session, first):
 def test_a_reason_is_required(session, first):
     with pytest.raises(InvalidInput):
         migration.migrate_cases(session, first, deploy_second(session), "owner@test", "  ")
+
+
+@time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False)
+def test_a_case_in_error_or_ended_is_not_moved(session, first):
+    broken, ended = at_review(session), at_gather(session)
+    broken.status, broken.error_message = "error", "review: a due date failed"
+    runtime.terminate_instance(session, ended.id, "officer@test", "withdrawn")
+    second = deploy_second(session)
+    plan = migration.migrate_cases(session, first, second, "owner@test", "new route")
+    assert [(c.instance_id, c.reasons) for c in plan.cases] == [
+        (broken.id, ["the case is in error (review: a due date failed): retry or correct it first"])]
+    assert broken.definition_id == ended.definition_id == first.id

@@ -142,9 +142,9 @@ def test_another_authoritys_versions_are_not_there(owner):
 
 
 @pytest.mark.parametrize(("query", "status", "message"), [
-    ("from=1&to=1", 400, "the two versions are the same"),
+    ("from=1&to=1", 400, "The two versions are the same: choose two different versions."),
     ("from=1", 400, "needs ?from="),
-    ("from=one&to=2", 400, "is not a version"),
+    ("from=one&to=2", 400, "&#39;one&#39; is not a version: give a version number such as 2, or national:2."),
     ("from=1&to=99", 404, "Page not found"),
     ("from=-1&to=2", 400, "is not a version"),
 ])
@@ -165,3 +165,11 @@ def test_both_pages_read_case_data_only_through_the_organisation_rule(owner, uns
         with unscoped.during(url):
             assert owner.get(url).status_code == 200
     assert unscoped.found == []
+
+
+def test_a_move_without_the_forms_token_is_refused_and_changes_nothing(owner, session, cases):
+    response = owner.client.post("/processes/casework/migrate?from=1&to=2",
+                                 data={"reason": "March guidance", "confirmed": "yes"})
+    assert response.status_code == 400
+    session.expire_all()
+    assert {i.definition.version for i in session.scalars(select(ProcessInstance))} == {1}

@@ -40,11 +40,20 @@ def _versions(key: str) -> tuple[ProcessDefinition, ProcessDefinition]:
         if not text:
             raise InvalidInput(f"Say which versions to compare: the address needs ?from= (the older version) and "
                                f"&to= (the newer), for example ?from=1&to=2. '{name}' ({words}) is missing.")
-        owner, number = migration.parse_version(text)
+        owner, number = _said(migration.parse_version, text)
         require_line(me, owner)
         found.append(migration.find_version(session, key, number, owner))
-    migration.check_versions(found[0], found[1])
+    _said(migration.check_versions, found[0], found[1])
     return found[0], found[1]
+
+
+def _said(check, *args):
+    """The engine's refusal as a sentence on the error page."""
+    try:
+        return check(*args)
+    except InvalidInput as error:
+        text = str(error)
+        raise InvalidInput(text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")) from error
 
 
 def _version_name(definition: ProcessDefinition) -> str:
