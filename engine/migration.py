@@ -200,12 +200,19 @@ def _step_reasons(workflow: BpmnWorkflow, top, subs: dict, version: int) -> list
         if diff is None:
             reasons.append(f"it is inside a sub-process that version {version} no longer has")
             continue
-        for task in diff.removed:
+        for task in diff.removed + [t for t in diff.alignment if _replaced(t, diff.alignment[t])]:
             if not getattr(task.task_spec, "bpmn_id", None):
                 continue  # SpiffWorkflow's own helper steps follow the steps they belong to
             if task.has_state(_OPEN):
                 reasons.append(f"its current step '{_name(task)}' is not in version {version}")
     return list(dict.fromkeys(reasons))
+
+
+def _replaced(task, new_spec) -> bool:
+    """SpiffWorkflow aligned the step with one of another id (in the same place): for a current step
+    that is not the same step, so the case stays."""
+    old_id = getattr(task.task_spec, "bpmn_id", None)
+    return new_spec is not None and old_id is not None and getattr(new_spec, "bpmn_id", None) != old_id
 
 
 def _form_reasons(workflow: BpmnWorkflow, top, version: int) -> list[str]:

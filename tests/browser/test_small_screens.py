@@ -12,7 +12,15 @@ from sqlalchemy import select
 
 from engine import definitions, runtime
 from engine.models import HumanTask
-from tests.web.factories import FIXTURES, TRAFFORD, deploy_route, make_school, make_user, start_case
+from tests.web.factories import (
+    FIXTURES,
+    TRAFFORD,
+    deploy_route,
+    make_school,
+    make_user,
+    route_xml,
+    start_case,
+)
 from workflows import accounts, case_files
 
 from .conftest import SCREENSHOTS
@@ -69,6 +77,9 @@ def pages(committed):
         runtime.complete_task(session, _open_task(session, broken.id).id, "ann.adviser@trafford.gov.uk",
                               {"compliance_days": -5, "notes": "typed in a hurry"})
         note = case_files.add_note(session, case, "ann.adviser@trafford.gov.uk", "A note " + "y" * 300, task)
+        # A second version of the route, for the compare and migrate pages (web/process_versions).
+        definitions.deploy(session, route_xml().replace('name="Approve the response"',
+                                                        'name="Approve the response to the concern"'), "owner")
         session.commit()
         return {"case": case.id, "task": task.id, "done": first.id, "user": other.id, "broken": broken.id,
                 "note": note.id}
@@ -106,6 +117,8 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
         "incidents.incident_list": ["/incidents"],
+        "process_versions.compare": ["/processes/web_route/compare?from=1&to=2"],
+        "process_versions.migrate": ["/processes/web_route/migrate?from=1&to=2"],
         "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
                                       f"/incidents/{ids['case']}/suspend"],
     }

@@ -193,3 +193,16 @@ def test_a_case_in_error_or_ended_is_not_moved(session, first):
     assert [(c.instance_id, c.reasons) for c in plan.cases] == [
         (broken.id, ["the case is in error (review: a due date failed): retry or correct it first"])]
     assert broken.definition_id == ended.definition_id == first.id
+
+
+@time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False)
+def test_a_current_step_replaced_by_another_in_its_place_is_gone(session, first):
+    """SpiffWorkflow's spec diff pairs a step with a new one of another id in the same place; a case
+    at that step still stays, since its step is not in the new version."""
+    instance = at_chat(session)
+    replaced = read_fixture("migration_v1").replace('"informal_chat"', '"talk_first"').replace(
+        ">informal_chat<", ">talk_first<").replace('name="Talk informally"', 'name="Talk first"')
+    second = definitions.deploy(session, replaced, "owner@test")
+    [case] = migration.plan_migration(session, first, second).cases
+    assert case.reasons == ["its current step 'Talk informally' is not in version 2"]
+    assert instance.definition_id == first.id
