@@ -74,3 +74,14 @@ def test_changed_element_ids_for_the_diagram():
     marks = changed_element_ids(changes)
     assert "notify_school" in marks["added"] and "informal_chat" in marks["removed"]
     assert {"review", "decide", "wait_reply", "gather"} <= set(marks["changed"])
+
+
+def test_a_changed_condition_is_said_with_both_expressions():
+    gateway = ('<bpmn:sequenceFlow id="to_wait" sourceRef="review" targetRef="wait_reply"/>')
+    conditional = ('<bpmn:sequenceFlow id="to_wait" name="Not complied" sourceRef="review" targetRef="wait_reply">'
+                   '<bpmn:conditionExpression>{}</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    assert gateway in V1
+    old = V1.replace(gateway, conditional.format("complied == False"))
+    new = V1.replace(gateway, conditional.format("not complied"))
+    assert texts(old, new) == ["Path 'Not complied' from 'Review compliance' to 'Wait for the reply': condition "
+                               "changed from complied == False to not complied."]
