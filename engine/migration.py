@@ -166,6 +166,10 @@ def _attempt(session: Session, instance: ProcessInstance, target: ProcessDefinit
     if instance.status == "error":
         plan.reasons.append(f"the case is in error ({instance.error_message}): retry or correct it first")
         return plan, None, []
+    if target.owner is not None and instance.owner != target.owner:
+        # An organisation's own version is for its own cases only (as at start: engine.definitions).
+        plan.reasons.append(f"version {target.version} is {target.owner}'s own, and the case is not {target.owner}'s")
+        return plan, None, []
     old, new = parsed_definition(instance.definition), parsed_definition(target)
     if old.external_calls or new.external_calls:
         plan.reasons.append("the route calls separately deployed processes, which cannot be moved yet")

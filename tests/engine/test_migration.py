@@ -206,3 +206,15 @@ def test_a_current_step_replaced_by_another_in_its_place_is_gone(session, first)
     [case] = migration.plan_migration(session, first, second).cases
     assert case.reasons == ["its current step 'Talk informally' is not in version 2"]
     assert instance.definition_id == first.id
+
+
+@time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False)
+def test_only_an_organisations_own_cases_move_to_its_own_version(session, first):
+    ours, theirs = at_review(session), start(session, "F-other")
+    theirs.owner = "LA2"
+    own = definitions.deploy(session, read_fixture("migration_v1").replace('name="Decide"', 'name="Decide it"'),
+                             "owner@test", owner="LA1")
+    plan = migration.migrate_cases(session, first, own, "owner@test", "our own route")
+    assert {c.instance_id: c.reasons for c in plan.cases} == {
+        ours.id: [], theirs.id: ["version 1 is LA1's own, and the case is not LA1's"]}
+    assert (ours.definition_id, theirs.definition_id) == (own.id, first.id)
