@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
 NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
-             "tasks.preview", "pages.home"}
+             "tasks.preview", "pages.home", "dashboard.route_diagram"}
 #: Pages that need a letter-issuing route, walked at 390 px by tests/browser/test_letter_check.py.
 WALKED_WITH_A_LETTER = {"tasks.check", "cases.correct_letter"}
 
@@ -119,6 +119,8 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "incidents.incident_list": ["/incidents"],
         "process_versions.compare": ["/processes/web_route/compare?from=1&to=2"],
         "process_versions.migrate": ["/processes/web_route/migrate?from=1&to=2"],
+        "dashboard.dashboard": ["/dashboard"],
+        "dashboard.route_heatmap": ["/dashboard/routes/web_route"],
         "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
                                       f"/incidents/{ids['case']}/suspend"],
     }
