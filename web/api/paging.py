@@ -51,7 +51,7 @@ def paged(items: list[Any], total: int, args: dict[str, Any]) -> tuple[dict[str,
 
 
 def _url(number: int, per_page: int) -> str:
-    args = request.args.to_dict(flat=False)
-    args.update(page=[str(number)], per_page=[str(per_page)])
+    args: dict[str, Any] = {key: values for key, values in request.args.lists() if key not in ("page", "per_page")}
+    args.update(page=str(number), per_page=str(per_page))  # last, so a page's links differ only there
     assert request.endpoint is not None
     return url_for(request.endpoint, **(request.view_args or {}), **args)
