@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine.models import HumanTask
 
-from .api_support import PROBLEM, api, world  # noqa: F401 - fixtures
+from .api_support import PROBLEM
 from .factories import TRAFFORD, start_case
 
 

@@ -15,8 +15,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from schemathesis import GenerationMode, checks
+from sqlalchemy import select
 
 from engine.models import HumanTask
 from tests.web.factories import route_xml

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine import definitions, runtime
 from engine.models import Deadline, HumanTask
-from .api_support import api, world  # noqa: F401 - fixtures
+
 from .factories import DERBYSHIRE, NORTH_WEST, TRAFFORD, route_xml
 
 LISTS = ("/api/v1/cases", "/api/v1/tasks?state=all", "/api/v1/deadlines")

@@ -16,8 +16,8 @@ from sqlalchemy import event, select
 
 from engine.db import utcnow
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance
-from workflows.api_tokens import create_token
 from workflows.access import SCOPED_MODELS, UNSCOPED_OPTION
+from workflows.api_tokens import create_token
 from workflows.case_file_models import CaseDocument, CaseNote
 from workflows.case_models import CaseLead
 from workflows.letter_models import Letter

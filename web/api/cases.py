@@ -92,6 +92,9 @@ def start_case(body: dict[str, Any]):
         return _refused("confirm_duplicate", f"{school.name} already has an open {package.title} case: send "
                                              "confirm_duplicate: true to start a second one.")
     form, data = start_form(package), body["data"]
+    if data and not form.get("fields"):
+        # As on the web, where such a route's start page has no fields to send.
+        return _refused("data", f"{package.title} takes no data at its start: send none.")
     try:
         if form.get("fields"):
             data = validate_submission(form, data)
