@@ -106,3 +106,10 @@ def test_show_if_terms_joined_by_and_must_all_hold():
     assert not none_ticked.holds({"power_b": True}) and not none_ticked.holds({"power_a": "true"})
     with pytest.raises(InvalidInput):
         parse_show_if("not power_a and")
+
+
+def test_and_inside_a_quoted_value_is_part_of_the_value_not_a_second_term():
+    rule = parse_show_if("grounds == 'safety and welfare' and notice_recommended == true")
+    assert rule.holds({"grounds": "safety and welfare", "notice_recommended": "true"})
+    assert not rule.holds({"grounds": "safety", "notice_recommended": "true"})
+    assert parse_show_if('kind == "governance and leadership"').holds({"kind": "governance and leadership"})
