@@ -71,6 +71,7 @@ def _count(session, wanted: dict[str, Any]) -> int:
 @blueprint.response(200, SchoolSchema)
 @token_only
 def show_school(urn: str):
+    """One school's register entry."""
     school = db().get(School, urn.strip()[:20])
     if school is None:
         raise NotFound(f"no school with URN {urn}")

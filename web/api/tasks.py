@@ -97,6 +97,7 @@ def list_tasks(args: dict[str, Any]):
 @blueprint.response(200, TaskSchema)
 @token_only
 def show_task(task_id: str):
+    """One task, with the form `complete` takes."""
     me = user()
     task = visible_task(db(), me, task_id)
     return task_row(task, may_act_on(me, task))
