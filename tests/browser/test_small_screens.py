@@ -31,6 +31,8 @@ NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
 NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
              "tasks.preview", "pages.home", "dashboard.route_diagram"}
+#: The JSON API and its OpenAPI document: data for programs (tests/web/test_api_*.py), not pages.
+API_ENDPOINTS = ("api_", "api-docs.")
 #: Pages that need a letter-issuing route, walked at 390 px by tests/browser/test_letter_check.py.
 WALKED_WITH_A_LETTER = {"tasks.check", "cases.correct_letter"}
 
@@ -114,6 +116,8 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "admin.edit_user": [f"/admin/users/{ids['user']}"],
         "auth.change_password": ["/account/password"],
         "auth.reminders": ["/account/reminders"],
+        "tokens.tokens": ["/account/tokens"],
+        "api.docs": ["/api/docs"],
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
         "incidents.incident_list": ["/incidents"],
@@ -139,7 +143,7 @@ def test_every_page_fits_390_px_and_sits_in_landmarks(new_page, pages, server):
 
     urls = _urls(pages)
     endpoints = {r.endpoint for r in create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"}).url_map.iter_rules()
-                 if "GET" in (r.methods or ())}
+                 if "GET" in (r.methods or ()) and not r.endpoint.startswith(API_ENDPOINTS)}
     assert endpoints - NOT_PAGES - WALKED_WITH_A_LETTER - {"auth.sign_in", "auth.signed_out"} == set(urls), \
         "a page is not walked"
     page = new_page()
