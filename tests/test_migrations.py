@@ -148,7 +148,7 @@ def test_0018_copies_each_cases_sharing_onto_its_tasks_and_deadlines(tmp_path):
 
     import_all_models()
     engine = make_engine(fresh_database_url(tmp_path))
-    upgrade(engine, "0017_step_visits")
+    upgrade(engine, "0019_api_tokens")
     with engine.begin() as connection:
         connection.execute(ProcessDefinition.__table__.insert(), [dict(
             id=1, key="route", version=1, name="Route", bpmn_xml="<x/>", sha256="0" * 64, deployed_by="t")])

@@ -7,13 +7,13 @@ dashboard. The save now copies `process_instances.shared_with` onto `human_tasks
 migration backfills the copy from the cases.
 
 Revision ID: 0018_task_shared_with
-Revises: 0017_step_visits
+Revises: 0019_api_tokens
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_task_shared_with"
-down_revision = "0017_step_visits"
+down_revision = "0019_api_tokens"
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
 // Build the front-end assets into web/static/dist/ (git-ignored): run by `make assets`.
 //   dist/diagram.js          bpmn-js NavigatedViewer + the case markers, one esbuild bundle
+//   dist/compare.js          two NavigatedViewers + bpmn-js-differ: the compare-versions page
 //   dist/dashboard.js        Chart.js and the dashboard's charts
 //   dist/heatmap.js          bpmn-js NavigatedViewer + a route's heatmap overlays
 //   dist/init.js             starts GOV.UK Frontend (imports ./govuk/govuk-frontend.min.js)
@@ -22,6 +23,18 @@ await mkdir(join(dist, 'bpmn'), { recursive: true })
 await esbuild.build({
   entryPoints: ['diagram.js', 'dashboard.js', 'heatmap.js'].map((name) => join(here, name)),
   outdir: dist,
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  target: ['es2020'],
+  legalComments: 'linked',
+  logLevel: 'warning'
+})
+// The compare-versions page (web/process_versions).
+await esbuild.build({
+  entryPoints: [join(here, 'compare.js')],
+  outfile: join(dist, 'compare.js'),
   bundle: true,
   format: 'esm',
   minify: true,
