@@ -63,3 +63,17 @@ def test_no_form_label_or_hint_shows_a_research_note(path):
         for field in task.form.fields:
             shown = " ".join([field.label or "", *(p.value or "" for p in field.properties if p.id == "hint")])
             assert not [n for n in RESEARCH_NOTES if n in shown.lower()], f"{task.bpmn_id}.{field.id}: {shown}"
+
+
+def test_the_style_sheet_closes_every_block_it_opens():
+    """A merge once left a media query open, so every rule after it (the dashboard's) applied only on
+    wide screens: braces must balance, counting outside comments."""
+    import re
+    from pathlib import Path
+
+    css = re.sub(r"/\*.*?\*/", "", (Path(__file__).parent.parent / "web" / "static" / "app.css").read_text(), flags=re.S)
+    depth = 0
+    for line_number, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"app.css closes a block it never opened at line {line_number}"
+    assert depth == 0, "app.css leaves a block open"
