@@ -40,11 +40,11 @@ from bench.seed import BIG_LA, REGION, bench_email, ensure_postgres_database, se
 from engine.db import make_engine, make_session_factory, utcnow  # noqa: E402
 from engine.models import AuditEvent, HumanTask, ProcessInstance  # noqa: E402
 from web.app import create_app  # noqa: E402
-from web.cases.queries import case_count, case_list_select  # noqa: E402
 from web.inbox.queries import InboxFilters, inbox_counts  # noqa: E402
 from web.paging import PER_PAGE  # noqa: E402
 from workflows.access import scope_session  # noqa: E402
 from workflows.account_models import User  # noqa: E402
+from workflows.case_search import CaseFilters, count_cases  # noqa: E402
 from workflows.demo import DEMO_PASSWORD  # noqa: E402
 from workflows.migrate import import_all_models  # noqa: E402
 from workflows.registry import install  # noqa: E402
@@ -111,8 +111,9 @@ def _scope(factory, email: str, now) -> dict[str, int]:
         officer = session.scalar(select(User).where(User.email == email))
         scope_session(session, lambda: officer)
         roles, counts = inbox_counts(session, officer, "roles", InboxFilters(), now)
-        return {"open_cases": case_count(session, case_list_select(status="open")),
-                "all_cases": case_count(session, case_list_select()),
+        today = now.date()
+        return {"open_cases": count_cases(session, CaseFilters(), today),
+                "all_cases": count_cases(session, CaseFilters(status="all"), today),
                 "for_my_roles": roles, "assigned_to_me": counts["mine"]}
 
 
@@ -141,11 +142,19 @@ def _pages(session, scope: dict[str, int]) -> list[tuple[str, str, str]]:
         (f"inbox: page {deep_inbox} of {roles_pages}", "la", f"/inbox?tab=roles&page={deep_inbox}"),
         ("cases: page 1", "la", "/cases"),
         (f"cases: page {deep_cases} of {case_pages}", "la", f"/cases?page={deep_cases}"),
+        ("cases: route, overdue, by deadline", "la",
+         "/cases?route=maintained_warning_notice&overdue=1&sort=next_deadline"),
+        ("cases: due within 10 working days", "la", "/cases?due_within=10&sort=next_deadline"),
+        ("cases: all, school type, by school", "la", "/cases?status=all&school_type=maintained&sort=school"),
+        ("cases: missed in a quarter", "la", "/cases?status=all&deadline_outcome=missed&deadline_quarter=2026-Q2"),
         ("case page (longest history)", "la", f"/cases/{case_id}"),
         ("school page (most cases)", "la", f"/schools/{urn}"),
         ("RD inbox: for my roles", "rd", "/inbox?tab=roles"),
         ("RD inbox: assigned to me", "rd", "/inbox?tab=mine"),
         ("RD cases: page 1", "rd", "/cases"),
+        ("RD cases: overdue, by deadline", "rd", "/cases?overdue=1&sort=next_deadline"),
+        ("RD cases: due within 10, one LA", "rd", f"/cases?due_within=10&la={BIG_LA}"),
+        ("RD cases: all, closed in 2026", "rd", "/cases?status=closed&closed_from=2026-01-01&closed_to=2026-12-31"),
         ("RD case page (shared by an LA)", "rd", f"/cases/{shared}"),
         ("RD school page", "rd", f"/schools/{urn}"),
     ]

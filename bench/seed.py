@@ -163,6 +163,7 @@ class CaseWriter:
         self.rows: dict[Any, list[dict[str, Any]]] = {t: [] for t in (ProcessInstance, HumanTask, AuditEvent,
                                                                        Deadline, TimerJob, Letter)}
         self.counts: Counter[str] = Counter()
+        self._shared_with: str | None = None
 
     def _route(self, school: dict) -> RouteShape:
         kind = classify(school["type_of_establishment"])
@@ -193,6 +194,7 @@ class CaseWriter:
         # As the save's share hook (workflows.access.share_with_region) would have recorded it.
         shared_with = school["region"] if any(spec["role"] in REGION_ROLE_KEYS for spec in history + open_specs) else None
         self._instance(case_id, route, school, owner, status, started_at, open_specs, shared_with)
+        self._shared_with = shared_with  # copied onto the case's tasks and deadlines, as the save does
         self._history(case_id, route, school, owner, started_at, history)
         self._open_tasks(case_id, route, school, owner, started_at, open_specs)
         self._timers_and_deadlines(case_id, route, owner, started_at, status)
@@ -214,7 +216,7 @@ class CaseWriter:
 
     def _task_row(self, case_id, route, school, owner, spec, **values) -> dict[str, Any]:
         return {"id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), "instance_id": case_id,
-                "owner": owner, "process_key": route.key, "business_key": school["urn"], "bpmn_id": spec["bpmn_id"],
+                "owner": owner, "shared_with": self._shared_with, "process_key": route.key, "business_key": school["urn"], "bpmn_id": spec["bpmn_id"],
                 "name": spec["name"], "role": spec["role"], "candidate_groups": spec["candidate_groups"],
                 "form": spec["form"], "documentation": spec["documentation"], "properties": spec["properties"],
                 "follow_up_at": None, "draft": None, **values}
@@ -273,7 +275,8 @@ class CaseWriter:
             due_on = (started_at + timedelta(days=rng.randint(10, 200))).date()
             is_met, open_state = rng.random() < 0.8, rng.choice(("pending", "unknown"))  # drawn either way
             state = ("met" if is_met else "missed") if due_on < NOW.date() else open_state
-            self.rows[Deadline].append({"instance_id": case_id, "owner": owner, "deadline_id": info.deadline_id,
+            self.rows[Deadline].append({"instance_id": case_id, "owner": owner, "shared_with": self._shared_with,
+                                        "deadline_id": info.deadline_id,
                                         "name": info.name, "due_on": due_on, "rule": info.rule, "source": info.source,
                                         "status": state, "met_on": due_on - timedelta(days=2) if state == "met" else None,
                                         "note": None})

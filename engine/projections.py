@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from . import hooks
@@ -100,7 +100,8 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
             continue
         groups = candidate_groups(spec)
         opened.append(HumanTask(
-            id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
+            id=task_id, instance_id=instance.id, owner=instance.owner, shared_with=instance.shared_with,
+            process_key=instance.process_key,
             business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=_task_name(task),
             role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
             form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
@@ -115,7 +116,11 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
 
 
 def _share(session: Session, instance: ProcessInstance, opened: list[HumanTask]) -> None:
-    """Record who else sees the case, so visibility is a column test rather than a task-row scan."""
+    """Record who else sees the case, so visibility is a column test rather than a task-row scan.
+
+    The case's task rows carry a copy (as they carry `owner`), so the region's rule on tasks reads
+    one table: the rows opened now get it here, the rows written before by one UPDATE.
+    """
     if instance.shared_with is not None or not opened:
         return
     with session.no_autoflush:  # the save flushes once, at its end
@@ -123,6 +128,10 @@ def _share(session: Session, instance: ProcessInstance, opened: list[HumanTask])
             shared_with = hook(session, instance, opened)
             if shared_with:
                 instance.shared_with = shared_with
+                for task in opened:
+                    task.shared_with = shared_with
+                session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id)
+                                .values(shared_with=shared_with).execution_options(synchronize_session=False))
                 return
 
 
@@ -207,7 +216,7 @@ def sync_deadlines(session: Session, instance: ProcessInstance, today: date) -> 
     rows = {d.deadline_id: d for d in session.scalars(_DEADLINES, {"instance_id": instance.id})}
     for deadline_id, info in computed.items():
         row = rows.pop(deadline_id, None) or Deadline(instance_id=instance.id, deadline_id=deadline_id)
-        row.owner = instance.owner
+        row.owner, row.shared_with = instance.owner, instance.shared_with
         row.name, row.due_on, row.rule, row.source = info.name, info.due_on, info.rule, info.source
         row.status, row.met_on, row.note = info.status, info.met_on, info.note
         later = once_passed.get(deadline_id)

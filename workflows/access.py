@@ -10,7 +10,9 @@
   is worked out once, when the save that opens such a task runs (`share_with_region`, an engine
   share hook), and kept in `process_instances.shared_with`, so every list tests an indexed column
   instead of scanning task rows (issue 11 point 3). A school that later moves region keeps its
-  existing cases with the region that first saw them.
+  existing cases with the region that first saw them. The case's tasks and deadlines carry a copy
+  of `shared_with` (as they carry `owner`), written by the same save, so a region's rule on them
+  is two indexed columns of their own table rather than a subquery over the cases.
 
 Anything else is invisible, and a page asked for an invisible case answers 404, as if it did not
 exist.
@@ -106,10 +108,13 @@ def _child_rule(model: Any, viewer: Viewer | None) -> ColumnElement[bool]:
     organisation, is_region = _organisation(viewer)
     if not hasattr(model, "owner"):
         return model.instance_id.in_(select(ProcessInstance.id).where(_case_rule(viewer, table)))
-    own = model.owner == bindparam(f"scope_{table}", organisation)
+    marker: BindParameter[str] = bindparam(f"scope_{table}", organisation)
+    own = model.owner == marker
     if not is_region:
         return own
-    shared = select(ProcessInstance.id).where(ProcessInstance.shared_with == bindparam(f"scope_{table}", organisation))
+    if hasattr(model, "shared_with"):  # tasks and deadlines carry the case's sharing too (0018)
+        return or_(own, model.shared_with == marker)
+    shared = select(ProcessInstance.id).where(ProcessInstance.shared_with == marker)
     return or_(own, model.instance_id.in_(shared))
 
 

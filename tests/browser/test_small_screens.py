@@ -21,7 +21,7 @@ from .test_journey import PASSWORD, WCAG_TAGS, sign_in
 pytestmark = pytest.mark.browser
 NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
-NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
+NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document", "cases.export",
              "tasks.preview", "pages.home"}
 #: The JSON API and its OpenAPI document: data for programs (tests/web/test_api_*.py), not pages.
 API_ENDPOINTS = ("api_", "api-docs.")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from engine import runtime
-from engine.models import HumanTask, ProcessInstance
-from workflows.access import instance_clause, task_clause
+from engine.models import Deadline, HumanTask, ProcessInstance
+from workflows.access import _child_rule, instance_clause, task_clause
 
 from .factories import NORTH_WEST, TRAFFORD, make_school, start_case
 
@@ -38,6 +38,20 @@ def test_the_save_that_opens_a_region_task_shares_the_case_with_the_schools_regi
     assert shared.owner == TRAFFORD
 
 
+def test_the_cases_tasks_carry_its_sharing_those_done_before_it_was_shared_too(session, route, school):
+    make_school(session, "100002", "Birch Lane Primary School")
+    shared, local = start_case(session, "100001"), start_case(session, "100002")
+    session.commit()
+    reach_region_decision(session, shared)
+    session.expire_all()
+    tasks = session.execute(select(HumanTask.instance_id, HumanTask.bpmn_id, HumanTask.is_open, HumanTask.shared_with)
+                            .where(HumanTask.instance_id.in_([shared.id, local.id]))).all()
+    by_case = {(row.instance_id, row.bpmn_id): row.shared_with for row in tasks}
+    assert by_case[(shared.id, "check_concern")] == NORTH_WEST  # done before the case was shared
+    assert by_case[(shared.id, "academy_order_decision")] == NORTH_WEST  # opened by the sharing save
+    assert {v for (case, _), v in by_case.items() if case == local.id} == {None}
+
+
 @dataclass
 class Director:
     email: str = "rd@education.gov.uk"
@@ -52,3 +66,7 @@ def test_the_regional_rule_reads_no_task_rows():
     tasks_sql = str(select(HumanTask.id).where(task_clause(director)))
     assert "human_tasks" not in cases_sql and "shared_with" in cases_sql
     assert "schools" not in tasks_sql and "shared_with" in tasks_sql
+    # Tasks and deadlines carry the case's sharing (0018): their rule reads no other table.
+    assert "process_instances" not in tasks_sql
+    deadlines_sql = str(select(Deadline.id).where(_child_rule(Deadline, director)))
+    assert "process_instances" not in deadlines_sql and "deadlines.shared_with" in deadlines_sql

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine.db import utcnow
 from workflows.access import may_act_on, may_manage_case, may_start_cases, task_roles, visible_instance
 from workflows.case_leads import leads_of
+from workflows.case_search import search_cases
 from workflows.case_view import done_bpmn_ids, open_tasks, pending_timers
 from workflows.letters import letter_by_id, render_again
 
@@ -17,7 +18,7 @@ from ..db import db
 from ..formatting import urgency
 from ..labels import authority_names, role_name, route_choices, route_title
 from ..paging import PER_PAGE, Page, page_number
-from .queries import case_count, case_list_select, case_page_of
+from .filters import list_args, parse_request, selected_tags, sort_headers, step_choices
 
 blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -25,27 +26,30 @@ blueprint = Blueprint("cases", __name__, url_prefix="/cases")
 @blueprint.get("")
 @requires()
 def case_list():
+    """The organisation's cases, filtered (workflows.case_search), sorted and paged; a bad filter value
+    is named in an error summary and left out, so the list shows as if it had not been given."""
     me, session = user(), db()
-    route, status = request.args.get("route", ""), request.args.get("status", "open")
-    school = request.args.get("school", "").strip()[:200]
-    query = case_list_select(route, status if status in ("open", "closed") else "", school)
-    page = Page(page_number(), case_count(session, query))
-    found = case_page_of(session, query, page.offset, PER_PAGE)
-    leads = leads_of(session, {instance.id for instance, _ in found})
-    authorities = authority_names(session, {i.owner for i, _ in found if i.owner}) \
+    filters, sort, errors = parse_request(request.args)
+    results = search_cases(session, filters, sort, page_number(), PER_PAGE)
+    leads = leads_of(session, {row.instance.id for row in results.rows})
+    authorities = authority_names(session, {r.instance.owner for r in results.rows if r.instance.owner}) \
         if me.organisation_kind == "region" else None
-    rows = [{"instance": instance, "school_name": school.name if school else None,
-             "route": route_title(instance.process_key),
-             "context": CaseContext(instance, school, route_title(instance.process_key)),
-             "lead": leads.get(instance.id),
+    rows = [{"instance": row.instance, "school_name": row.school.name if row.school else None,
+             "route": route_title(row.instance.process_key),
+             "context": CaseContext(row.instance, row.school, route_title(row.instance.process_key)),
+             "lead": leads.get(row.instance.id), "next": row,
              "authority": None if authorities is None else
-             authorities.get(instance.owner or "") or (school.la_name if school else None)}
-            for instance, school in found]
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("cases/list.html", rows=rows, page=page, routes=route_choices(),
-                           filters={"route": route, "status": status, "school": school},
-                           may_start=may_start_cases(me),
-                           pagination=page.component(lambda n: url_for("cases.case_list", **args, page=n)))
+             authorities.get(row.instance.owner or "") or (row.school.la_name if row.school else None)}
+            for row in results.rows]
+    args = list_args(filters, sort)
+    page = Page(results.page, results.total, results.per_page)
+    return render_template(
+        "cases/list.html", rows=rows, page=page, routes=route_choices(), filters=filters, sort=sort,
+        steps=step_choices(session, filters.route), selected=selected_tags(filters, args), errors=errors,
+        error_list=[{"text": message, "href": f"#{name}"} for name, message in errors.items()],
+        headers=sort_headers(sort, args), export_url=url_for("cases.export", **args),
+        may_start=may_start_cases(me),
+        pagination=page.component(lambda n: url_for("cases.case_list", **args, page=n))), 400 if errors else 200
 
 
 def diagram_markers(session, instance, tasks, timers, now) -> dict[str, list[str]]:
@@ -144,5 +148,5 @@ def render_letter_again(instance_id: int, letter_id: int):
 
 
 # At the bottom: these modules add their routes to this module's blueprint, so they import it first.
-from . import case_in_error, files, manage, start  # noqa: E402,F401
+from . import case_in_error, export, files, manage, start  # noqa: E402,F401
 from .letter_corrections import correctable_letters  # noqa: E402

@@ -3,7 +3,9 @@ never a workflow deserialized, so a page of 25 costs one pass counting the viewe
 one query for the page.
 
 Both walk the viewer's open tasks: for an LA officer ix_human_tasks_owner_open_due (owner = their
-LA); "Assigned to me" pages walk ix_human_tasks_open_assignee_due. Neither names the visibility
+LA), for a region's officer that index or-ed with ix_human_tasks_shared_with_open_due (the tasks of
+the cases shared with the region carry its id, as they carry their owner); "Assigned to me" pages walk
+ix_human_tasks_open_assignee_due. Neither names the visibility
 rule: the request's session adds it to every read of tasks (workflows.access.scope_session).
 """
 from __future__ import annotations
