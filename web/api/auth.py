@@ -15,6 +15,7 @@ from workflows.api_tokens import needs_use_stamp, stamp_use, token_for
 from ..access import ACCESS_ATTR, TOKEN
 from ..db import db
 
+#: Where web/db.py keeps the app's session factory.
 SESSION_FACTORY_KEY = "intervene_session_factory"
 
 
@@ -38,8 +39,3 @@ def authenticate() -> None:
         # Its own short transaction: a GET's request session is read-only.
         with transaction(current_app.extensions[SESSION_FACTORY_KEY]) as session:
             stamp_use(session, row.id)
-
-
-def require_role(allowed: bool, why: str) -> None:
-    if not allowed:
-        abort(403, why)
