@@ -59,6 +59,13 @@ class CaseSchema(ma.Schema):
     ended_at = F.DateTime(allow_none=True)
 
 
+class ListedCaseSchema(CaseSchema):
+    next_deadline = F.Nested(DeadlineSchema, allow_none=True,
+                             metadata={"description": "the earliest deadline still to be met"})
+    working_days_left = F.Integer(allow_none=True)
+    is_overdue = F.Boolean(required=True)
+
+
 class TimerSchema(ma.Schema):
     bpmn_id = F.String(required=True)
     name = F.String(required=True)
@@ -147,7 +154,7 @@ class DeployResultSchema(ma.Schema):
     problems = F.List(F.Nested(ModelProblemSchema), required=True)
 
 
-CasePage = page_schema(CaseSchema, "CasePage")
+CasePage = page_schema(ListedCaseSchema, "CasePage")
 TaskPage = page_schema(TaskSchema, "TaskPage")
 SchoolPage = page_schema(SchoolSchema, "SchoolPage")
 DeadlinePage = page_schema(DeadlineSchema, "DeadlinePage")
