@@ -82,3 +82,33 @@ def test_a_warning_notice_is_refused_while_the_secretary_of_states_notice_bars_i
     assert "the Secretary of State gave a warning notice to this school on Mon 4 May 2026" in page
     assert "s60(4A)" in page
     assert session.scalar(select(ProcessInstance).where(ProcessInstance.process_key == PROCESS.key)) is None
+
+
+def test_a_case_started_at_its_milestone_shows_its_start_data_as_the_first_record(browser, session):
+    """Issue 9 review: a case started at a later step showed no evidence of what it was started with.
+    The start data is the first (oldest) step record, labelled as the start form labels it, on the
+    case page and at the next decision; a case started with nothing has no such record."""
+    from engine.models import HumanTask
+
+    definitions.deploy(session, PROCESS.read_bpmn(), "test")
+    make_school(session)
+    make_school(session, "100002", "Birch Lane Primary School")
+    make_user(session, "cm@trafford.gov.uk", TRAFFORD, ["case_manager", "deputy_assistant_director"], "Cath Manager")
+    session.commit()
+    browser.sign_in("cm@trafford.gov.uk")
+    browser.post("/cases/new", {
+        "urn": "100001", "route": "maintained_warning_notice", "notice_given_on-day": "18",
+        "notice_given_on-month": "12", "notice_given_on-year": "2025", "notice_type": "s60",
+        "compliance_period_working_days": "20"})
+    case = session.scalar(select(ProcessInstance).order_by(ProcessInstance.id.desc()))
+    page = browser.text(f"/cases/{case.id}")
+    record = page[page.index('id="steps-record"'):]
+    assert "Started at its milestone" in record and "Cath Manager" in record
+    assert "18 December 2025" in record and "20" in record
+    assert "Recorded when the case was started" in record
+
+    browser.post("/cases/new", {"urn": "100002", "route": "maintained_warning_notice"})
+    fresh = session.scalar(select(ProcessInstance).order_by(ProcessInstance.id.desc()))
+    task = session.scalar(select(HumanTask).where(HumanTask.instance_id == fresh.id))
+    assert "Started at its milestone" not in browser.text(f"/tasks/{task.id}")
+    assert "Started at its milestone" not in browser.text(f"/cases/{fresh.id}")
