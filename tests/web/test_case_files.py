@@ -213,3 +213,13 @@ def test_the_note_and_document_forms_share_one_frame_and_say_the_step_alike(sign
     listing = (templates / "_notes_and_documents.html").read_text(encoding="utf-8")
     # Who added a note or a document, when and at which step: said once, in the macro.
     assert "created_at | govuk_datetime" not in listing and listing.count("call added_by(") == 2
+
+
+def test_the_task_page_points_to_the_form_below_before_leaving_for_a_note(signed_in, case, task):
+    """Seen on the walk-through: the notes sit above the step's form, yet told the officer to save
+    "your answers above" as a draft before leaving for a note: the answers are below, under the
+    button that saves them."""
+    page = signed_in.text(f"/tasks/{task.id}")
+    files = page[page.index('id="notes-and-documents"'):page.index("Record this step")]
+    assert "answers above" not in files
+    assert "save your answers below with ‘Save as draft’ first" in files
