@@ -52,11 +52,17 @@ def test_special_measures_to_the_regional_directors_consent_to_an_ieb(new_page, 
               "A letter to every family and a meeting at the school within two weeks.")
     walk.yes_no(director, "specified_person_appointed", False)
     walk.check(director.locator("#soa_power_s65_interim_executive_board"))
+    # Words beside the boxes are quoted, never read for sections (the issue's "keep s63-s66 under review").
+    walk.fill(director.get_by_label("The authority's position on its intervention powers", exact=False),
+              "Other powers: none at present; keep s63-s66 under review.")
     walk.date(director, "statement_of_action_sent_on", days_ago(2))
     walk.click(director.get_by_role("button", name="Continue to check the letter"))
     expect(director.get_by_role("heading", name="Check your answers before the letter is issued")).to_be_visible()
     preview = director.request.get(director.locator("#letter-preview").get_attribute("href"))
-    assert "65" in pdf_text(preview.body())
+    letter = pdf_text(preview.body())
+    assert "interim executive board" in letter and "(section 65" in letter
+    assert "(section 63" not in letter and "section 64" not in letter and "(section 66" not in letter
+    assert "none at present; keep s63-s66 under review" in letter
     walk.look(director, "check-statement")
     walk.click(director.get_by_role("button", name="Issue the letter"))
     expect(director.locator(".govuk-panel--confirmation")).to_be_visible()
