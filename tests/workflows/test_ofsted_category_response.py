@@ -499,3 +499,18 @@ def test_the_academy_order_step_is_due_with_the_statement_of_action(route, save_
     is to become an academy. Duty or power is chosen by the dates of HMCI's notice and of the order."""
     case = walk_to_monitoring(route, notice_on, order_made_on=order_made_on)
     assert task_row(route, case, step).due_at == utc(2026, 7, 6, *BST_DAY_END)
+
+
+def test_a_case_started_at_the_final_report_lists_no_deadline_for_the_draft_stage_it_began_after(route):
+    """Seen on the walk-through: a case taken on at the final report listed "Governing body's comments
+    on the draft report: not known yet" at every step, a deadline of a stage already over that no
+    step of the case can ever record. A case walked through the draft report keeps it."""
+    with at(2025, 12, 15, 9, 0):
+        later = start(route, {"category": "special_measures", "final_report_received_on": "2025-12-12"})
+        assert "draft_comments_due" not in deadlines_of(route, later)
+        earlier = start(route, {"category": "special_measures"}, urn=VA_URN)
+        assert deadlines_of(route, earlier)["draft_comments_due"].status == "unknown"
+        complete(route, earlier, "record_draft_report", {"draft_report_received_on": "2025-12-01"})
+        complete(route, earlier, "send_draft_report_comments", {})
+        complete(route, earlier, "record_final_report", {"final_report_received_on": "2025-12-12"})
+        assert "draft_comments_due" in deadlines_of(route, earlier)
