@@ -112,3 +112,22 @@ def test_a_case_started_at_its_milestone_shows_its_start_data_as_the_first_recor
     task = session.scalar(select(HumanTask).where(HumanTask.instance_id == fresh.id))
     assert "Started at its milestone" not in browser.text(f"/tasks/{task.id}")
     assert "Started at its milestone" not in browser.text(f"/cases/{fresh.id}")
+
+
+def test_the_start_page_summarises_the_route_with_the_full_text_behind_details(browser, session):
+    """Seen on the walk-through: the start page put the route's whole summary (17 lines of law for
+    the category-of-concern route) above its two questions. As on a task page: its first sentence,
+    and the rest behind a details element."""
+    from workflows.ofsted_category_response import PROCESS as OFSTED
+
+    definitions.deploy(session, OFSTED.read_bpmn(), "test", OFSTED.read_dmn())
+    make_school(session)
+    make_user(session, "cm@trafford.gov.uk", TRAFFORD, ["case_manager"])
+    session.commit()
+    browser.sign_in("cm@trafford.gov.uk")
+    page = browser.text("/cases/new?urn=100001&route=ofsted_category_response")
+    summary = page[page.index('id="route-summary"'):page.index("</p>", page.index('id="route-summary"'))]
+    assert "requires special measures or requires significant improvement" in summary
+    assert "School Progress Reviews" not in summary
+    assert page.index('class="govuk-details"') < page.index("School Progress Reviews")
+    assert "About this route" in page
