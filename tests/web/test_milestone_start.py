@@ -131,3 +131,21 @@ def test_the_start_page_summarises_the_route_with_the_full_text_behind_details(b
     assert "School Progress Reviews" not in summary
     assert page.index('class="govuk-details"') < page.index("School Progress Reviews")
     assert "About this route" in page
+
+
+def test_each_route_to_choose_from_is_one_sentence_not_its_whole_summary(browser, session):
+    """Seen on the walk-through: choosing a route for a community school meant reading three routes'
+    full summaries (a 2,400 px page). Each choice now says its first sentence; the start page that
+    follows has the rest."""
+    from workflows.ofsted_category_response import PROCESS as OFSTED
+
+    for package in (PROCESS, OFSTED):
+        definitions.deploy(session, package.read_bpmn(), "test", package.read_dmn())
+    make_school(session)
+    make_user(session, "cm@trafford.gov.uk", TRAFFORD, ["case_manager"])
+    session.commit()
+    browser.sign_in("cm@trafford.gov.uk")
+    page = browser.text("/cases/new?urn=100001")
+    assert "requires special measures or requires significant improvement" in page
+    assert "School Progress Reviews at least three times a year" not in page
+    assert "within two months after the compliance period ends" not in page
