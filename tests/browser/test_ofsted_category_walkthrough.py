@@ -128,3 +128,26 @@ def test_special_measures_to_the_regional_directors_consent_to_an_ieb(new_page, 
     assert walk.tally["date boxes"] <= MOST_DATE_BOXES
     for page in walk.pages.values():
         assert page.console_errors == []
+
+
+def test_safeguarding_left_unanswered_is_an_error_not_a_no(new_page, demo):  # noqa: F811
+    """The issue's slip, checked in the browser: "Safeguarding standards met" decides the school's
+    category, and an unticked checkbox used to mean "no". It is a required Yes/No pair now."""
+    walk = Walk(new_page, "sg")
+    senior = walk.officer("senior_adviser")
+    senior.goto("/cases/new?urn=106350&route=ofsted_category_response")
+    walk.click(senior.get_by_role("button", name="Start the case"))
+    adviser = walk.officer("link_adviser")
+    walk.open_task(adviser, "Kingsway Community Primary School", "Record the inspection")
+    walk.date(adviser, "inspection_date", days_ago(20))
+    walk.complete(adviser)
+    walk.click(adviser.get_by_role("button", name="Continue to Record the report card grades (from 10 Nov 2025)"))
+    for name in ("inclusion", "curriculum_and_teaching", "achievement", "attendance_and_behaviour",
+                 "personal_development_and_wellbeing", "leadership_and_governance"):
+        walk.choose(adviser.locator(f"#{name}"), "needs_attention") if adviser.locator(
+            f"select#{name}").count() else walk.pick(adviser, name, "needs_attention")
+    walk.click(adviser.get_by_role("button", name="Complete step"))
+    summary = adviser.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Safeguarding standards met")
+    expect(adviser.locator("input[name='safeguarding_met']")).to_have_count(2)  # Yes and No, neither ticked
+    walk.look(adviser, "safeguarding-unanswered")
