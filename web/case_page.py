@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import AuditEvent, ProcessInstance
-from workflows.case_view import case_deadlines, describe_deadline, step_records
+from workflows.case_view import case_deadlines, describe_deadline, display_names, step_records
 from workflows.letters import letters_for_case
 from workflows.school_models import School
 
@@ -76,10 +76,12 @@ def case_context(session: Session, instance: ProcessInstance) -> CaseContext:
 
 
 def timeline(session: Session, instance_id: int) -> list[dict[str, Any]]:
-    events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
-                             .order_by(AuditEvent.at, AuditEvent.id))
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                  .order_by(AuditEvent.at, AuditEvent.id)))
+    # Officers read names: an actor with an account is shown by its name, any other as recorded.
+    names = display_names(session, {e.actor for e in events})
     return [{"at": e.at, "what": ACTION_WORDS.get(e.action, e.action.replace("_", " ").capitalize()),
-             "detail": e.detail, "actor": e.actor, "action": e.action} for e in events]
+             "detail": e.detail, "actor": names.get(e.actor, e.actor), "action": e.action} for e in events]
 
 
 def deadlines(session: Session, instance_id: int, open_only: bool = False) -> list[dict[str, Any]]:

@@ -154,11 +154,11 @@ def field_views(form: dict[str, Any], values: dict[str, Any], errors: dict[str, 
 
 
 def _item_revealing(parent: dict[str, Any], rule: ShowIf) -> str | None:
-    """The radio value that makes `rule` hold, when exactly one does."""
+    """The radio value (or a single checkbox's "yes") that makes `rule` hold, when exactly one does."""
     kind = widget(parent)
-    choices = ["yes", "no"] if kind == "yesno" else [o["id"] for o in parent.get("options") or []] \
-        if kind == "radios" else []
-    typed = {"yes": True, "no": False} if kind == "yesno" else {c: c for c in choices}
+    choices = ["yes", "no"] if kind == "yesno" else ["yes"] if kind == "checkbox" else \
+        [o["id"] for o in parent.get("options") or []] if kind == "radios" else []
+    typed = {"yes": True, "no": False} if kind in ("yesno", "checkbox") else {c: c for c in choices}
     revealing = [c for c in choices if rule.holds({rule.name: typed[c]})]
     return revealing[0] if len(revealing) == 1 else None
 

@@ -104,6 +104,8 @@ class StepRecord:
     actor_name: str
     at: datetime
     answers: list[Answer]
+    #: The facts a case was started with (a case taken on at its milestone), not a completed step.
+    is_start: bool = False
 
 
 def _typed(spec: dict[str, Any], value: Any) -> Any:
@@ -134,12 +136,49 @@ def display_names(session: Session, emails: set[str]) -> dict[str, str]:
     return {email: name for email, name in rows if name}
 
 
+STARTED_AT_MILESTONE = "Started at its milestone"
+
+
 def step_records(session: Session, instance_id: int) -> list[StepRecord]:
     """The case's completed steps, newest first, from the audit log (the submitted data) and the
-    task projections (the form, for labels)."""
-    query = select(AuditEvent).where(AuditEvent.instance_id == instance_id, AuditEvent.action == "task_completed")
+    task projections (the form, for labels); last, what a case started at its milestone was started
+    with, labelled by its route's start form, since no step recorded those facts."""
+    query = select(AuditEvent).where(AuditEvent.instance_id == instance_id,
+                                     AuditEvent.action.in_(("task_completed", "started")))
     events = list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
     forms = {t.id: t.form for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id))}
     names = display_names(session, {e.actor for e in events})
-    return [StepRecord(e.task_id, e.detail or e.bpmn_id or "Step", e.actor, names.get(e.actor, e.actor), e.at,
-                       step_answers(forms.get(e.task_id or ""), e.data)) for e in events]
+    records = []
+    for e in events:
+        if e.action == "started":
+            key = session.scalar(select(ProcessInstance.process_key).where(ProcessInstance.id == instance_id))
+            answers = [a for a in step_answers(_start_form(key), e.data) if a.value not in (None, "")]
+            if _given_at_start(key, e.data or {}):
+                records.append(StepRecord(None, STARTED_AT_MILESTONE, e.actor, names.get(e.actor, e.actor), e.at,
+                                          answers, is_start=True))
+            continue
+        records.append(StepRecord(e.task_id, e.detail or e.bpmn_id or "Step", e.actor, names.get(e.actor, e.actor),
+                                  e.at, step_answers(forms.get(e.task_id or ""), e.data)))
+    # Started and first step can share a timestamp: the start stays the oldest.
+    return [r for r in records if not r.is_start] + [r for r in records if r.is_start]
+
+
+def _start_form(key: str | None) -> dict[str, Any] | None:
+    from .registry import processes
+
+    package = processes().get(key or "")
+    form = (package.extra or {}).get("start_form") if package is not None else None
+    return form if isinstance(form, dict) else None
+
+
+def _given_at_start(key: str | None, data: dict[str, Any]) -> bool:
+    """Whether the case was started with facts of its own, not only its route's defaults: the start
+    hook fills those in (a 15-day compliance period) for every case, begun at the start or not."""
+    import importlib
+
+    try:
+        defaults = getattr(importlib.import_module(f"workflows.{key}.rules"), "START_DEFAULTS", {})
+    except ImportError:
+        defaults = {}
+    fields = [spec["id"] for spec in (_start_form(key) or {}).get("fields", []) if "id" in spec]
+    return any(data.get(name) not in (None, "") and data.get(name) != defaults.get(name) for name in fields)

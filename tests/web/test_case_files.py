@@ -195,3 +195,31 @@ def test_a_document_of_another_case_or_beyond_any_id_is_not_found(signed_in, cas
     assert signed_in.get(f"/cases/{other.id}/documents/{document.id}").status_code == 404
     assert signed_in.get(f"/cases/{case.id}/documents/{2**63}").status_code == 404
     assert signed_in.get(f"/cases/{case.id}/notes/{2**64}").status_code == 404
+
+
+def test_the_note_and_document_forms_share_one_frame_and_say_the_step_alike(signed_in, case, task):
+    """Code review of issue 9: the two forms duplicated their frame (caption, step, form, buttons) and
+    had drifted (the note named the step in its hint, the document in a paragraph). One macro now."""
+    from pathlib import Path
+
+    pages = [signed_in.text(f"/cases/{case.id}/{kind}/new?step={task.id}") for kind in ("notes", "documents")]
+    for page in pages:
+        assert '<p class="govuk-body app-case-file-step">You are on the step ‘Check the concern’.</p>' in page
+        assert f'<a class="govuk-link" href="/tasks/{task.id}#notes-and-documents">Cancel</a>' in page
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates" / "cases"
+    for name in ("note_form.html", "document_form.html"):
+        source = (templates / name).read_text(encoding="utf-8")
+        assert "case_file_form" in source and "csrf_token" not in source and "Cancel" not in source
+    listing = (templates / "_notes_and_documents.html").read_text(encoding="utf-8")
+    # Who added a note or a document, when and at which step: said once, in the macro.
+    assert "created_at | govuk_datetime" not in listing and listing.count("call added_by(") == 2
+
+
+def test_the_task_page_points_to_the_form_below_before_leaving_for_a_note(signed_in, case, task):
+    """Seen on the walk-through: the notes sit above the step's form, yet told the officer to save
+    "your answers above" as a draft before leaving for a note: the answers are below, under the
+    button that saves them."""
+    page = signed_in.text(f"/tasks/{task.id}")
+    files = page[page.index('id="notes-and-documents"'):page.index("Record this step")]
+    assert "answers above" not in files
+    assert "save your answers below with ‘Save as draft’ first" in files

@@ -107,3 +107,22 @@ def test_the_letters_so_far_are_linked_from_the_task_page(signed_in, case, sessi
     approve = open_task(session, case.id, "approve")
     page = signed_in.text(f"/tasks/{approve.id}")
     assert f'href="/cases/{case.id}/letters/{letter.id}"' in page and "Warning notice (PDF)" in page
+
+
+def test_the_case_page_names_who_started_and_who_did_each_thing_not_their_email(signed_in, session, route, school):
+    """Seen on the walk-through: the step records named officers, but the case's "Started" line and
+    its timeline showed only email addresses. Officers read names; an actor with no account (the
+    worker, a command-line import) is still shown as recorded."""
+    make_user(session, "sam.senior@trafford.gov.uk", roles=["senior_adviser"], name="Sam Senior")
+    instance = start_case(session, actor="sam.senior@trafford.gov.uk")
+    runtime.complete_task(session, open_task(session, instance.id, "check_concern").id, "ann.adviser@trafford.gov.uk",
+                          CHECKED)
+    other = start_case(session, "100001", actor="import-2026")
+    session.commit()
+    page = signed_in.text(f"/cases/{instance.id}")
+    summary = page[:page.index("Open tasks")]
+    assert "by Sam Senior" in summary and "by sam.senior@trafford.gov.uk" not in summary
+    timeline = page[page.index("app-timeline"):]
+    assert "Sam Senior" in timeline and "Ann Adviser" in timeline
+    assert ", ann.adviser@trafford.gov.uk<" not in timeline.replace("</span>", "<")
+    assert "by import-2026" in signed_in.text(f"/cases/{other.id}")

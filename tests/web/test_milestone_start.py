@@ -82,3 +82,70 @@ def test_a_warning_notice_is_refused_while_the_secretary_of_states_notice_bars_i
     assert "the Secretary of State gave a warning notice to this school on Mon 4 May 2026" in page
     assert "s60(4A)" in page
     assert session.scalar(select(ProcessInstance).where(ProcessInstance.process_key == PROCESS.key)) is None
+
+
+def test_a_case_started_at_its_milestone_shows_its_start_data_as_the_first_record(browser, session):
+    """Issue 9 review: a case started at a later step showed no evidence of what it was started with.
+    The start data is the first (oldest) step record, labelled as the start form labels it, on the
+    case page and at the next decision; a case started with nothing has no such record."""
+    from engine.models import HumanTask
+
+    definitions.deploy(session, PROCESS.read_bpmn(), "test")
+    make_school(session)
+    make_school(session, "100002", "Birch Lane Primary School")
+    make_user(session, "cm@trafford.gov.uk", TRAFFORD, ["case_manager", "deputy_assistant_director"], "Cath Manager")
+    session.commit()
+    browser.sign_in("cm@trafford.gov.uk")
+    browser.post("/cases/new", {
+        "urn": "100001", "route": "maintained_warning_notice", "notice_given_on-day": "18",
+        "notice_given_on-month": "12", "notice_given_on-year": "2025", "notice_type": "s60",
+        "compliance_period_working_days": "20"})
+    case = session.scalar(select(ProcessInstance).order_by(ProcessInstance.id.desc()))
+    page = browser.text(f"/cases/{case.id}")
+    record = page[page.index('id="steps-record"'):]
+    assert "Started at its milestone" in record and "Cath Manager" in record
+    assert "18 December 2025" in record and "20" in record
+    assert "Recorded when the case was started" in record
+
+    browser.post("/cases/new", {"urn": "100002", "route": "maintained_warning_notice"})
+    fresh = session.scalar(select(ProcessInstance).order_by(ProcessInstance.id.desc()))
+    task = session.scalar(select(HumanTask).where(HumanTask.instance_id == fresh.id))
+    assert "Started at its milestone" not in browser.text(f"/tasks/{task.id}")
+    assert "Started at its milestone" not in browser.text(f"/cases/{fresh.id}")
+
+
+def test_the_start_page_summarises_the_route_with_the_full_text_behind_details(browser, session):
+    """Seen on the walk-through: the start page put the route's whole summary (17 lines of law for
+    the category-of-concern route) above its two questions. As on a task page: its first sentence,
+    and the rest behind a details element."""
+    from workflows.ofsted_category_response import PROCESS as OFSTED
+
+    definitions.deploy(session, OFSTED.read_bpmn(), "test", OFSTED.read_dmn())
+    make_school(session)
+    make_user(session, "cm@trafford.gov.uk", TRAFFORD, ["case_manager"])
+    session.commit()
+    browser.sign_in("cm@trafford.gov.uk")
+    page = browser.text("/cases/new?urn=100001&route=ofsted_category_response")
+    summary = page[page.index('id="route-summary"'):page.index("</p>", page.index('id="route-summary"'))]
+    assert "requires special measures or requires significant improvement" in summary
+    assert "School Progress Reviews" not in summary
+    assert page.index('class="govuk-details"') < page.index("School Progress Reviews")
+    assert "About this route" in page
+
+
+def test_each_route_to_choose_from_is_one_sentence_not_its_whole_summary(browser, session):
+    """Seen on the walk-through: choosing a route for a community school meant reading three routes'
+    full summaries (a 2,400 px page). Each choice now says its first sentence; the start page that
+    follows has the rest."""
+    from workflows.ofsted_category_response import PROCESS as OFSTED
+
+    for package in (PROCESS, OFSTED):
+        definitions.deploy(session, package.read_bpmn(), "test", package.read_dmn())
+    make_school(session)
+    make_user(session, "cm@trafford.gov.uk", TRAFFORD, ["case_manager"])
+    session.commit()
+    browser.sign_in("cm@trafford.gov.uk")
+    page = browser.text("/cases/new?urn=100001")
+    assert "requires special measures or requires significant improvement" in page
+    assert "School Progress Reviews at least three times a year" not in page
+    assert "within two months after the compliance period ends" not in page

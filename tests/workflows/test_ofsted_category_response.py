@@ -195,7 +195,7 @@ def test_from_the_inspection_to_conversion_under_the_duty(route, save_restore):
         # Recorded with hindsight: the order was made under the duty on Tue 20 Jan 2026, before 29 Jun 2026.
         complete(route, case, "record_hmci_notice", {"hmci_notice_given_on": "2025-12-10",
                                                      "academy_order_made_on": "2026-01-20"})
-        assert open_tasks(route, case)[0] == ("make_academy_order", "regional_director", None)
+        assert open_tasks(route, case)[0] == ("make_academy_order", "regional_director", utc(2025, 12, 30, *GMT_DAY_END))
         complete(route, case, "make_academy_order", {"academy_order_made_on": "2026-01-20"})
     with at(2025, 12, 29, 9, 0):
         row = task_row(route, case, "send_statement_of_action")
@@ -314,7 +314,7 @@ def test_voluntary_aided_school_and_the_academy_order_power(route, save_restore)
     case = walk_to_monitoring(route, "2026-06-29")
     assert case.data["is_voluntary_aided"] is True
     due = utc(2026, 7, 6, *BST_DAY_END)
-    assert open_tasks(route, case) == [("decide_academy_order", "regional_director", None),
+    assert open_tasks(route, case) == [("decide_academy_order", "regional_director", due),
                                        ("send_statement_of_action", "director_childrens_services", due)]
     with at(2026, 7, 1, 9, 0):
         complete(route, case, "decide_academy_order", {"academy_order_decision": "targeted_intervention",
@@ -487,3 +487,30 @@ def test_an_inset_row_is_marked_for_the_cases_inset_reading(route, save_restore,
     assert case.data["school_holidays"] == [["2026-05-25", "2026-05-29"], ["2026-06-01", "2026-06-01", "inset"]]
     assert deadlines_of(route, case)["parents_copies_due"].due_on == due
     assert task_row(route, case, "confirm_parents_copies").due_at.date() == due
+
+
+@pytest.mark.parametrize("notice_on, order_made_on, step", [("2026-06-28", "2026-06-28", "make_academy_order"),
+                                                            ("2026-06-26", None, "decide_academy_order"),
+                                                            ("2026-06-29", None, "decide_academy_order")])
+def test_the_academy_order_step_is_due_with_the_statement_of_action(route, save_restore, notice_on, order_made_on,
+                                                                    step):
+    """Issue 9 point 5: the academy-order decision decides a statutory outcome, so it has a due date: the
+    day the authority's statement of action is due (Mon 6 Jul 2026 here), which says whether the school
+    is to become an academy. Duty or power is chosen by the dates of HMCI's notice and of the order."""
+    case = walk_to_monitoring(route, notice_on, order_made_on=order_made_on)
+    assert task_row(route, case, step).due_at == utc(2026, 7, 6, *BST_DAY_END)
+
+
+def test_a_case_started_at_the_final_report_lists_no_deadline_for_the_draft_stage_it_began_after(route):
+    """Seen on the walk-through: a case taken on at the final report listed "Governing body's comments
+    on the draft report: not known yet" at every step, a deadline of a stage already over that no
+    step of the case can ever record. A case walked through the draft report keeps it."""
+    with at(2025, 12, 15, 9, 0):
+        later = start(route, {"category": "special_measures", "final_report_received_on": "2025-12-12"})
+        assert "draft_comments_due" not in deadlines_of(route, later)
+        earlier = start(route, {"category": "special_measures"}, urn=VA_URN)
+        assert deadlines_of(route, earlier)["draft_comments_due"].status == "unknown"
+        complete(route, earlier, "record_draft_report", {"draft_report_received_on": "2025-12-01"})
+        complete(route, earlier, "send_draft_report_comments", {})
+        complete(route, earlier, "record_final_report", {"final_report_received_on": "2025-12-12"})
+        assert "draft_comments_due" in deadlines_of(route, earlier)

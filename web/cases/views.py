@@ -9,7 +9,7 @@ from engine.db import utcnow
 from workflows.access import may_act_on, may_manage_case, may_start_cases, task_roles, visible_instance
 from workflows.case_leads import leads_of
 from workflows.case_search import search_cases
-from workflows.case_view import done_bpmn_ids, open_tasks, pending_timers
+from workflows.case_view import display_names, done_bpmn_ids, open_tasks, pending_timers
 from workflows.letters import letter_by_id, render_again
 
 from ..access import requires, user
@@ -79,7 +79,8 @@ def case_page(instance_id: int):
         letters=letters, correctable=correctable_letters(session, instance, letters), steps=evidence(session, instance.id),
         lead=leads_of(session, {instance.id}).get(instance.id), may_manage=may_manage_case(me, instance),
         may_correct=instance.status == "error" and may_manage_case(me, instance),
-        markers=diagram_markers(session, instance, tasks, timers, now))
+        markers=diagram_markers(session, instance, tasks, timers, now),
+        started_by=display_names(session, {instance.started_by}).get(instance.started_by, instance.started_by))
 
 
 @blueprint.get("/<int:instance_id>/diagram.bpmn")

@@ -226,7 +226,12 @@ def refresh_holidays(session: Any, instance: Any, task: Any, data: dict[str, Any
 def deadlines(data: dict[str, Any], today: date) -> list[DeadlineInfo]:
     if data.get("category") == "none":
         return []
-    found = [_draft_comments(data, today), _parents_copies(data, today), _statement_of_action(data, today)]
+    found = [_parents_copies(data, today), _statement_of_action(data, today)]
+    # A case taken on at the final report began after the draft stage: no step of it can record the
+    # draft, so its deadline would read "not known yet" for good. A case walked through it keeps it.
+    if optional_date(data.get("draft_report_received_on")) is not None \
+            or optional_date(data.get("final_report_received_on")) is None:
+        found.insert(0, _draft_comments(data, today))
     published_on = optional_date(data.get("report_published_on"))
     if published_on is not None:
         found.append(_first_monitoring_evaluation(published_on, data, today))
