@@ -10,6 +10,8 @@ _SECTIONS = (
     ("Inbox", "inbox.inbox", ("inbox.", "tasks.")),
     ("Cases", "cases.case_list", ("cases.case_list", "cases.case_page", "schools.")),
     ("Start a case", "cases.new_case", ("cases.new_case",)),
+    # Every officer may view the routes and their versions; process owners also edit them.
+    ("Processes", "processes.process_list", ("processes.",)),
     ("Admin", "admin.users", ("admin.",)),
 )
 
