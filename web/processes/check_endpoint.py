@@ -14,7 +14,7 @@ from ..access import requires, user
 from ..db import db
 from .modeller import posted_xml
 from .uploads import NotBpmn, read_bpmn
-from .views import UPLOAD_LIMIT, blueprint, require_owner
+from .views import blueprint, require_owner
 
 
 @blueprint.post("/check")
@@ -22,7 +22,6 @@ from .views import UPLOAD_LIMIT, blueprint, require_owner
 def check():
     me = user()
     require_owner(me)
-    request.max_content_length = UPLOAD_LIMIT * 2
     try:
         found = read_bpmn(posted_xml())
     except NotBpmn as refused:

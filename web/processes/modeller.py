@@ -25,7 +25,7 @@ from ..access import requires, user
 from ..db import db
 from ..labels import route_title
 from .uploads import NotBpmn, read_bpmn
-from .views import UPLOAD_LIMIT, blueprint, require_owner
+from .views import blueprint, require_owner
 
 CHANGE_NOTE_MAX = 2000
 #: Functions for due dates and timers, first in the help list: the calendar's, then the routes' own.
@@ -126,7 +126,6 @@ def posted_xml() -> str:
 def autosave(key: str):
     me = user()
     require_owner(me)
-    request.max_content_length = UPLOAD_LIMIT * 2  # JSON escaping may double the quotes
     try:
         found = read_bpmn(posted_xml())
     except NotBpmn as refused:
