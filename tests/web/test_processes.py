@@ -5,6 +5,7 @@ sees the national versions and its own, never another authority's own versions o
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -342,3 +343,19 @@ def test_the_check_lists_errors_and_warnings_by_element(owner_browser):
 def autosave_like(browser: Browser, url: str, body: dict):
     return browser.client.post(url, data=json.dumps(body), content_type="application/json",
                                headers={"X-CSRFToken": browser.token()})
+
+
+# --- files from other tools ---------------------------------------------------------------------
+
+CORPUS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "bpmn-corpus").glob("*.bpmn"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_a_bpmn_file_from_another_tool_uploads_as_a_draft_and_gets_a_verdict(owner_browser, session, path):
+    response = upload(owner_browser, path.read_bytes(), path.name)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    key = response.headers["Location"].split("/")[-2]
+    assert owner_browser.get(f"/processes/{key}/draft.bpmn").get_data() == path.read_bytes()
+    problems = autosave_like(owner_browser, "/processes/check", {"xml": path.read_text(), "key": key}).get_json()
+    assert any(p["severity"] == "error" for p in problems["problems"])  # descriptive, not executable
+    assert key in owner_browser.text("/processes")

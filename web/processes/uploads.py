@@ -56,8 +56,10 @@ def read_bpmn(data: bytes | str) -> BpmnFile:
 
 
 def _main_process(root, processes):
-    """As the engine chooses: an executable process no other process calls, else the first."""
+    """As the engine chooses: an executable process no other process calls; in a descriptive model
+    (every process isExecutable="false", as other tools save by default), one that no other calls."""
     called = {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity")}
     executable = [p for p in processes if p.get("isExecutable", "true").lower() == "true"]
     top = [p for p in executable if p.get("id") not in called]
-    return (top or executable or processes)[0]
+    uncalled = [p for p in processes if p.get("id") not in called]
+    return (top or executable or uncalled or processes)[0]
