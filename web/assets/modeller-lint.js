@@ -1,6 +1,7 @@
 // bpmnlint's recommended rules for the modeller, bundled by esbuild: bpmnlint-loader is a webpack
 // loader, so the config object is built here, each rule imported, with a resolver that hands them out.
-// The server's check (POST /processes/check) is what decides a deploy; these are generic advice.
+// The server's check (POST /processes/check) is what decides a deploy, so every rule here is a warning:
+// generic advice, never an "error" the owner would think stops the deploy.
 
 import adHocSubProcess from 'bpmnlint/rules/ad-hoc-sub-process'
 import conditionalFlows from 'bpmnlint/rules/conditional-flows'
@@ -59,29 +60,29 @@ const RULES = {
 }
 
 const SEVERITY = {
-  'ad-hoc-sub-process': 'error',
-  'conditional-flows': 'error',
-  'end-event-required': 'error',
-  'event-based-gateway': 'error',
-  'event-sub-process-typed-start-event': 'error',
+  'ad-hoc-sub-process': 'warn',
+  'conditional-flows': 'warn',
+  'end-event-required': 'warn',
+  'event-based-gateway': 'warn',
+  'event-sub-process-typed-start-event': 'warn',
   'fake-join': 'warn',
   'global': 'warn',
-  'label-required': 'error',
-  'link-event': 'error',
-  'no-bpmndi': 'error',
-  'no-complex-gateway': 'error',
-  'no-disconnected': 'error',
-  'no-duplicate-sequence-flows': 'error',
-  'no-gateway-join-fork': 'error',
-  'no-implicit-split': 'error',
-  'no-implicit-end': 'error',
-  'no-implicit-start': 'error',
+  'label-required': 'warn',
+  'link-event': 'warn',
+  'no-bpmndi': 'warn',
+  'no-complex-gateway': 'warn',
+  'no-disconnected': 'warn',
+  'no-duplicate-sequence-flows': 'warn',
+  'no-gateway-join-fork': 'warn',
+  'no-implicit-split': 'warn',
+  'no-implicit-end': 'warn',
+  'no-implicit-start': 'warn',
   'no-inclusive-gateway': 'warn',
   'no-overlapping-elements': 'warn',
-  'single-blank-start-event': 'error',
-  'single-event-definition': 'error',
-  'start-event-required': 'error',
-  'sub-process-blank-start-event': 'error',
+  'single-blank-start-event': 'warn',
+  'single-event-definition': 'warn',
+  'start-event-required': 'warn',
+  'sub-process-blank-start-event': 'warn',
   'superfluous-gateway': 'warn',
   'superfluous-label': 'warn',
   'superfluous-termination': 'warn'

@@ -109,16 +109,15 @@ function showProblems (modeler, list, problems) {
         document.getElementById('modeller-canvas').focus({ preventScroll: true })
       })
       li.append(button)
-      if (element.type !== 'bpmn:Process' && element.type !== 'bpmn:Collaboration') {
+      // Each element is marked once, by its worst problem (errors come first); colour is not enough,
+      // so a badge says in words which it is.
+      if (element.type !== 'bpmn:Process' && element.type !== 'bpmn:Collaboration' && !flagged.has(problem.element_id)) {
+        flagged.add(problem.element_id)
         canvas.addMarker(element, MARKERS[severity])
-        // Colour is not enough: the marker says in words which it is, once per element (errors first).
-        if (!flagged.has(problem.element_id)) {
-          flagged.add(problem.element_id)
-          const badge = document.createElement('span')
-          badge.className = `app-problem-badge app-problem-badge--${severity}`
-          badge.textContent = severity === 'error' ? 'Error' : 'Warning'
-          overlays.add(element, 'app-problem', { position: { top: -12, right: 30 }, html: badge })
-        }
+        const badge = document.createElement('span')
+        badge.className = `app-problem-badge app-problem-badge--${severity}`
+        badge.textContent = severity === 'error' ? 'Error' : 'Warning'
+        overlays.add(element, 'app-problem', { position: { top: -12, right: 30 }, html: badge })
       }
     } else {
       li.append(`${where}: ${problem.message}`)
