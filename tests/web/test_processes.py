@@ -281,6 +281,16 @@ def test_another_owner_editing_the_same_process_is_named(owner_browser, session,
     assert [o["name"] for o in answer["others"]] == ["Sam Second"]
 
 
+def test_a_draft_overtaken_by_a_newer_deploy_says_so(owner_browser, session):
+    autosave(owner_browser, "web_route", {"xml": changed_route()})
+    assert 'id="superseded"' not in owner_browser.text("/processes/web_route/edit")
+    definitions.deploy(session, route_xml().replace("Closed", "Case closed"), "sam@trafford.gov.uk",
+                       change_note="Sam's change", owner=TRAFFORD)
+    session.commit()
+    page = owner_browser.text("/processes/web_route/edit")
+    assert 'id="superseded"' in page and "Your own version 1 was deployed by sam@trafford.gov.uk" in page
+
+
 def test_discard_deletes_only_the_owners_draft(owner_browser, session):
     autosave(owner_browser, "web_route", {"xml": changed_route()})
     process_drafts.save(session, "web_route", TRAFFORD, "sam@trafford.gov.uk", route_xml())

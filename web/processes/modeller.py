@@ -87,6 +87,9 @@ def _edit_page(key: str, problems: list[Problem] | None = None, change_note: str
     me = user()
     draft, base = _draft_and_base(key)
     current = definitions.current_version(db(), key, me.organisation_id)
+    newest = _base_version(db(), key, me.organisation_id)
+    # Someone deployed after this draft began: deploying it would silently undo their change.
+    superseded = newest if draft and base and newest and newest.id != base.id else None
     errors = [{"text": note_error, "href": "#change-note"}] if note_error else []
     errors += [{"text": f"{p.element_id}: {p.message}", "href": "#server-problems"}
                for p in (problems or []) if p.severity == "error"]
@@ -95,6 +98,7 @@ def _edit_page(key: str, problems: list[Problem] | None = None, change_note: str
         next_version=(current.version + 1) if current else 1, others=_other_editors(key),
         roles=ROLES, functions=function_help(), problems=problems or [], change_note=change_note,
         note_error=note_error, error_list=errors, saved_at=clock(draft.updated_at) if draft else None,
+        superseded=superseded,
     ), status
 
 
