@@ -17,6 +17,8 @@ import { lintConfig } from './modeller-lint.js'
 const AUTOSAVE_DELAY_MS = 1000
 const CHECK_DELAY_MS = 2500
 const MARKERS = { error: 'app-problem--error', warning: 'app-problem--warning' }
+// Room on the left for the palette, which floats over the canvas, so a selected problem stays in view.
+const SCROLL_PADDING = { top: 100, bottom: 100, left: 200, right: 100 }
 
 function debounce (fn, ms) {
   let timer = null
@@ -105,7 +107,7 @@ function showProblems (modeler, list, problems) {
       button.textContent = `${where}: ${problem.message}`
       button.addEventListener('click', () => {
         modeler.get('selection').select(element)
-        canvas.scrollToElement(element)
+        canvas.scrollToElement(element, SCROLL_PADDING)
         document.getElementById('modeller-canvas').focus({ preventScroll: true })
       })
       li.append(button)
