@@ -369,3 +369,13 @@ def test_a_bpmn_file_from_another_tool_uploads_as_a_draft_and_gets_a_verdict(own
     problems = autosave_like(owner_browser, "/processes/check", {"xml": path.read_text(), "key": key}).get_json()
     assert any(p["severity"] == "error" for p in problems["problems"])  # descriptive, not executable
     assert key in owner_browser.text("/processes")
+
+
+def test_a_process_id_that_cannot_name_a_file_or_a_url_is_refused_not_a_500(owner_browser, session):
+    """A process id is used in the draft's URL and the download's file name: a newline or a quote in
+    it (an XML attribute may hold one as &#10; or &quot;) must be refused at upload."""
+    for odd in ("route&#10;X-Injected: 1", 'route&quot;.exe'):
+        response = upload(owner_browser, route_xml().replace('id="web_route"', f'id="{odd}"').encode())
+        assert response.status_code == 400, odd
+        assert "The process id must start with a letter" in response.get_data(as_text=True)
+    assert drafts(session) == 0
