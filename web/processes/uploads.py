@@ -7,11 +7,15 @@ model itself may still have problems: a draft is where the owner fixes them, dep
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine.parser import BPMN_NS, MAX_DOCUMENT_BYTES, HostileXML, parse_xml
 
 MAX_MEGABYTES = MAX_DOCUMENT_BYTES // (1024 * 1024)
+#: A BPMN id is an XML NCName; the process id also names the draft in URLs and file names, so only
+#: the plain form every modelling tool writes is taken (letters, digits, "_", "-", ".").
+PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,199}")
 
 
 class NotBpmn(ValueError):
@@ -52,6 +56,9 @@ def read_bpmn(data: bytes | str) -> BpmnFile:
     key = process.get("id") or ""
     if not key:
         raise NotBpmn("The BPMN file's process has no id")
+    if not PROCESS_ID.fullmatch(key):
+        raise NotBpmn("The process id must start with a letter or _ and use only letters, digits, _, - and . "
+                      "(200 at most): change it in your modelling tool")
     return BpmnFile(xml=text, key=key, name=process.get("name") or key)
 
 
