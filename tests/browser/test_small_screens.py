@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
 NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
-             "tasks.preview", "pages.home"}
+             "tasks.preview", "pages.home", "processes.download", "processes.draft_xml"}
 #: Pages that need a letter-issuing route, walked at 390 px by tests/browser/test_letter_check.py.
 WALKED_WITH_A_LETTER = {"tasks.check", "cases.correct_letter"}
 
@@ -54,7 +54,8 @@ def pages(committed):
         deploy_route(session)
         definitions.deploy(session, (FIXTURES / "error_route.bpmn").read_text(encoding="utf-8"), "owner")
         make_school(session)
-        make_user(session, "ann.adviser@trafford.gov.uk", TRAFFORD, ["link_adviser", "la_admin", "case_manager"],
+        make_user(session, "ann.adviser@trafford.gov.uk", TRAFFORD,
+                  ["link_adviser", "la_admin", "case_manager", "process_owner"],
                   "Ann Adviser-Featherstonehaugh of the Children's Services Directorate")
         other = make_user(session, "bob.builder@trafford.gov.uk", TRAFFORD, ["senior_adviser"], "Bob Builder")
         accounts.set_email_domains(session, TRAFFORD, ["trafford.gov.uk"])
@@ -106,6 +107,8 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
         "incidents.incident_list": ["/incidents"],
+        "processes.process_list": ["/processes"],
+        "processes.edit": ["/processes/web_route/edit"],
         "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
                                       f"/incidents/{ids['case']}/suspend"],
     }

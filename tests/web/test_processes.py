@@ -69,7 +69,7 @@ def test_an_officer_sees_each_version_with_who_when_note_sha_and_running_cases(s
     assert "Web test route" in page and "National version 1" in page
     assert definition.sha256 in page and "test@intervene" in page
     assert f"/processes/web_route/versions/{definition.id}/download" in page
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">2</td>' in page
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Running cases">2</td>' in page
     assert 'href="/processes"' in page  # the navigation link
 
 
@@ -110,7 +110,7 @@ def test_running_cases_count_only_the_viewers_organisation(signed_in, session, r
     start_case(session, "200001")
     session.commit()
     page = signed_in.text("/processes")
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in page
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Running cases">1</td>' in page
 
 
 def test_download_gives_the_versions_file(signed_in, session, route):
