@@ -46,7 +46,7 @@ def _id_routes(app) -> list[tuple[str, str, str]]:
 def manager(browser, session) -> Browser:
     """An officer holding every LA role, so that no route stops at the role check before the id."""
     make_user(session, "mo@trafford.gov.uk", TRAFFORD, ["la_admin", "case_manager", "senior_adviser",
-                                                        "link_adviser"], "Mo Manager")
+                                                        "link_adviser", "process_owner"], "Mo Manager")
     session.commit()
     browser.sign_in("mo@trafford.gov.uk")
     return browser
