@@ -36,6 +36,14 @@ def _base_version(session, key: str, organisation: str) -> ProcessDefinition | N
     return definitions.latest_definition(session, key, required=False, owner=organisation)
 
 
+def _known_process(key: str) -> None:
+    """NotFound (404) unless the officer has a draft of the process or it is deployed for them."""
+    me, session = user(), db()
+    if process_drafts.load(session, key, me.organisation_id, me.email) is None \
+            and _base_version(session, key, me.organisation_id) is None:
+        raise NotFound(f"no process '{key}' is deployed and you have no draft of it")
+
+
 def _draft_and_base(key: str):
     me, session = user(), db()
     draft = process_drafts.load(session, key, me.organisation_id, me.email)
@@ -130,15 +138,14 @@ def posted_xml() -> str:
 def autosave(key: str):
     me = user()
     require_owner(me)
+    session = db()
+    base = _base_version(session, key, me.organisation_id)
+    if base is None and process_drafts.load(session, key, me.organisation_id, me.email) is None:
+        return _json_error(f"No process '{key}' is deployed: upload it from the processes page", 404)
     try:
         found = read_bpmn(posted_xml())
     except NotBpmn as refused:
         return _json_error(str(refused))
-    session = db()
-    existing = process_drafts.load(session, key, me.organisation_id, me.email)
-    if existing is None and _base_version(session, key, me.organisation_id) is None:
-        return _json_error(f"No process '{key}' is deployed: upload it from the processes page", 404)
-    base = _base_version(session, key, me.organisation_id)
     draft = process_drafts.save(session, key, me.organisation_id, me.email, found.xml,
                                 based_on_id=base.id if base else None, now=utcnow())
     return jsonify({"saved_at": clock(draft.updated_at), "others": _other_editors(key)})
@@ -149,6 +156,7 @@ def autosave(key: str):
 def discard(key: str):
     me = user()
     require_owner(me)
+    _known_process(key)
     process_drafts.discard(db(), key, me.organisation_id, me.email)
     flash(f"Your draft of {route_title(key)} was discarded.", "success")
     return redirect(url_for("processes.process_list"))
@@ -159,6 +167,7 @@ def discard(key: str):
 def deploy(key: str):
     me, session = user(), db()
     require_owner(me)
+    _known_process(key)
     note = request.form.get("change_note", "").strip()
     draft = process_drafts.load(session, key, me.organisation_id, me.email)
     if draft is None:
