@@ -123,6 +123,7 @@ def _blueprints(app: Flask) -> None:
     from .api.views import blueprint as api
     from .auth.views import blueprint as auth
     from .cases import blueprint as cases
+    from .dashboard.views import blueprint as dashboard
     from .inbox.views import blueprint as inbox
     from .incidents.views import blueprint as incidents
     from .pages import blueprint as pages
@@ -130,7 +131,8 @@ def _blueprints(app: Flask) -> None:
     from .schools.views import blueprint as schools
     from .tasks.views import blueprint as tasks
 
-    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, processes, api):
+    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, processes, dashboard,
+                      api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
     static_view = app.view_functions["static"]

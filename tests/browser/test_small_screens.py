@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
 NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
-             "tasks.preview", "pages.home", "processes.download", "processes.draft_xml"}
+             "tasks.preview", "pages.home", "processes.download", "processes.draft_xml",
+             "dashboard.route_diagram"}
 #: Pages that need a letter-issuing route, walked at 390 px by tests/browser/test_letter_check.py.
 WALKED_WITH_A_LETTER = {"tasks.check", "cases.correct_letter"}
 
@@ -109,6 +110,8 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "incidents.incident_list": ["/incidents"],
         "processes.process_list": ["/processes"],
         "processes.edit": ["/processes/web_route/edit"],
+        "dashboard.dashboard": ["/dashboard"],
+        "dashboard.route_heatmap": ["/dashboard/routes/web_route"],
         "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
                                       f"/incidents/{ids['case']}/suspend"],
     }

@@ -2,6 +2,8 @@
 //   dist/diagram.js          bpmn-js NavigatedViewer + the case markers, one esbuild bundle
 //   dist/modeller.js         bpmn-js Modeler, properties panel, bpmnlint, token simulation (/processes)
 //   dist/modeller/           the CSS of the properties panel, bpmn-js-bpmnlint and token simulation
+//   dist/dashboard.js        Chart.js and the dashboard's charts
+//   dist/heatmap.js          bpmn-js NavigatedViewer + a route's heatmap overlays
 //   dist/init.js             starts GOV.UK Frontend (imports ./govuk/govuk-frontend.min.js)
 //   dist/govuk/              GOV.UK Frontend's CSS, JS, fonts and images
 //   dist/bpmn/               bpmn-js's CSS and its icon font
@@ -20,8 +22,8 @@ await mkdir(join(dist, 'govuk'), { recursive: true })
 await mkdir(join(dist, 'bpmn'), { recursive: true })
 
 await esbuild.build({
-  entryPoints: [join(here, 'diagram.js')],
-  outfile: join(dist, 'diagram.js'),
+  entryPoints: ['diagram.js', 'dashboard.js', 'heatmap.js'].map((name) => join(here, name)),
+  outdir: dist,
   bundle: true,
   format: 'esm',
   minify: true,
