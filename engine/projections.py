@@ -100,20 +100,40 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
         names.append(spec.bpmn_name or spec.bpmn_id)
         if existing.pop(task_id, None) is not None:
             continue
-        groups = candidate_groups(spec)
         opened.append(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
-            business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=_task_name(task),
-            role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
-            form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
-            properties={k: v for k, v in spec.extensions.items() if isinstance(v, str)},
-            is_open=True, created_at=now, **evaluated,
+            business_key=instance.business_key, is_open=True, created_at=now, **_from_spec(task), **evaluated,
         ))
     session.add_all(opened)
     for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation
         row.is_open = False
     _share(session, instance, opened)
     return names
+
+
+def _from_spec(task) -> dict[str, Any]:
+    """What a task row takes from the step's definition (as opposed to the case's data)."""
+    spec = task.task_spec
+    groups = candidate_groups(spec)
+    return {"bpmn_id": spec.bpmn_id, "name": _task_name(task), "role": user_task_role(spec),
+            "candidate_groups": groups or ([spec.lane] if spec.lane else []),
+            "form": form_to_dict(getattr(spec, "form", None)), "documentation": spec.documentation,
+            "properties": {k: v for k, v in spec.extensions.items() if isinstance(v, str)}}
+
+
+def refresh_open_tasks(session: Session, instance: ProcessInstance, planned: list[tuple[Any, dict[str, Any]]]
+                       ) -> None:
+    """Rewrite the open task rows from a new version of their steps (a migration): name, role, form,
+    due dates. Who claimed a task and their draft are kept; sync_human_tasks then opens and closes rows."""
+    existing = {t.id: t for t in session.scalars(_OPEN_TASKS, {"instance_id": instance.id})}
+    for task, evaluated in planned:
+        row = existing.get(str(task.id))
+        if row is None:
+            continue
+        for name, value in {**_from_spec(task), "due_at": evaluated["due_at"],
+                            "follow_up_at": evaluated["follow_up_at"]}.items():
+            setattr(row, name, value)
+        row.assignee = row.assignee or evaluated["assignee"]
 
 
 def _share(session: Session, instance: ProcessInstance, opened: list[HumanTask]) -> None:

@@ -1,13 +1,13 @@
 """Process owners' drafts of a route, saved as they edit it in the modeller
 
 Revision ID: 0015_process_drafts
-Revises: 0017_step_visits (re-chained after main merged 0017; first written on 0014_reminders)
+Revises: 0019_api_tokens (re-chained after main merged 0017 and 0019; first written on 0014_reminders)
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_process_drafts"
-down_revision = "0017_step_visits"
+down_revision = "0019_api_tokens"
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,7 @@
 //   dist/diagram.js          bpmn-js NavigatedViewer + the case markers, one esbuild bundle
 //   dist/modeller.js         bpmn-js Modeler, properties panel, bpmnlint, token simulation (/processes)
 //   dist/modeller/           the CSS of the properties panel, bpmn-js-bpmnlint and token simulation
+//   dist/compare.js          two NavigatedViewers + bpmn-js-differ: the compare-versions page
 //   dist/dashboard.js        Chart.js and the dashboard's charts
 //   dist/heatmap.js          bpmn-js NavigatedViewer + a route's heatmap overlays
 //   dist/init.js             starts GOV.UK Frontend (imports ./govuk/govuk-frontend.min.js)
@@ -24,6 +25,18 @@ await mkdir(join(dist, 'bpmn'), { recursive: true })
 await esbuild.build({
   entryPoints: ['diagram.js', 'dashboard.js', 'heatmap.js'].map((name) => join(here, name)),
   outdir: dist,
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  target: ['es2020'],
+  legalComments: 'linked',
+  logLevel: 'warning'
+})
+// The compare-versions page (web/process_versions).
+await esbuild.build({
+  entryPoints: [join(here, 'compare.js')],
+  outfile: join(dist, 'compare.js'),
   bundle: true,
   format: 'esm',
   minify: true,
