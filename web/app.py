@@ -130,11 +130,13 @@ def _blueprints(app: Flask) -> None:
     from .incidents.views import blueprint as incidents
     from .pages import blueprint as pages
     from .process_versions import blueprint as process_versions
+    from .processes import blueprint as processes
     from .schools.views import blueprint as schools
     from .tasks.views import blueprint as tasks
     from .tokens.views import blueprint as tokens
 
-    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, dashboard, tokens, api):
+    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, processes, dashboard, tokens,
+                      api):
         app.register_blueprint(blueprint)
     app.register_blueprint(process_versions)
     csrf.exempt(api)

@@ -12,6 +12,8 @@ _SECTIONS = (
     ("Cases", "cases.case_list", ("cases.case_list", "cases.case_page", "schools.")),
     ("Dashboard", "dashboard.dashboard", ("dashboard.",)),
     ("Start a case", "cases.new_case", ("cases.new_case",)),
+    # Every officer may view the routes and their versions; process owners also edit them.
+    ("Processes", "processes.process_list", ("processes.",)),
     ("Admin", "admin.users", ("admin.",)),
 )
 

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.browser
 NARROW = 390
 #: GET endpoints that are not pages for a person (files, redirects, health) and so are not walked.
 NOT_PAGES = {"static", "api.health", "cases.diagram", "cases.letter", "cases.letter_word", "cases.document",
-             "cases.export", "tasks.preview", "pages.home", "dashboard.route_diagram"}
+             "cases.export", "tasks.preview", "pages.home", "processes.download", "processes.draft_xml",
+             "dashboard.route_diagram"}
 #: The JSON API and its OpenAPI document: data for programs (tests/web/test_api_*.py), not pages.
 API_ENDPOINTS = ("api_", "api-docs.")
 #: Pages that need a letter-issuing route, walked at 390 px by tests/browser/test_letter_check.py.
@@ -64,7 +65,8 @@ def pages(committed):
         deploy_route(session)
         definitions.deploy(session, (FIXTURES / "error_route.bpmn").read_text(encoding="utf-8"), "owner")
         make_school(session)
-        make_user(session, "ann.adviser@trafford.gov.uk", TRAFFORD, ["link_adviser", "la_admin", "case_manager"],
+        make_user(session, "ann.adviser@trafford.gov.uk", TRAFFORD,
+                  ["link_adviser", "la_admin", "case_manager", "process_owner"],
                   "Ann Adviser-Featherstonehaugh of the Children's Services Directorate")
         other = make_user(session, "bob.builder@trafford.gov.uk", TRAFFORD, ["senior_adviser"], "Bob Builder")
         accounts.set_email_domains(session, TRAFFORD, ["trafford.gov.uk"])
@@ -121,6 +123,8 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
         "incidents.incident_list": ["/incidents"],
+        "processes.process_list": ["/processes"],
+        "processes.edit": ["/processes/web_route/edit"],
         "process_versions.compare": ["/processes/web_route/compare?from=1&to=2"],
         "process_versions.migrate": ["/processes/web_route/migrate?from=1&to=2"],
         "dashboard.dashboard": ["/dashboard"],

@@ -48,7 +48,8 @@ def _id_routes(app) -> list[tuple[str, str, str]]:
 def manager(browser, session) -> Browser:
     """An officer holding every LA role, so that no route stops at the role check before the id."""
     officer = make_user(session, "mo@trafford.gov.uk", TRAFFORD, ["la_admin", "case_manager", "senior_adviser",
-                                                                  "link_adviser"], "Mo Manager")
+                                                                  "link_adviser", "process_owner"],
+                      "Mo Manager")
     browser.api_headers = {"Authorization": "Bearer " + create_token(session, officer, "hostile ids")[1]}
     session.commit()
     browser.sign_in("mo@trafford.gov.uk")

@@ -90,7 +90,8 @@ def fill_case(session, instance, officer: str) -> dict[str, int | str]:
     assert session.scalar(select(AuditEvent.id).where(AuditEvent.instance_id == instance.id)) is not None
     return {"instance_id": instance.id, "case_id": instance.id, "key": instance.process_key, "task_id": task.id,
             "letter_id": letter.id, "note_id": note.id, "document_id": document.id, "urn": instance.business_key,
-            "name": "severity", "route_key": instance.process_key}
+            "name": "severity", "route_key": instance.process_key,
+            "definition_id": instance.definition_id}
 
 
 @pytest.fixture

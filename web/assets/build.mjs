@@ -1,5 +1,7 @@
 // Build the front-end assets into web/static/dist/ (git-ignored): run by `make assets`.
 //   dist/diagram.js          bpmn-js NavigatedViewer + the case markers, one esbuild bundle
+//   dist/modeller.js         bpmn-js Modeler, properties panel, bpmnlint, token simulation (/processes)
+//   dist/modeller/           the CSS of the properties panel, bpmn-js-bpmnlint and token simulation
 //   dist/compare.js          two NavigatedViewers + bpmn-js-differ: the compare-versions page
 //   dist/dashboard.js        Chart.js and the dashboard's charts
 //   dist/heatmap.js          bpmn-js NavigatedViewer + a route's heatmap overlays
@@ -43,6 +45,27 @@ await esbuild.build({
   legalComments: 'linked',
   logLevel: 'warning'
 })
+// The process owners' modeller, a bundle of its own: the case page does not load the editor.
+await esbuild.build({
+  entryPoints: [join(here, 'modeller.js')],
+  outfile: join(dist, 'modeller.js'),
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  target: ['es2020'],
+  legalComments: 'linked',
+  loader: { '.json': 'json' },
+  logLevel: 'warning'
+})
+await mkdir(join(dist, 'modeller'), { recursive: true })
+for (const [from, file] of [
+  [join(modules, '@bpmn-io', 'properties-panel', 'dist', 'assets'), 'properties-panel.css'],
+  [join(modules, 'bpmn-js-bpmnlint', 'dist', 'assets', 'css'), 'bpmn-js-bpmnlint.css'],
+  [join(modules, 'bpmn-js-token-simulation', 'assets', 'css'), 'bpmn-js-token-simulation.css']
+]) {
+  await cp(join(from, file), join(dist, 'modeller', file))
+}
 await cp(join(here, 'init.js'), join(dist, 'init.js'))
 
 // GOV.UK Frontend: its precompiled CSS asks for /assets/...; point it at the copy beside it.
