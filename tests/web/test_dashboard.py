@@ -55,7 +55,8 @@ def deadline(session, case: ProcessInstance, deadline_id: str, due_on: date, sta
              met_on: date | None = None, lapses: bool = True) -> None:
     session.add(Deadline(instance_id=case.id, owner=case.owner, deadline_id=deadline_id, name=f"Deadline {deadline_id}",
                          due_on=due_on, rule="by hand", source="EIA 2006 s60", status=status, met_on=met_on,
-                         overdue_note="missed" if lapses and status == "pending" else None))
+                         overdue_note="missed" if lapses and status == "pending" else None,
+                         shared_with=case.shared_with))  # as engine.projections writes it
 
 
 @pytest.fixture
