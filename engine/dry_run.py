@@ -149,21 +149,16 @@ class _Walk:
             task.data.update(data)
 
     def run(self, max_steps: int) -> DryRunResult:
-        stopped = f"stopped after {max_steps} steps"
         for _ in range(max_steps):
             planned = self._engine_steps()
             if planned is None:
-                stopped = "a step failed, as it would in a real case"
-                break
+                return self._result(False, "a step failed, as it would in a real case")
             if self.workflow.is_completed():
                 return self._result(True, "the case reached the end of the process")
-            if planned:
-                stopped = self._complete(*planned[0])
-            else:
-                stopped = self._fire_next_timer()
+            stopped = self._complete(*planned[0]) if planned else self._fire_next_timer()
             if stopped:
-                break
-        return self._result(False, stopped)
+                return self._result(False, stopped)
+        return self._result(False, f"it stopped after {max_steps} steps")
 
     def _result(self, ended: bool, stopped: str) -> DryRunResult:
         from .runtime import case_data  # runtime imports the database models; only its pure helper is used

@@ -126,10 +126,11 @@ def _blueprints(app: Flask) -> None:
     from .inbox.views import blueprint as inbox
     from .incidents.views import blueprint as incidents
     from .pages import blueprint as pages
+    from .process_tools import blueprints as process_tools
     from .schools.views import blueprint as schools
     from .tasks.views import blueprint as tasks
 
-    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, api):
+    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, api, *process_tools):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
     static_view = app.view_functions["static"]

@@ -73,6 +73,7 @@ def test_the_walk_stops_after_the_steps_it_is_allowed():
     xml = model(task() + task("second"), flow("start", "act") + flow("act", "second") + flow("second", "end"))
     result = walk(xml, max_steps=1)
     assert [s.bpmn_id for s in result.steps] == ["act"] and not result.ended
+    assert result.stopped_because == "it stopped after 1 steps"
 
 
 def test_sample_answers_take_the_owners_data_then_the_default_then_the_case_then_a_plausible_value():
