@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from engine import dry_run as engine_dry_run
 from engine import hooks
 from engine.clock import LOCAL_TZ
@@ -20,9 +23,11 @@ from engine.definitions import parse_process
 from engine.errors import InvalidDefinition, InvalidInput, Problem
 from engine.scripting import strip_expression
 
-from .calendar import skipped_holidays
+from .calendar import long_holidays, skipped_holidays
+from .ofsted_category_response.rules import INSET_NAME
 from .registry import install
 from .roles import role_for
+from .school_models import SchoolHoliday
 
 #: A dry-run case starts at this time of its start day, as an officer would start one.
 START_TIME = time(9, 0)
@@ -69,11 +74,26 @@ def start_data(process_key: str, data: dict[str, Any]) -> dict[str, Any]:
     return context.data
 
 
+def authority_term_dates(session: Session, la_code: str) -> list[list[str]] | None:
+    """The authority's published school holidays, as a case copies a school's at its start (rows of
+    first day, last day and "inset" for a training day); None when it has recorded none."""
+    rows = session.scalars(select(SchoolHoliday).where(SchoolHoliday.la_code == la_code, SchoolHoliday.urn.is_(None))
+                           .order_by(SchoolHoliday.first_day, SchoolHoliday.last_day)).all()
+    return [[row.first_day.isoformat(), row.last_day.isoformat(), *(["inset"] if INSET_NAME.search(row.name) else [])]
+            for row in rows] or None
+
+
 def dry_run(bpmn_xml: str, start_on: date, data: dict[str, Any] | None = None, dmn_xml: Iterable[str] = (),
-            process_id: str | None = None, max_steps: int = 200) -> DryRunResult:
-    """Walk the route from `start_on` with sample answers (form defaults, overridden by `data`)."""
+            process_id: str | None = None, max_steps: int = 200,
+            term_dates: list[list[str]] | None = None) -> DryRunResult:
+    """Walk the route from `start_on` with sample answers (form defaults, overridden by `data`).
+
+    `term_dates` (authority_term_dates) stand in for the school's holidays a real case copies at its
+    start, unless the data gives `school_holidays` itself."""
     if data is not None and not isinstance(data, dict):
         raise InvalidInput("sample data must be a JSON object of answers by field id")
+    if term_dates and (data or {}).get("school_holidays") is None:
+        data = {**(data or {}), "school_holidays": term_dates}
     try:
         parsed = parse_process(bpmn_xml, list(dmn_xml), process_id, checks=False)
     except InvalidDefinition as error:
@@ -85,34 +105,50 @@ def dry_run(bpmn_xml: str, start_on: date, data: dict[str, Any] | None = None, d
                             "the case could not start")
     start_at = datetime.combine(start_on, START_TIME, LOCAL_TZ)
     walked = engine_dry_run.dry_run(parsed, start_at, first, data or {}, max_steps=max_steps)
-    steps = [_step(step) for step in walked.steps]
+    holidays = _long_holidays(walked.data or first)
+    steps = [_step(step, holidays) for step in walked.steps]
     return DryRunResult(steps, walked.problems, walked.ended, walked.stopped_because)
 
 
-def _step(step: engine_dry_run.DryRunStep) -> Step:
+def _long_holidays(data: dict[str, Any]) -> list[tuple[date, date]]:
+    """The school holidays longer than a week the case counts with (inspection-regulation deadlines skip them)."""
+    try:
+        return long_holidays(data.get("school_holidays"), data.get("holiday_reading") or "school_days",
+                             data.get("inset_reading") or "not_holiday")
+    except (TypeError, ValueError):  # holidays typed wrongly: the step using them reports it
+        return []
+
+
+def _step(step: engine_dry_run.DryRunStep, holidays: list[tuple[date, date]]) -> Step:
     role = role_for(step.role)
     due_on = step.due_on
     if step.kind == "timer" and step.due_at is not None and "end_of_day_utc" in (step.due_rule or ""):
         # end_of_day_utc(day) fires at the midnight that ends `day`: the period runs to that day.
         due_on = (step.due_at.astimezone(LOCAL_TZ) - timedelta(microseconds=1)).date()
     return Step(step.bpmn_id, step.name, step.kind, role.name if role else step.role, due_on,
-                due_rule(step.due_rule, step.opened_on, due_on), step.properties.get("legal_source"))
+                due_rule(step.due_rule, step.opened_on, due_on, holidays), step.properties.get("legal_source"))
 
 
-def due_rule(expression: str | None, opened_on: date | None, due_on: date | None) -> str | None:
-    """The model's rule as written and the bank holidays between the step opening and its due day,
-    which a count of working days skips: "working_days_after(notice_given_on, 15); bank holidays
-    in between: Christmas Day (25 December 2026), ..."."""
+def due_rule(expression: str | None, opened_on: date | None, due_on: date | None,
+             school_holidays: Iterable[tuple[date, date]] = ()) -> str | None:
+    """The model's rule as written and the holidays between the step opening and its due day, which
+    a count of working days skips: "working_days_after(notice_given_on, 15); bank holidays in
+    between: Christmas Day (25 December 2026), ..."; for a rule reading the school's holidays, also
+    those longer than a week (the inspection regulations skip them)."""
     if not expression:
         return None
     text = strip_expression(expression)
     if opened_on is None or due_on is None or due_on <= opened_on:
         return text
+    parts = [text]
     skipped = skipped_holidays(opened_on, due_on)
-    if not skipped:
-        return text
-    names = ", ".join(f"{name} ({_long_date(day)})" for day, name in skipped)
-    return f"{text}; bank holidays in between: {names}"
+    if skipped:
+        parts.append("bank holidays in between: " + ", ".join(f"{name} ({_long_date(day)})" for day, name in skipped))
+    school = [(first, last) for first, last in school_holidays if first <= due_on and last > opened_on]
+    if school and "school_holidays" in text:
+        parts.append("school holidays in between: " + ", ".join(
+            f"{_long_date(first)} to {_long_date(last)}" for first, last in school))
+    return "; ".join(parts)
 
 
 def _long_date(day: date) -> str:

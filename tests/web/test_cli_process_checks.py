@@ -1,16 +1,19 @@
 """`intervene processes validate FILE` (errors and warnings apart, exit 2 only on errors) and
-`intervene processes dry-run FILE --start DAY`. Neither touches the database."""
+`intervene processes dry-run FILE --start DAY` (which reads only term dates, with --la)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
 
+from engine.db import transaction
 from tests.engine.conftest import ENGINE_FIXTURES
 from tests.engine.test_validation import gateway
-from web.cli import cli
+from web.cli import cli, common
 from workflows.registry import BPMN_DIR
+from workflows.school_models import SchoolHoliday
 
 WARNING_NOTICE = str(BPMN_DIR / "maintained_warning_notice.bpmn")
 
@@ -77,3 +80,24 @@ def test_a_dry_run_that_stops_in_error_exits_2_with_the_problem():
     result = run("processes", "dry-run", str(BPMN_DIR / "ofsted_category_response.bpmn"), "--start", "2026-12-01",
                  "--dmn", str(BPMN_DIR / "ofsted_category.dmn"))
     assert result.exit_code == 2 and "error: voluntary_aided_gateway" in result.stdout
+
+
+def test_dry_run_with_la_counts_with_that_authoritys_term_dates(committed, database_url, monkeypatch):
+    """Draft report received Mon 14 Dec 2026: comments due Mon 21 Dec, or Mon 4 Jan 2027 once the authority's
+    Christmas holiday (21 Dec-1 Jan) is skipped (see tests/workflows/test_process_dry_run.py)."""
+    monkeypatch.setenv("INTERVENE_DATABASE_URL", database_url)
+    monkeypatch.setattr(common, "_FACTORY", committed)
+    with transaction(committed) as session:
+        session.add(SchoolHoliday(la_code="358", urn=None, name="Christmas", first_day=date(2026, 12, 21),
+                                  last_day=date(2027, 1, 1)))
+    args = ["processes", "dry-run", str(BPMN_DIR / "ofsted_category_response.bpmn"), "--dmn",
+            str(BPMN_DIR / "ofsted_category.dmn"), "--start", "2026-12-14", "--json", "--data",
+            '{"is_voluntary_aided": false, "has_foundation": false, "is_church_school": false}']
+
+    def comments_due(*extra: str) -> str:
+        steps = json.loads(run(*args, *extra).stdout)["steps"]
+        return next(s["due_on"] for s in steps if s["bpmn_id"] == "send_draft_report_comments")
+
+    assert comments_due() == "2026-12-21"
+    assert comments_due("--la", "358") == "2027-01-04"
+    assert comments_due("--la", "830") == "2026-12-21"  # another authority's holidays are not these

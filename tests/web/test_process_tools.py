@@ -2,6 +2,7 @@
 they answer, and that bad input is a 400 with a message, never a 500."""
 from __future__ import annotations
 
+from datetime import date
 from html import unescape
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from engine import definitions
 from tests.engine.test_validation import flow, gateway, model, task
 from workflows.maintained_warning_notice import PROCESS
+from workflows.ofsted_category_response import PROCESS as OFSTED
+from workflows.school_models import SchoolHoliday
 
 from .factories import DERBYSHIRE, TRAFFORD, make_user
 
@@ -199,3 +202,22 @@ def test_bad_input_on_the_page_is_a_gov_uk_error_and_nothing_runs(signed_in, war
 
 def test_a_route_not_deployed_is_not_found(signed_in):
     assert signed_in.client.get("/processes/no_such_route/dry-run").status_code == 404
+
+
+def test_the_page_counts_with_the_authoritys_term_dates(signed_in, session):
+    """As tests/workflows/test_process_dry_run.py: comments on a draft report received Mon 14 Dec 2026 are due
+    Mon 21 Dec without term dates, Mon 4 Jan 2027 with Trafford's Christmas holiday (21 Dec-1 Jan) skipped."""
+    definitions.deploy(session, OFSTED.read_bpmn(), "national", OFSTED.read_dmn())
+    session.commit()
+    facts = "is_voluntary_aided: no\nhas_foundation: no\nis_church_school: no"
+    before = try_page(signed_in, OFSTED.key, day="14", month="12", year="2026", answers=facts).get_data(as_text=True)
+    session.add(SchoolHoliday(la_code=TRAFFORD, urn=None, name="Christmas", first_day=date(2026, 12, 21),
+                              last_day=date(2027, 1, 1)))
+    session.add(SchoolHoliday(la_code=DERBYSHIRE, urn=None, name="Christmas", first_day=date(2026, 12, 14),
+                              last_day=date(2027, 1, 8)))
+    session.commit()
+    after = try_page(signed_in, OFSTED.key, day="14", month="12", year="2026", answers=facts).get_data(as_text=True)
+    draft_comments = "Support the governing body&#39;s comments on the draft report"
+    assert "21 December 2026" in before[before.index(draft_comments):][:600]
+    assert "4 January 2027" in after[after.index(draft_comments):][:600]
+    assert "school holidays in between: 19 December 2026 to 3 January 2027" in after

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from workflows.maintained_warning_notice import PROCESS
-from workflows.process_dry_run import dry_run, due_rule, start_data
+from workflows.ofsted_category_response import PROCESS as OFSTED
+from workflows.process_dry_run import authority_term_dates, dry_run, due_rule, start_data
+from workflows.school_models import SchoolHoliday
 
 #: Through the informal stage to the notice: the answers that take each gateway towards it.
 TO_THE_NOTICE = {"progress_review_outcome": "escalate", "notice_recommended": True}
@@ -72,3 +74,45 @@ def test_a_rule_with_no_holiday_in_between_is_shown_as_written():
     assert due_rule("${working_days_after(notice_given_on, 2)}", date(2026, 12, 1), date(2026, 12, 3)) == \
         "working_days_after(notice_given_on, 2)"
     assert due_rule(None, date(2026, 12, 1), None) is None
+
+
+# --- term dates: the Ofsted route's inspection-regulation deadlines skip long school holidays ----
+
+OFSTED_FACTS = {"is_voluntary_aided": False, "has_foundation": False, "is_church_school": False}
+CHRISTMAS_HOLIDAY = [["2026-12-21", "2027-01-01"]]
+
+
+def ofsted(start_on: date, **kwargs):
+    return dry_run(OFSTED.read_bpmn(), start_on, OFSTED_FACTS, OFSTED.read_dmn(), **kwargs)
+
+
+def test_the_authoritys_term_dates_move_an_inspection_deadline_past_the_christmas_holiday():
+    """Draft report received Mon 14 Dec 2026, comments due in 5 working days (reg 2(1)). Without term dates:
+    15, 16, 17, 18, 21 Dec. With the Christmas holiday Mon 21 Dec-Fri 1 Jan (taken with its weekends,
+    Sat 19 Dec-Sun 3 Jan: longer than a week, so none of its days count): 15-18 Dec (4), Mon 4 Jan 2027 (5)."""
+    without = step(ofsted(date(2026, 12, 14)), "send_draft_report_comments")
+    assert without.due_on == date(2026, 12, 21)
+    counted = step(ofsted(date(2026, 12, 14), term_dates=CHRISTMAS_HOLIDAY), "send_draft_report_comments")
+    assert counted.due_on == date(2027, 1, 4)
+    assert counted.due_rule.endswith("school holidays in between: 19 December 2026 to 3 January 2027")
+
+
+def test_holidays_in_the_owners_data_win_over_the_authoritys_term_dates():
+    result = ofsted(date(2026, 12, 14), term_dates=CHRISTMAS_HOLIDAY)
+    given = dry_run(OFSTED.read_bpmn(), date(2026, 12, 14), {**OFSTED_FACTS, "school_holidays": []},
+                    OFSTED.read_dmn(), term_dates=CHRISTMAS_HOLIDAY)
+    assert step(result, "send_draft_report_comments").due_on == date(2027, 1, 4)
+    assert step(given, "send_draft_report_comments").due_on == date(2026, 12, 21)
+
+
+def test_an_authoritys_term_dates_are_its_own_rows_only(session):
+    session.add_all([
+        SchoolHoliday(la_code="358", urn=None, name="Christmas", first_day=date(2026, 12, 21), last_day=date(2027, 1, 1)),
+        SchoolHoliday(la_code="358", urn=None, name="INSET day", first_day=date(2027, 1, 4), last_day=date(2027, 1, 4)),
+        SchoolHoliday(la_code="358", urn="100001", name="Own Christmas", first_day=date(2026, 12, 18),
+                      last_day=date(2027, 1, 1)),
+        SchoolHoliday(la_code="830", urn=None, name="Christmas", first_day=date(2026, 12, 18), last_day=date(2027, 1, 4)),
+    ])
+    session.flush()
+    assert authority_term_dates(session, "358") == [["2026-12-21", "2027-01-01"], ["2027-01-04", "2027-01-04", "inset"]]
+    assert authority_term_dates(session, "999") is None

@@ -72,8 +72,10 @@ def _validation_text(result: dict) -> str:
 @click.option("--data", "data_json", default=None, help="Sample answers and start data, a JSON object by field id.")
 @click.option("--dmn", "dmn_files", multiple=True, help="DMN decision tables the process calls.")
 @click.option("--process", "process_id", default=None, help=PROCESS_HELP)
+@click.option("--la", "la_code", default=None, help="Count with this authority's term dates (from `intervene schools "
+                                                    "term-dates import`), as a case of one of its schools would.")
 def dry_run_command(file: str, start: str, data_json: str | None, dmn_files: tuple[str, ...],
-                    process_id: str | None, as_json: bool) -> None:
+                    process_id: str | None, la_code: str | None, as_json: bool) -> None:
     """Walk FILE from a start date with sample answers (form defaults, overridden by --data): the
     steps in order, who acts and the day each is due, counted with the real calendar. Stores nothing."""
     try:
@@ -81,7 +83,12 @@ def dry_run_command(file: str, start: str, data_json: str | None, dmn_files: tup
     except ValueError:
         fail(f"--start must be a date written YYYY-MM-DD, like 2026-12-01, not {start!r}")
     data = parse_json_object(data_json)
-    result = process_dry_run.dry_run(_read(file), start_on, data, [_read(d) for d in dmn_files], process_id)
+    term_dates = None
+    if la_code:
+        with session_scope(read_only=True) as session:
+            term_dates = process_dry_run.authority_term_dates(session, la_code)
+    result = process_dry_run.dry_run(_read(file), start_on, data, [_read(d) for d in dmn_files], process_id,
+                                     term_dates=term_dates)
     emit({"file": file, "start_on": start_on, "ended": result.ended, "stopped_because": result.stopped_because,
           "steps": [asdict(s) for s in result.steps], "problems": _problem_rows(result.problems)},
          as_json, _dry_run_text)

@@ -1,8 +1,8 @@
 """POST /processes/check and POST /processes/dry-run: JSON for the modeller page.
 
 Both take a model the owner has not deployed, so only those who may deploy processes may send one.
-They are stateless (nothing is read from or written to the database), so there is nothing of
-another organisation to scope. Every bad request is a 400 with a JSON message, never a 500: the
+They are stateless: nothing is written, and the only thing read is the caller's own authority's
+term dates (for the dry run's deadlines), so there is nothing of another organisation to scope. Every bad request is a 400 with a JSON message, never a 500: the
 page shows the message beside the diagram.
 """
 from __future__ import annotations
@@ -18,10 +18,11 @@ from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
 from engine import definitions
 from engine.errors import Problem
 from engine.parser import HostileXML, RefusedXML, parse_xml
-from workflows.process_dry_run import dry_run
+from workflows.process_dry_run import authority_term_dates, dry_run
 from workflows.roles import ROLES
 
-from ..access import requires
+from ..access import requires, user
+from ..db import db
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("process_checks", __name__, url_prefix="/processes")
@@ -61,7 +62,8 @@ def try_out():
     if not isinstance(data, dict):
         raise BadRequest("data must be a JSON object of sample answers by form field id")
     try:
-        result = dry_run(xml, start_on, data, dmn, process_id)
+        result = dry_run(xml, start_on, data, dmn, process_id,
+                         term_dates=authority_term_dates(db(), user().organisation_id))
     except Exception:
         log.exception("dry run of a model failed")
         raise BadRequest("The model could not be tried out: it is not a BPMN file this service can run") from None

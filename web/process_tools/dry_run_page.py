@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from engine.definitions import latest_definition
 from engine.errors import NotFound
 from engine.models import ProcessDefinition
-from workflows.process_dry_run import DryRunResult, dry_run
+from workflows.process_dry_run import DryRunResult, authority_term_dates, dry_run
 
 from ..access import requires, user
 from ..db import db
@@ -55,7 +55,8 @@ def dry_run_page(key: str):
             errors["version"] = "Select a version of the route"
         if not errors and chosen_or_none is not None and start_on is not None:
             chosen = chosen_or_none
-            result = dry_run(chosen.bpmn_xml, start_on, answers, chosen.dmn_xml or [], chosen.key)
+            result = dry_run(chosen.bpmn_xml, start_on, answers, chosen.dmn_xml or [], chosen.key,
+                             term_dates=authority_term_dates(db(), organisation_id))
     return render_template("process_tools/dry_run.html", key=key, versions=versions, current=current,
                            chosen=chosen, form=form, errors=errors, result=result,
                            error_list=[{"text": m, "href": f"#{_anchor(n)}"} for n, m in errors.items()]), \
