@@ -220,4 +220,4 @@ def test_the_page_counts_with_the_authoritys_term_dates(signed_in, session):
     draft_comments = "Support the governing body&#39;s comments on the draft report"
     assert "21 December 2026" in before[before.index(draft_comments):][:600]
     assert "4 January 2027" in after[after.index(draft_comments):][:600]
-    assert "school holidays in between: 19 December 2026 to 3 January 2027" in after
+    assert "School holidays in between: 19 December 2026 to 3 January 2027" in after

@@ -44,7 +44,7 @@ def dry_run_page(key: str):
     form = {"version": str(current.id), "day": "", "month": "", "year": "", "answers": ""}
     errors: dict[str, str] = {}
     result: DryRunResult | None = None
-    chosen = current
+    chosen, start_on = current, None
     if request.method == "POST":
         form = {name: request.form.get(name, "").strip() for name in ("version", "day", "month", "year")}
         form["answers"] = request.form.get("answers", "")
@@ -58,7 +58,7 @@ def dry_run_page(key: str):
             result = dry_run(chosen.bpmn_xml, start_on, answers, chosen.dmn_xml or [], chosen.key,
                              term_dates=authority_term_dates(db(), organisation_id))
     return render_template("process_tools/dry_run.html", key=key, versions=versions, current=current,
-                           chosen=chosen, form=form, errors=errors, result=result,
+                           chosen=chosen, form=form, errors=errors, result=result, start_on=start_on,
                            error_list=[{"text": m, "href": f"#{_anchor(n)}"} for n, m in errors.items()]), \
         400 if errors else 200
 
