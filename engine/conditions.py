@@ -66,8 +66,12 @@ def _normalise(value: Any) -> Any:
     return text
 
 
+# " and " joins terms only outside quotes: a quoted value such as 'safety and welfare' is one value.
+_TERM_SEPARATOR = re.compile(r"""\s+and\s+(?=(?:[^'"]|'[^']*'|"[^"]*")*$)""")
+
+
 def parse_show_if(rule: str) -> ShowIf:
-    first, *rest = [_parse_term(term, rule) for term in re.split(r"\s+and\s+", (rule or "").strip())]
+    first, *rest = [_parse_term(term, rule) for term in _TERM_SEPARATOR.split((rule or "").strip())]
     return ShowIf(first.name, first.op, first.value, tuple(rest))
 
 

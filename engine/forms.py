@@ -140,14 +140,14 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any],
     every = {f["id"] for f in form.get("fields", [])}
     shown = shown_fields(form, data, context)
     data = {k: v for k, v in data.items() if k not in every or k in {f["id"] for f in shown}}
-    has_fields, form = bool(every), {**form, "fields": shown}
+    form = {**form, "fields": shown}
     schema = form_schema(form)
     known = set(schema.fields)
     # A field left out takes the form's camunda:defaultValue, as the form itself would show it.
     data = {**{f["id"]: f["default"] for f in form.get("fields", []) if f.get("default") not in (None, "")
                and f["id"] in known}, **data}
     unknown = sorted(set(data) - known)
-    if unknown and has_fields:
+    if unknown:  # a step with no fields takes nothing: no door writes case data past a form
         raise FormErrors({name: "is not a field of this form" for name in unknown})
     try:
         loaded = schema.load({k: v for k, v in data.items() if k in known} if known else {})
@@ -157,6 +157,4 @@ def validate_submission(form: dict[str, Any], data: dict[str, Any],
         messages = {k: (v[0] if isinstance(v, list) else str(v)) for k, v in raw.items()}
         raise FormErrors({k: messages[k] for k in sorted(messages, key=lambda n: order.index(n)
                                                            if n in order else len(order))}) from error
-    if not has_fields:
-        loaded = dict(data)
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in loaded.items()}

@@ -220,3 +220,10 @@ def may_manage_case(viewer: Viewer, instance: ProcessInstance) -> bool:
     it (a region does not manage an authority's case it only shares)."""
     return instance.owner == viewer.organisation_id and any(
         ROLES_BY_ID[r].may_manage_cases for r in viewer.roles if r in ROLES_BY_ID)
+
+
+def may_correct_letter(viewer: Viewer, instance: ProcessInstance, task: HumanTask) -> bool:
+    """Issue a corrected version of a letter a step produced: a manager of the case, or an officer
+    holding the step's role. Handing work on (may_reassign) is not enough: an administrator or an
+    adviser does not reissue a statutory notice."""
+    return may_manage_case(viewer, instance) or bool(task_roles(task) & set(viewer.roles))

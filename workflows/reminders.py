@@ -4,7 +4,9 @@ An officer hears of a deadline 5 working days and 1 working day before it (Engla
 working days, workflows.calendar) and on the day it is missed (the day after its due date: a
 deadline runs to the end of its day). The officer is the assignee of the open task serving the
 deadline (a task due that day, else the case's open tasks); with no assignee, whoever holds the
-task's roles in the case's organisation. Each manager (roles.may_manage_cases) gets a daily digest
+task's roles in the case's organisation (or the region it is shared with, for a region's step).
+A reminder whose day passed while the worker was down goes out late, within CATCH_UP_WORKING_DAYS.
+Each manager (roles.may_manage_cases) gets a daily digest
 of the organisation's overdue deadlines and those due in the next 5 working days.
 
 This module only decides and words the messages; engine.outbox writes each once (keyed by deadline
@@ -17,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import LOCAL_TZ, today_local
@@ -34,6 +36,9 @@ BEFORE_5, BEFORE_1, MISSED_KIND, DIGEST = "deadline_in_5_working_days", "deadlin
     "deadline_missed", "manager_digest"
 #: How many working days ahead the digest looks.
 DIGEST_WORKING_DAYS = 5
+#: A reminder whose day passed while the worker was down still goes out (late, with the true count of
+#: working days left) for this many working days; older ones would only be noise.
+CATCH_UP_WORKING_DAYS = 5
 
 
 def working_days_before(due_on: date, n: int) -> date:
@@ -57,6 +62,28 @@ def reminder_kind_on(due_on: date, today: date) -> str | None:
     return None
 
 
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start)."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        days += is_working_day(day)
+    return days
+
+
+def reminder_due(due_on: date, today: date) -> tuple[str, date] | None:
+    """The latest reminder of a pending deadline whose day has come by `today`, with that day.
+
+    On time, that is the reminder falling on `today`; after the worker was down, the one whose day
+    it missed (within CATCH_UP_WORKING_DAYS), so it goes out late rather than never. Its key carries
+    its own day, so later runs find it already queued."""
+    for kind, day in ((MISSED_KIND, due_on + timedelta(days=1)), (BEFORE_1, working_days_before(due_on, 1)),
+                      (BEFORE_5, working_days_before(due_on, 5))):
+        if day <= today:
+            return (kind, day) if working_days_between(day, today) <= CATCH_UP_WORKING_DAYS else None
+    return None
+
+
 @dataclass(frozen=True)
 class Recipient:
     email: str
@@ -64,10 +91,11 @@ class Recipient:
     reminders_off: bool
 
 
-def _users(session: Session, organisation_id: str | None) -> list[User]:
-    if not organisation_id:
+def _users(session: Session, *organisation_ids: str | None) -> list[User]:
+    wanted = [o for o in organisation_ids if o]
+    if not wanted:
         return []
-    return list(session.scalars(select(User).where(User.organisation_id == organisation_id,
+    return list(session.scalars(select(User).where(User.organisation_id.in_(wanted),
                                                    User.is_active.is_(True)).order_by(User.email)))
 
 
@@ -79,8 +107,10 @@ def _serving_tasks(session: Session, deadline: Deadline) -> list[HumanTask]:
 
 
 def recipients_for(session: Session, deadline: Deadline) -> list[Recipient]:
-    """The assignees of the tasks serving `deadline`, else the holders of their roles in the case's organisation."""
-    users = _users(session, deadline.owner)
+    """The assignees of the tasks serving `deadline`, else the holders of their roles in the case's
+    organisation or the region it is shared with (a regional director's own step in an authority's case)."""
+    instance = session.get(ProcessInstance, deadline.instance_id)
+    users = _users(session, deadline.owner, instance.shared_with if instance is not None else None)
     by_email = {u.email: u for u in users}
     emails: list[str] = []
     for task in _serving_tasks(session, deadline):
@@ -98,35 +128,46 @@ def _case_name(instance: ProcessInstance) -> str:
     return f"{instance.definition.name} ({instance.business_key or f'case {instance.id}'})"
 
 
+def _when(due_on: date, today: date) -> str:
+    due, left = f"{due_on:%-d %B %Y}", working_days_between(today, due_on)
+    if left == 0:
+        return f"is due today, {due}"
+    if left == 1:
+        return f"is due tomorrow (the next working day), {due}"
+    return f"is due in {left} working days, on {due}"
+
+
 def reminder_message(deadline: Deadline, instance: ProcessInstance, kind: str, today: date,
-                     to: Recipient) -> Message:
+                     to: Recipient, scheduled: date | None = None) -> Message:
+    """The email; `scheduled` is the reminder's own day (today unless it goes out late)."""
     due = f"{deadline.due_on:%-d %B %Y}"
-    opening = {BEFORE_5: f"is due in 5 working days, on {due}",
-               BEFORE_1: f"is due tomorrow (the next working day), {due}",
-               MISSED_KIND: f"was due on {due} and has been missed"}[kind]
+    opening = (f"was due on {due} and has been missed" if kind == MISSED_KIND or deadline.due_on is None
+               else _when(deadline.due_on, today))
     subject = f"{deadline.name} {opening.split(',')[0]}: {_case_name(instance)}"
     body = (f"Dear {to.name},\n\nThe deadline \"{deadline.name}\" for {_case_name(instance)} {opening}.\n\n"
             f"Rule: {deadline.rule}\nSource: {deadline.source}\n")
-    return Message(key=f"deadline:{deadline.id}:{kind}:{today.isoformat()}:{to.email}", kind=kind,
+    return Message(key=f"deadline:{deadline.id}:{kind}:{(scheduled or today).isoformat()}:{to.email}", kind=kind,
                    recipient=to.email, subject=subject, body=body, instance_id=deadline.instance_id,
                    data={"deadline": deadline.name, "due_on": due, "case": _case_name(instance)})
 
 
 def deadline_reminders(session: Session, today: date) -> list[Message]:
-    """Every reminder that falls on `today`, respecting opt-outs (except for the missed one)."""
-    soonest, latest = today - timedelta(days=1), working_days_after(today, 5)
+    """Every reminder that falls on `today`, or fell on a day the worker missed (reminder_due),
+    respecting opt-outs (except for the missed one)."""
+    soonest, latest = working_days_before(today, CATCH_UP_WORKING_DAYS + 1), working_days_after(today, 5)
     # A case saved after the day passed stores the miss itself: status "missed" rather than "pending".
     rows = session.scalars(select(Deadline).where(Deadline.due_on.between(soonest, latest), Deadline.met_on.is_(None),
                                                   Deadline.status.in_((PENDING, MISSED))).order_by(Deadline.id))
     messages = []
     for deadline in rows:
-        kind = reminder_kind_on(deadline.due_on, today) if deadline.due_on else None
-        if kind is None or (kind == MISSED_KIND) != (live_status(deadline, today) == MISSED):
+        due = reminder_due(deadline.due_on, today) if deadline.due_on else None
+        if due is None or (due[0] == MISSED_KIND) != (live_status(deadline, today) == MISSED):
             continue  # a deadline whose passing is no miss gets no missed email; a missed one no "due" one
+        kind, scheduled = due
         instance = session.get(ProcessInstance, deadline.instance_id)
         if instance is None or instance.ended_at is not None:
             continue
-        messages += [reminder_message(deadline, instance, kind, today, to)
+        messages += [reminder_message(deadline, instance, kind, today, to, scheduled)
                      for to in recipients_for(session, deadline) if kind == MISSED_KIND or not to.reminders_off]
     return messages
 
@@ -138,7 +179,9 @@ def _may_manage(user: User) -> bool:
 def _digest_lines(session: Session, organisation_id: str, today: date) -> tuple[list[str], list[str]]:
     horizon = working_days_after(today, DIGEST_WORKING_DAYS)
     query = (select(Deadline, ProcessInstance).join(ProcessInstance, ProcessInstance.id == Deadline.instance_id)
-             .where(Deadline.owner == organisation_id, ProcessInstance.ended_at.is_(None))
+             # A region's managers also hear of the authority cases shared with the region.
+             .where(or_(Deadline.owner == organisation_id, ProcessInstance.shared_with == organisation_id),
+                    ProcessInstance.ended_at.is_(None))
              .order_by(Deadline.due_on, Deadline.id))
     overdue, upcoming = [], []
     for deadline, instance in session.execute(query.where(status_on(today) == MISSED, Deadline.met_on.is_(None))):

@@ -106,3 +106,19 @@ def test_show_if_terms_joined_by_and_must_all_hold():
     assert not none_ticked.holds({"power_b": True}) and not none_ticked.holds({"power_a": "true"})
     with pytest.raises(InvalidInput):
         parse_show_if("not power_a and")
+
+
+def test_and_inside_a_quoted_value_is_part_of_the_value_not_a_second_term():
+    rule = parse_show_if("grounds == 'safety and welfare' and notice_recommended == true")
+    assert rule.holds({"grounds": "safety and welfare", "notice_recommended": "true"})
+    assert not rule.holds({"grounds": "safety", "notice_recommended": "true"})
+    assert parse_show_if('kind == "governance and leadership"').holds({"kind": "governance and leadership"})
+
+
+def test_a_task_without_form_fields_takes_no_data_so_no_door_writes_case_data_past_a_form():
+    """A step with no fields (a confirmation) completes with nothing; answers sent to it through the
+    CLI or the API (say, a compliance period) are refused, not written into the case record."""
+    assert validate_submission({"fields": []}, {}) == {}
+    with pytest.raises(FormErrors) as refused:
+        validate_submission({"fields": []}, {"compliance_period_working_days": -5})
+    assert refused.value.errors == {"compliance_period_working_days": "is not a field of this form"}

@@ -89,3 +89,22 @@ def test_only_a_manager_or_the_steps_role_may_correct(browser, session, at_check
     adviser.sign_in("ada@example.gov.uk")
     assert "Issue a corrected version" not in adviser.get(f"/cases/{case.id}").get_data(as_text=True)
     assert adviser.get(f"/cases/{case.id}/letters/{first.id}/correct").status_code == 403
+
+
+def test_an_administrator_or_adviser_who_may_only_reassign_work_may_not_correct_a_statutory_letter(
+        browser, session, at_check, app):  # noqa: F811
+    """Correcting a letter is a manager's act (the one rule, may_manage_case), or the step's own role's:
+    an authority administrator and a senior adviser may hand work on, but not reissue a notice."""
+    case, task = at_check
+    first = issued(browser, session, case, task)
+    make_user(session, "admin@example.gov.uk", TRAFFORD, ["la_admin"])
+    make_user(session, "sam@example.gov.uk", TRAFFORD, ["senior_adviser"])
+    make_user(session, "cara@example.gov.uk", TRAFFORD, ["case_manager"])
+    session.commit()
+    for email, allowed in (("admin@example.gov.uk", False), ("sam@example.gov.uk", False),
+                           ("cara@example.gov.uk", True)):
+        other = Browser(app.test_client())
+        other.sign_in(email)
+        page = other.get(f"/cases/{case.id}").get_data(as_text=True)
+        assert ("Issue a corrected version" in page) is allowed, email
+        assert other.get(f"/cases/{case.id}/letters/{first.id}/correct").status_code == (200 if allowed else 403), email

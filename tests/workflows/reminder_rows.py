@@ -8,13 +8,14 @@ from engine.clock import LOCAL_TZ
 from engine.models import Deadline, HumanTask, ProcessDefinition, ProcessInstance
 from workflows.account_models import Organisation, User
 
-TRAFFORD, DERBYSHIRE = "358", "830"
+TRAFFORD, DERBYSHIRE, NORTH_WEST = "358", "830", "north-west"
 _ids = count(1)
 
 
 def organisations(session) -> None:
     session.add_all([Organisation(id=TRAFFORD, name="Trafford", kind="la"),
-                     Organisation(id=DERBYSHIRE, name="Derbyshire", kind="la")])
+                     Organisation(id=DERBYSHIRE, name="Derbyshire", kind="la"),
+                     Organisation(id=NORTH_WEST, name="North West", kind="region")])
     session.flush()
 
 
@@ -27,14 +28,16 @@ def user(session, email: str, roles: tuple[str, ...], organisation: str = TRAFFO
 
 
 def case_with_deadline(session, due_on: date, *, assignee: str | None = None, role: str = "link_adviser",
-                       owner: str = TRAFFORD, overdue_note: str | None = "no reply recorded") -> Deadline:
+                       owner: str = TRAFFORD, overdue_note: str | None = "no reply recorded",
+                       shared_with: str | None = None) -> Deadline:
     n = next(_ids)
     definition = ProcessDefinition(key=f"route{n}", version=1, name="Maintained school warning notice",
                                    bpmn_xml="<x/>", sha256=f"{n:064d}", deployed_by="t")
     session.add(definition)
     session.flush()
     instance = ProcessInstance(definition_id=definition.id, process_key=definition.key, business_key=f"10000{n}",
-                               owner=owner, status="waiting", state={}, serializer_version="1", started_by="t")
+                               owner=owner, shared_with=shared_with, status="waiting", state={},
+                               serializer_version="1", started_by="t")
     session.add(instance)
     session.flush()
     session.add(HumanTask(id=f"task-{n}", instance_id=instance.id, owner=owner, process_key=definition.key,

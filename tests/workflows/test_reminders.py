@@ -139,3 +139,45 @@ def test_the_worker_job_queues_the_day_s_emails_from_7_am_in_england_and_sends_t
     with time_machine.travel(datetime(2027, 1, 4, 7, 0, tzinfo=LOCAL_TZ), tick=False):
         assert job() == 2 and job() == 0  # ann's reminder and dee's digest, once
     assert len(list(tmp_path.glob("*.eml"))) == 2
+
+
+def test_a_regional_director_s_digest_includes_the_authority_cases_shared_with_the_region(session, people):
+    from .reminder_rows import NORTH_WEST
+    user(session, "rita.rd@education.gov.uk", ("regional_director",), organisation=NORTH_WEST)
+    case_with_deadline(session, date(2027, 1, 4), shared_with=NORTH_WEST)  # Trafford's, shared: overdue on 6 Jan
+    case_with_deadline(session, date(2027, 1, 4))  # Trafford's own, not shared
+    digests = {m.recipient: m for m in digest_messages(session, date(2027, 1, 6))}
+    assert "Overdue (1)" in digests["rita.rd@education.gov.uk"].body
+    assert "Overdue (2)" in digests["dee.dad@trafford.gov.uk"].body
+
+
+def test_a_reminder_whose_day_the_worker_missed_goes_out_late_once_with_the_true_count(session, people):
+    """Due Tue 5 Jan 2027; the 5-working-day reminder falls on Thu 24 Dec 2026. The worker is down
+    from 24 Dec until Tue 29 Dec (25 Dec Christmas Day, 28 Dec the Boxing Day substitute between).
+    On 29 Dec the reminder goes out, saying 4 working days (30 Dec, 31 Dec, 4 Jan, 5 Jan; 1 Jan is
+    New Year's Day), keyed to its own day so a later run does not send it again."""
+    case_with_deadline(session, TUE_5_JAN_2027, assignee="ann.adviser@trafford.gov.uk")
+    [late] = deadline_reminders(session, date(2026, 12, 29))
+    assert late.kind == BEFORE_5 and "is due in 4 working days, on 5 January 2027" in late.body
+    assert late.key.endswith(":2026-12-24:ann.adviser@trafford.gov.uk")
+    [again] = deadline_reminders(session, date(2026, 12, 30))
+    assert again.key == late.key  # the outbox's key makes it a no-op
+    [on_the_day] = deadline_reminders(session, TUE_5_JAN_2027)  # the 1-day reminder (4 Jan) was missed
+    assert on_the_day.kind == BEFORE_1 and "is due today, 5 January 2027" in on_the_day.body
+
+
+def test_a_missed_deadline_email_older_than_the_catch_up_window_is_not_sent_on_a_restart(session, people):
+    """Due Mon 4 Jan 2027, missed from Tue 5 Jan; a worker back on Wed 13 Jan (6 working days later)
+    does not send a stale missed email."""
+    case_with_deadline(session, date(2027, 1, 4))
+    assert {m.kind for m in deadline_reminders(session, date(2027, 1, 11))} == {MISSED_KIND}
+    assert deadline_reminders(session, date(2027, 1, 13)) == []
+
+
+def test_a_regional_director_s_own_step_in_a_shared_case_reminds_the_regional_director(session, people):
+    """The authority owns the case, but the step (consent to an IEB, say) is the regional director's:
+    the reminder goes to the region's holders of the role, not to nobody."""
+    from .reminder_rows import NORTH_WEST
+    user(session, "rita.rd@education.gov.uk", ("regional_director",), organisation=NORTH_WEST)
+    case_with_deadline(session, TUE_5_JAN_2027, role="regional_director", shared_with=NORTH_WEST)
+    assert recipients(deadline_reminders(session, date(2027, 1, 4))) == ["rita.rd@education.gov.uk"]

@@ -6,12 +6,12 @@ import re
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from engine import corrections, runtime
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from engine.models import HumanTask, ProcessInstance
+from engine.models import ProcessInstance
 from workflows.access import may_manage_case, visible_instance
+from workflows.form_labels import field_labels
 
 from ..access import requires, user
 from ..case_page import case_context
@@ -37,15 +37,6 @@ def _errored_case(instance_id: int) -> ProcessInstance:
     if instance.status != "error":
         raise Conflict(f"case {instance.id} is {instance.status}, not in error")
     return instance
-
-
-def field_labels(session, instance_id: int) -> dict[str, str]:
-    """Case-data names -> the labels the route's forms gave them."""
-    labels: dict[str, str] = {}
-    for form in session.scalars(select(HumanTask.form).where(HumanTask.instance_id == instance_id)):
-        for field in (form or {}).get("fields", []):
-            labels.setdefault(field["id"], field.get("label") or field["id"])
-    return labels
 
 
 def _rows(instance: ProcessInstance, labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -3,8 +3,8 @@
 The form is the form of the step that issued the letter, filled in from the letter as sent, with a
 reason for the correction. It is checked by the step's own rules, shown on the same "check your
 answers" page (the letter's pages rendered from the corrected answers, nothing saved), and issued as
-a new version; the letter it corrects is kept. A manager (a role that may reassign work) or an
-officer holding the step's role may correct it.
+a new version; the letter it corrects is kept. A manager of the case (workflows.access.may_manage_case,
+the one manager rule) or an officer holding the step's role may correct it.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from engine.forms import FormErrors, validate_submission
 from engine.models import HumanTask
-from workflows.access import may_reassign, task_roles, visible_instance
+from workflows.access import may_correct_letter, visible_instance
 from workflows.letter_checks import CONFIRMED_KEY, confirmation_token, unconfirmed_placeholders
 
 from ..access import requires, user
@@ -37,22 +37,21 @@ def _letter_and_task(instance_id: int, letter_id: int):
     task = session.get(HumanTask, letter.task_id) if letter is not None and letter.task_id else None
     if letter is None or task is None or not letter.render_input or letter.status != "issued":
         abort(404)
-    if not (may_reassign(me, task) or task_roles(task) & set(me.roles)):
+    if not may_correct_letter(me, instance, task):
         abort(403)
     return instance, letter, task
 
 
-def may_correct(task: HumanTask | None) -> bool:
-    me = user()
-    return task is not None and (may_reassign(me, task) or bool(task_roles(task) & set(me.roles)))
+def may_correct(instance, task: HumanTask | None) -> bool:
+    return task is not None and may_correct_letter(user(), instance, task)
 
 
-def correctable_letters(session, letters: list) -> set[int]:
+def correctable_letters(session, instance, letters: list) -> set[int]:
     """Ids of the letters the signed-in officer may correct: issued, not yet corrected, from a step."""
     replaced = {letter.replaces_id for letter in letters}
     return {letter.id for letter in letters
             if letter.status == "issued" and letter.id not in replaced and letter.render_input and letter.task_id
-            and may_correct(session.get(HumanTask, letter.task_id))}
+            and may_correct(instance, session.get(HumanTask, letter.task_id))}
 
 
 def _form_page(instance, letter, task, values: dict, reason: str, errors: dict[str, str], status: int = 200):

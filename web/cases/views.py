@@ -72,7 +72,7 @@ def case_page(instance_id: int):
     return render_template(
         "cases/case.html", context=case_context(session, instance), instance=instance, tasks=task_rows,
         timers=timers, deadlines=deadlines(session, instance.id), timeline=events, ending=ending,
-        letters=letters, correctable=correctable_letters(session, letters), steps=evidence(session, instance.id),
+        letters=letters, correctable=correctable_letters(session, instance, letters), steps=evidence(session, instance.id),
         lead=leads_of(session, {instance.id}).get(instance.id), may_manage=may_manage_case(me, instance),
         may_correct=instance.status == "error" and may_manage_case(me, instance),
         markers=diagram_markers(session, instance, tasks, timers, now))

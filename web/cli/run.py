@@ -12,6 +12,7 @@ from engine.timers import TimerService, default_worker_id, fire_due
 from workflows.mail import REMINDERS_EVERY_MINUTES, reminders_job, sender_from_env
 
 from .common import command, emit, session_factory
+from .logs import configure_logging
 
 #: How long `intervene worker` lets a sweep finish the timer it is firing once told to stop.
 STOP_SECONDS = 3.0
@@ -45,9 +46,7 @@ def _serve_timers(poll_seconds: float) -> TimerService:
 @click.option("--json", "as_json", is_flag=True, help="Log as JSON lines.")
 def worker_command(poll_seconds: float, as_json: bool) -> None:
     """Fire timers as they fall due, until stopped. Run as many as you like on PostgreSQL."""
-    logging.basicConfig(level=logging.INFO, format='{"level": "%(levelname)s", "message": "%(message)s"}'
-                        if as_json else "%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_logging(as_json)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -75,8 +74,7 @@ def serve_command(host: str, port: int, threads: int, no_timers: bool, as_json: 
 
     from web.app import create_app
 
-    logging.basicConfig(level=logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line every sweep is noise
+    configure_logging(as_json)
     app = create_app()
     service = None if no_timers else _serve_timers(2.0)
     click.echo(f"Intervene on http://{host}:{port}/" + ("" if no_timers else " (timers in-process)"), err=True)
