@@ -220,7 +220,11 @@ class _Walk:
                                      evaluated["due_at"], spec.extensions.get("due_date"), _properties(spec),
                                      self.ready_since.get(str(task.id), self.clock), submitted))
         task.data.update(submitted)
-        task.run()
+        try:
+            task.run()
+        except Exception as error:  # as _engine_steps: the model's fault, reported, never raised
+            self.problems.append(Problem(spec.bpmn_id, f"A case would stop in error here: {error}"))
+            return "a step failed, as it would in a real case"
         return None
 
     def _fire_next_timer(self) -> str | None:

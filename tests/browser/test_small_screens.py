@@ -106,6 +106,7 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "pages.accessibility": ["/accessibility"],
         "pages.cookies": ["/cookies"],
         "incidents.incident_list": ["/incidents"],
+        "process_tools.dry_run_page": ["/processes/web_route/dry-run"],
         "incidents.reasoned_action": [f"/incidents/{ids['broken']}/skip", f"/incidents/{ids['broken']}/terminate",
                                       f"/incidents/{ids['case']}/suspend"],
     }
