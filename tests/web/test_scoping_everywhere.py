@@ -88,7 +88,7 @@ def fill_case(session, instance, officer: str) -> dict[str, int | str]:
     session.flush()
     assert session.scalar(select(AuditEvent.id).where(AuditEvent.instance_id == instance.id)) is not None
     return {"instance_id": instance.id, "task_id": task.id, "letter_id": letter.id, "note_id": note.id,
-            "document_id": document.id, "urn": instance.business_key, "name": "severity"}
+            "document_id": document.id, "urn": instance.business_key, "name": "severity", "key": instance.process_key}
 
 
 @pytest.fixture
