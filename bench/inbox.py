@@ -143,10 +143,13 @@ def _pages(session, scope: dict[str, int]) -> list[tuple[str, str, str]]:
         (f"cases: page {deep_cases} of {case_pages}", "la", f"/cases?page={deep_cases}"),
         ("case page (longest history)", "la", f"/cases/{case_id}"),
         ("school page (most cases)", "la", f"/schools/{urn}"),
+        ("dashboard", "la", "/dashboard"),
+        ("dashboard: route heatmap", "la", "/dashboard/routes/maintained_warning_notice"),
         ("RD inbox: for my roles", "rd", "/inbox?tab=roles"),
         ("RD inbox: assigned to me", "rd", "/inbox?tab=mine"),
         ("RD cases: page 1", "rd", "/cases"),
         ("RD case page (shared by an LA)", "rd", f"/cases/{shared}"),
+        ("RD dashboard", "rd", "/dashboard"),
         ("RD school page", "rd", f"/schools/{urn}"),
     ]
 

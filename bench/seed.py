@@ -25,7 +25,15 @@ from sqlalchemy import JSON, Engine, func, insert, inspect, select, text
 from engine.db import Base, make_engine, make_session_factory, transaction
 from engine.db import create_database_if_missing as ensure_postgres_database  # bench/*.py import this name
 from engine.definitions import candidate_groups, parse_process, user_task_role
-from engine.models import AuditEvent, Deadline, HumanTask, ProcessDefinition, ProcessInstance, TimerJob
+from engine.models import (
+    AuditEvent,
+    Deadline,
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    StepVisit,
+    TimerJob,
+)
 from engine.parser import form_to_dict
 from workflows.access import role_keys
 from workflows.account_models import User
@@ -161,8 +169,9 @@ class CaseWriter:
     def __init__(self, rng: random.Random, shapes: dict[str, RouteShape], schools_by_la: dict[str, list[dict]]):
         self.rng, self.shapes, self.schools_by_la = rng, shapes, schools_by_la
         self.rows: dict[Any, list[dict[str, Any]]] = {t: [] for t in (ProcessInstance, HumanTask, AuditEvent,
-                                                                       Deadline, TimerJob, Letter)}
+                                                                       Deadline, TimerJob, Letter, StepVisit)}
         self.counts: Counter[str] = Counter()
+        self._shared_with: str | None = None  # of the case being written, for its step visits
 
     def _route(self, school: dict) -> RouteShape:
         kind = classify(school["type_of_establishment"])
@@ -193,6 +202,7 @@ class CaseWriter:
         # As the save's share hook (workflows.access.share_with_region) would have recorded it.
         shared_with = school["region"] if any(spec["role"] in REGION_ROLE_KEYS for spec in history + open_specs) else None
         self._instance(case_id, route, school, owner, status, started_at, open_specs, shared_with)
+        self._shared_with = shared_with
         self._history(case_id, route, school, owner, started_at, history)
         self._open_tasks(case_id, route, school, owner, started_at, open_specs)
         self._timers_and_deadlines(case_id, route, owner, started_at, status)
@@ -231,6 +241,7 @@ class CaseWriter:
                                  due_at=at + timedelta(days=self.rng.randint(-5, 10)), created_at=at - timedelta(days=7),
                                  completed_at=at, completed_by=actor)
             self.rows[HumanTask].append(row)
+            self._visit(row, row["created_at"], at)
             if self.rng.random() < 0.5:
                 audit.append({"instance_id": case_id, "at": at - timedelta(days=1), "actor": actor,
                               "action": "task_claimed", "task_id": row["id"], "bpmn_id": spec["bpmn_id"],
@@ -255,9 +266,18 @@ class CaseWriter:
         for spec in open_specs:
             due_at = NOW + timedelta(days=self.rng.uniform(-60, 60)) if self.rng.random() > 0.08 else None
             created_at = max(started_at, NOW - timedelta(days=self.rng.uniform(1, 60)))
-            self.rows[HumanTask].append(self._task_row(
-                case_id, route, school, owner, spec, assignee=self._assignee(owner, spec["role"]), is_open=True,
-                due_at=due_at, created_at=created_at, completed_at=None, completed_by=None))
+            row = self._task_row(case_id, route, school, owner, spec, assignee=self._assignee(owner, spec["role"]),
+                                 is_open=True, due_at=due_at, created_at=created_at, completed_at=None, completed_by=None)
+            self.rows[HumanTask].append(row)
+            self._visit(row, created_at, None)
+
+    def _visit(self, task: dict[str, Any], entered_at, left_at) -> None:
+        """The step visit the save writes beside each task (engine.projections.sync_step_visits)."""
+        self.rows[StepVisit].append({"instance_id": task["instance_id"], "owner": task["owner"],
+                                     "shared_with": self._shared_with,
+                                     "process_key": task["process_key"], "task_id": task["id"],
+                                     "bpmn_id": task["bpmn_id"], "name": task["name"], "entered_at": entered_at,
+                                     "left_at": left_at})
 
     def _timers_and_deadlines(self, case_id, route, owner, started_at, status) -> None:
         rng = self.rng

@@ -50,6 +50,9 @@ class ProcessInstance(Base):
         Index("ix_process_instances_owner_started", "owner", "started_at"),
         # A region's inbox and case list: the cases shared with it, newest first.
         Index("ix_process_instances_shared_with_started", "shared_with", "started_at"),
+        # The dashboard's cases closed per month, for an organisation and for a region.
+        Index("ix_process_instances_owner_ended", "owner", "ended_at"),
+        Index("ix_process_instances_shared_with_ended", "shared_with", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,6 +198,38 @@ class Deadline(Base):
     overdue_note: Mapped[str | None] = mapped_column(Text)
     #: When the worker first found the deadline missed (once; see engine.deadlines.record_missed).
     missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StepVisit(Base):
+    """A case's stay at one step (a user task or a timer it waits on): from when the step became
+    current to when the case moved on. Dashboards count open cases per step and time spent in each
+    step from these rows, never from the serialized state."""
+
+    __tablename__ = "step_visits"
+    __table_args__ = (
+        # The save finds the case's open visits; a region's reports find the visits of shared cases.
+        Index("ix_step_visits_instance_left", "instance_id", "left_at"),
+        # An organisation's open visits (left_at IS NULL) and those that ended in a period, and
+        # the same for a region of the visits of the cases shared with it.
+        Index("ix_step_visits_owner_left", "owner", "left_at"),
+        Index("ix_step_visits_shared_with_left", "shared_with", "left_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    #: The case's owner, copied so that reports filter on this table alone.
+    owner: Mapped[str | None] = mapped_column(String(100))
+    #: The case's shared_with, copied (onto every visit of the case once it is shared) for the same
+    #: reason: a region's reports test two indexed columns instead of a subquery on the cases.
+    shared_with: Mapped[str | None] = mapped_column(String(100))
+    process_key: Mapped[str] = mapped_column(String(200))
+    #: SpiffWorkflow UUID of the step's task: the same step is the same visit from save to save.
+    task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: None while the case is still at the step.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -1,7 +1,7 @@
 """Rewrite an instance's projections from its workflow, in the saving transaction.
 
-`human_tasks`, `timer_jobs` and `deadlines` are what the inbox, the scheduler and the dashboard
-read; they are derived here and nowhere else, so they cannot drift from the workflow state.
+`human_tasks`, `timer_jobs`, `step_visits` and `deadlines` are what the inbox, the scheduler and
+the dashboard read; they are derived here and nowhere else, so they cannot drift from the workflow state.
 """
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from . import hooks
 from .clock import LOCAL_TZ, parse_iso
 from .db import utcnow
 from .definitions import candidate_groups, user_task_role
-from .models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
+from .models import AuditEvent, Deadline, HumanTask, ProcessInstance, StepVisit, TimerJob
 from .parser import form_to_dict
 
 
@@ -84,6 +85,7 @@ _OPEN_TASKS = select(HumanTask).where(HumanTask.instance_id == bindparam("instan
 _PENDING_JOBS = select(TimerJob).where(TimerJob.instance_id == bindparam("instance_id"), TimerJob.fired_at.is_(None),
                                        TimerJob.is_cancelled.is_(False))
 _DEADLINES = select(Deadline).where(Deadline.instance_id == bindparam("instance_id"))
+_OPEN_VISITS = select(StepVisit).where(StepVisit.instance_id == bindparam("instance_id"), StepVisit.left_at.is_(None))
 
 
 def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[tuple[Any, dict[str, Any]]]
@@ -98,20 +100,40 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, planned: list[
         names.append(spec.bpmn_name or spec.bpmn_id)
         if existing.pop(task_id, None) is not None:
             continue
-        groups = candidate_groups(spec)
         opened.append(HumanTask(
             id=task_id, instance_id=instance.id, owner=instance.owner, process_key=instance.process_key,
-            business_key=instance.business_key, bpmn_id=spec.bpmn_id, name=_task_name(task),
-            role=user_task_role(spec), candidate_groups=groups or ([spec.lane] if spec.lane else []),
-            form=form_to_dict(getattr(spec, "form", None)), documentation=spec.documentation,
-            properties={k: v for k, v in spec.extensions.items() if isinstance(v, str)},
-            is_open=True, created_at=now, **evaluated,
+            business_key=instance.business_key, is_open=True, created_at=now, **_from_spec(task), **evaluated,
         ))
     session.add_all(opened)
     for row in existing.values():  # no longer ready: withdrawn by a boundary event or cancellation
         row.is_open = False
     _share(session, instance, opened)
     return names
+
+
+def _from_spec(task) -> dict[str, Any]:
+    """What a task row takes from the step's definition (as opposed to the case's data)."""
+    spec = task.task_spec
+    groups = candidate_groups(spec)
+    return {"bpmn_id": spec.bpmn_id, "name": _task_name(task), "role": user_task_role(spec),
+            "candidate_groups": groups or ([spec.lane] if spec.lane else []),
+            "form": form_to_dict(getattr(spec, "form", None)), "documentation": spec.documentation,
+            "properties": {k: v for k, v in spec.extensions.items() if isinstance(v, str)}}
+
+
+def refresh_open_tasks(session: Session, instance: ProcessInstance, planned: list[tuple[Any, dict[str, Any]]]
+                       ) -> None:
+    """Rewrite the open task rows from a new version of their steps (a migration): name, role, form,
+    due dates. Who claimed a task and their draft are kept; sync_human_tasks then opens and closes rows."""
+    existing = {t.id: t for t in session.scalars(_OPEN_TASKS, {"instance_id": instance.id})}
+    for task, evaluated in planned:
+        row = existing.get(str(task.id))
+        if row is None:
+            continue
+        for name, value in {**_from_spec(task), "due_at": evaluated["due_at"],
+                            "follow_up_at": evaluated["follow_up_at"]}.items():
+            setattr(row, name, value)
+        row.assignee = row.assignee or evaluated["assignee"]
 
 
 def _share(session: Session, instance: ProcessInstance, opened: list[HumanTask]) -> None:
@@ -179,6 +201,37 @@ def _has_fired(workflow: BpmnWorkflow, job: TimerJob) -> bool:
     if isinstance(value, dict) and value.get("next"):
         return TimerEventDefinition.get_datetime(value["next"]) > job.due_at
     return task.has_state(TaskState.READY | TaskState.STARTED | TaskState.COMPLETED)
+
+
+def current_steps(workflow: BpmnWorkflow, planned: list[tuple[Any, dict[str, Any]]]) -> list[tuple[str, str, str]]:
+    """(task id, bpmn id, name) of every step the case is at: its ready user tasks and the timers
+    it waits on (a case waiting out a period is at that step too). A timer on a task's boundary is
+    that task's time limit, not a step of its own: the case is at the task."""
+    steps = [(str(task.id), task.task_spec.bpmn_id, _task_name(task)) for task, _ in planned]
+    steps += [(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or task.task_spec.bpmn_id)
+              for task, _ in waiting_timers(workflow) if not isinstance(task.task_spec, BoundaryEvent)]
+    return steps
+
+
+def sync_step_visits(session: Session, instance: ProcessInstance, steps: list[tuple[str, str, str]]) -> None:
+    """Open a visit for each step the case has just reached; close those of the steps it has left."""
+    if inspect(instance).attrs.shared_with.history.added:  # shared by this save: its past visits too
+        session.execute(update(StepVisit).where(StepVisit.instance_id == instance.id)
+                        .values(shared_with=instance.shared_with).execution_options(synchronize_session=False))
+    still_open = {v.task_id: v for v in session.scalars(_OPEN_VISITS, {"instance_id": instance.id})}
+    now = utcnow()
+    for task_id, bpmn_id, name in steps:
+        if still_open.pop(task_id, None) is None:
+            session.add(StepVisit(instance_id=instance.id, owner=instance.owner, shared_with=instance.shared_with,
+                                  process_key=instance.process_key, task_id=task_id, bpmn_id=bpmn_id,
+                                  name=name[:300], entered_at=now))
+    for visit in still_open.values():
+        visit.left_at = now
+
+
+def close_step_visits(session: Session, instance: ProcessInstance) -> None:
+    """The case ended outside its steps (terminated): it is at none of them any more."""
+    sync_step_visits(session, instance, [])
 
 
 #: The day the domain's rules are asked about to learn what each pending deadline says once its day

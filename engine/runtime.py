@@ -23,7 +23,15 @@ from .definitions import latest_definition, parsed_definition, resolve_calls, wi
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .forms import validate_submission
 from .models import AuditEvent, CalledDefinition, HumanTask, ProcessInstance, TimerJob
-from .projections import plan_human_tasks, sync_deadlines, sync_human_tasks, sync_timer_jobs
+from .projections import (
+    close_step_visits,
+    current_steps,
+    plan_human_tasks,
+    sync_deadlines,
+    sync_human_tasks,
+    sync_step_visits,
+    sync_timer_jobs,
+)
 from .scripting import make_script_engine
 from .serialization import dump_state, load_state
 from .state_versions import current_version
@@ -246,6 +254,7 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, p
         return
     steps = sync_human_tasks(session, instance, planned) + sync_timer_jobs(session, instance, workflow, actor)
     instance.current_steps = ", ".join(steps)[:1000]
+    sync_step_visits(session, instance, current_steps(workflow, planned))
     if workflow.is_completed():
         instance.status, instance.ended_at = "completed", utcnow()
     elif instance.status != "suspended":
@@ -378,6 +387,7 @@ def terminate_instance(session: Session, instance_id: int, actor: str, reason: s
         row.is_open = False
     session.execute(update(TimerJob).where(TimerJob.instance_id == instance.id, TimerJob.fired_at.is_(None))
                     .values(is_cancelled=True))
+    close_step_visits(session, instance)
     deadlines.end_with_case(session, instance.id)
     audit(session, instance, actor, "terminated", detail=reason or None)
     _flush(session, instance)

@@ -84,6 +84,11 @@ def _make_serializer() -> tuple[BpmnWorkflowSerializer, SpeclessWorkflowConverte
 _SERIALIZER, _CONVERTER = _make_serializer()
 
 
+def spec_registry():
+    """The serializer's registry, which SpiffWorkflow's spec diff (migrations) compares specs with."""
+    return _SERIALIZER.registry
+
+
 def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     return _SERIALIZER.to_dict(workflow)
 

@@ -14,8 +14,10 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from workflows import accounts
 from workflows.account_models import User
 
-#: The view attribute `guard` reads: "public", or a tuple of roles (empty: any signed-in officer).
+#: The view attribute `guard` reads: "public", `TOKEN`, or a tuple of roles (empty: any signed-in officer).
 ACCESS_ATTR = "intervene_access"
+#: A JSON API view (web/api): a personal API token authenticates it (web.api.auth), never the cookie.
+TOKEN = "token"
 #: The cookie holds only this random token; the server keeps its hash (workflows.accounts), so
 #: sign-out and a password change end the session there and a replayed cookie finds nothing.
 SESSION_ID = "session_id"
@@ -23,6 +25,13 @@ SESSION_ID = "session_id"
 
 def public(view: Callable) -> Callable:
     setattr(view, ACCESS_ATTR, "public")
+    return view
+
+
+def token_only(view: Callable) -> Callable:
+    """The view answers only a request with a valid bearer token (web.api.auth checks it); the
+    session cookie is not even read, so a page open in the browser cannot be made to call it."""
+    setattr(view, ACCESS_ATTR, TOKEN)
     return view
 
 
@@ -95,6 +104,8 @@ def guard() -> object | None:
     if access is None:
         current_app.logger.error("route %s declares no access rule; refused", request.endpoint)
         abort(403)
+    if access == TOKEN:
+        return None  # web.api.auth, which runs next, reads the bearer token
     load_user()
     if access == "public":
         return None

@@ -5,6 +5,7 @@ INTERVENE_INSECURE_COOKIES, INTERVENE_TRUSTED_PROXIES) or from the `config` dict
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -23,6 +24,7 @@ from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from workflows.registry import install
 
 from . import access, db, formatting, navigation
+from .api import problems
 
 WEB = Path(__file__).resolve().parent
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -123,16 +125,25 @@ def _blueprints(app: Flask) -> None:
     from .api.views import blueprint as api
     from .auth.views import blueprint as auth
     from .cases import blueprint as cases
+    from .dashboard.views import blueprint as dashboard
     from .inbox.views import blueprint as inbox
     from .incidents.views import blueprint as incidents
     from .pages import blueprint as pages
     from .process_tools import blueprints as process_tools
+    from .process_versions import blueprint as process_versions
     from .schools.views import blueprint as schools
     from .tasks.views import blueprint as tasks
+    from .tokens.views import blueprint as tokens
 
-    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, api, *process_tools):
+    for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, dashboard, tokens, api,
+                      *process_tools):
         app.register_blueprint(blueprint)
+    app.register_blueprint(process_versions)
     csrf.exempt(api)
+    from .api.setup import init_api
+
+    for blueprint in init_api(app):
+        csrf.exempt(blueprint)  # it reads no cookie: a bearer token cannot be forged by another site
     static_view = app.view_functions["static"]
 
     @access.public
@@ -151,28 +162,45 @@ def _error_page(status: int, template: str, **context):
     return render_template(template, **context), status
 
 
+def _or_problem(handler):
+    """The JSON API's errors are problem+json (web.api.problems), never an HTML page."""
+    @functools.wraps(handler)
+    def answer(error):
+        if problems.is_api_request():
+            return problems.problem_for(error)
+        return handler(error)
+
+    return answer
+
+
 def _errors(app: Flask) -> None:
     @app.errorhandler(NotFound)
+    @_or_problem
     def not_found(_error):
         return _error_page(404, "errors/404.html")
 
     @app.errorhandler(NotAllowed)
+    @_or_problem
     def not_allowed(error):
         return _error_page(403, "errors/403.html", message=str(error))
 
     @app.errorhandler(Conflict)
+    @_or_problem
     def conflict(error):
         return _error_page(409, "errors/409.html", message=str(error))
 
     @app.errorhandler(InvalidInput)
+    @_or_problem
     def invalid(error):
         return _error_page(400, "errors/400.html", message=str(error))
 
     @app.errorhandler(CSRFError)
+    @_or_problem
     def csrf_failed(_error):
         return _error_page(400, "errors/csrf.html")
 
     @app.errorhandler(HTTPException)
+    @_or_problem
     def http_error(error: HTTPException):
         pages = {403: "errors/403.html", 404: "errors/404.html", 405: "errors/404.html"}
         status = error.code or 500
@@ -187,6 +215,8 @@ def _errors(app: Flask) -> None:
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
             raise error  # a bug in a test run should fail the test, not hide in a 500 page
         log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+        if problems.is_api_request():
+            return problems.problem_for(error)
         return _error_page(500, "errors/500.html")
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import g, request, url_for
 
 from workflows.access import is_admin, may_start_cases
+from workflows.roles import may_view_dashboard
 
 #: (label, endpoint, endpoints that count as "in" that section)
 _SECTIONS = (
     ("Inbox", "inbox.inbox", ("inbox.", "tasks.")),
     ("Cases", "cases.case_list", ("cases.case_list", "cases.case_page", "schools.")),
+    ("Dashboard", "dashboard.dashboard", ("dashboard.",)),
     ("Start a case", "cases.new_case", ("cases.new_case",)),
     ("Admin", "admin.users", ("admin.",)),
 )
@@ -24,6 +26,8 @@ def navigation() -> list[dict]:
         if target == "cases.new_case" and not may_start_cases(user):
             continue
         if target == "admin.users" and not is_admin(user):
+            continue
+        if target == "dashboard.dashboard" and not may_view_dashboard(user.roles):
             continue
         here = any(endpoint == p or (p.endswith(".") and endpoint.startswith(p)) for p in prefixes)
         href = url_for(target)

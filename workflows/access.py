@@ -17,7 +17,8 @@ exist.
 
 The rule is enforced once, on the session, not by each query (issue 11 point 7): `scope_session`
 installs a `do_orm_execute` listener that adds `with_loader_criteria` for every table holding case
-data (`SCOPED_MODELS`: cases, tasks, deadlines, letters, audit events, notes, documents, leads) to
+data (`SCOPED_MODELS`: cases, tasks, deadlines, letters, audit events, notes, documents, leads,
+step visits) to
 every ORM SELECT, relationship and lazy loads included. The web sets the signed-in officer as the
 session's viewer on every request session (web/db.py); without a viewer nothing of a case is
 visible. Each rule binds the organisation as `scope_<table>`, so a test can see in the SQL that
@@ -37,7 +38,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from engine.errors import NotFound
 from engine.hooks import register_share_hook
-from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance
+from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance, StepVisit
 
 from .case_file_models import CaseDocument, CaseNote
 from .case_models import CaseLead
@@ -109,6 +110,8 @@ def _child_rule(model: Any, viewer: Viewer | None) -> ColumnElement[bool]:
     own = model.owner == bindparam(f"scope_{table}", organisation)
     if not is_region:
         return own
+    if hasattr(model, "shared_with"):  # keeps a copy of the case's, so two indexed columns decide
+        return or_(own, model.shared_with == bindparam(f"scope_{table}", organisation))
     shared = select(ProcessInstance.id).where(ProcessInstance.shared_with == bindparam(f"scope_{table}", organisation))
     return or_(own, model.instance_id.in_(shared))
 
@@ -124,7 +127,7 @@ def task_clause(viewer: Viewer | None) -> ColumnElement[bool]:
 
 #: Every table that holds a case or part of one; a new one must be added here (and to the test).
 SCOPED_MODELS: tuple[Any, ...] = (ProcessInstance, HumanTask, Deadline, Letter, AuditEvent, CaseNote,
-                                  CaseDocument, CaseLead)
+                                  CaseDocument, CaseLead, StepVisit)
 _VIEWER_KEY = "intervene_viewer"
 #: Execution option of a read a statutory rule must make across organisations (it decides, it does
 #: not show): `select(...).execution_options(**across_organisations("why"))`.

@@ -24,6 +24,8 @@ class Role:
     may_manage_cases: bool = False
     #: May edit the organisation's own versions of the routes and deploy them; every officer may view them.
     may_deploy_processes: bool = False
+    #: May see the organisation's dashboard: open cases, overdue and coming deadlines, how many were met.
+    may_view_dashboard: bool = False
 
 
 ROLES: tuple[Role, ...] = (
@@ -33,12 +35,13 @@ ROLES: tuple[Role, ...] = (
          "Convenes School Progress Reviews, briefs the deputy assistant director.", may_reassign=True),
     Role("deputy_assistant_director", "Deputy assistant director", "la",
          "Confirms concerns in writing; leads the authority's response to a school in a category.",
-         may_reassign=True, may_manage_cases=True),
+         may_reassign=True, may_manage_cases=True, may_view_dashboard=True),
     Role("assistant_director", "Assistant Director (Schools and Learning)", "la",
          "Keeps the DCS informed; confirms a school is no longer causing concern.", may_reassign=True,
-         may_manage_cases=True),
+         may_manage_cases=True, may_view_dashboard=True),
     Role("director_childrens_services", "Director of Children's Services", "la",
-         "Recommends a warning notice; signs the statement of action and the Letter of Concern."),
+         "Recommends a warning notice; signs the statement of action and the Letter of Concern.",
+         may_view_dashboard=True),
     Role("cabinet_member", "Cabinet Member for Children and Young People", "la",
          "Issues the warning notice on the DCS's recommendation."),
     Role("quality_assurance_partner", "Quality assurance partner", "la",
@@ -46,10 +49,10 @@ ROLES: tuple[Role, ...] = (
     Role("la_admin", "Authority administrator", "la", "Adds users and sets their roles.",
          may_reassign=True, is_admin=True),
     Role("case_manager", "Case manager", "la", "Tracks every case of the authority; starts cases.",
-         may_reassign=True, may_manage_cases=True),
+         may_reassign=True, may_manage_cases=True, may_view_dashboard=True),
     Role("regional_director", "Regional director", "region",
          "Acts for the Secretary of State: academy orders, notices to academy trusts, IEBs.",
-         may_manage_cases=True),
+         may_manage_cases=True, may_view_dashboard=True),
     Role("regions_group_officer", "Regions Group case officer", "region",
          "Prepares the regional director's decisions and notices.", may_reassign=True),
     Role("region_admin", "Region administrator", "region", "Adds users and sets their roles.",
@@ -78,3 +81,12 @@ def role_ids(kind: str | None = None) -> list[str]:
 def may_deploy_processes(roles: list[str] | tuple[str, ...]) -> bool:
     """Edit and deploy the organisation's own versions of the routes (other officers only view them)."""
     return any(role.may_deploy_processes for role in (role_for(r) for r in roles) if role is not None)
+
+
+def may_view_dashboard(roles: list[str] | tuple[str, ...]) -> bool:
+    """See the organisation's dashboard of cases and deadlines (managers; officers see their inbox)."""
+    return any(role.may_view_dashboard for role in (role_for(r) for r in roles) if role is not None)
+
+
+#: The roles that see the dashboard, for `requires(roles=...)`.
+DASHBOARD_ROLES = tuple(role.id for role in ROLES if role.may_view_dashboard)

@@ -9,6 +9,7 @@ from engine.db import transaction
 from web.app import create_app
 from workflows import accounts, registry
 
+from .api_support import api, world  # noqa: F401 - the JSON API tests' fixtures
 from .factories import ROUTE, TRAFFORD, Browser, deploy_route, make_school, make_user, start_case
 
 #: The officer of `real_app`.

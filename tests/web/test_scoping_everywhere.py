@@ -17,6 +17,7 @@ from sqlalchemy import event, select
 from engine.db import utcnow
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance
 from workflows.access import SCOPED_MODELS, UNSCOPED_OPTION
+from workflows.api_tokens import create_token
 from workflows.case_file_models import CaseDocument, CaseNote
 from workflows.case_models import CaseLead
 from workflows.letter_models import Letter
@@ -87,8 +88,9 @@ def fill_case(session, instance, officer: str) -> dict[str, int | str]:
                               status="pending")])
     session.flush()
     assert session.scalar(select(AuditEvent.id).where(AuditEvent.instance_id == instance.id)) is not None
-    return {"instance_id": instance.id, "task_id": task.id, "letter_id": letter.id, "note_id": note.id,
-            "document_id": document.id, "urn": instance.business_key, "name": "severity", "key": instance.process_key}
+    return {"instance_id": instance.id, "case_id": instance.id, "key": instance.process_key, "task_id": task.id,
+            "letter_id": letter.id, "note_id": note.id, "document_id": document.id, "urn": instance.business_key,
+            "name": "severity", "route_key": instance.process_key}
 
 
 @pytest.fixture
@@ -102,8 +104,10 @@ def two_authorities(session, route, school):
     assert {c.owner for c in cases.values()} == {TRAFFORD, DERBYSHIRE}
     ids = {org: fill_case(session, case, f"cm@{name}.gov.uk")
            for (org, case), name in zip(cases.items(), ("trafford", "derbyshire"), strict=True)}
+    users = {TRAFFORD: trafford, DERBYSHIRE: derbyshire, NORTH_WEST: director}
+    tokens = {org: create_token(session, user, "walk")[1] for org, user in users.items()}  # for /api/v1
     session.commit()
-    return {"users": {TRAFFORD: trafford, DERBYSHIRE: derbyshire, NORTH_WEST: director}, "ids": ids}
+    return {"users": users, "ids": ids, "tokens": tokens}
 
 
 def get_pages(app):
@@ -117,14 +121,15 @@ def url_for(rule, values: dict) -> str:
     return url
 
 
-def walk(app, email: str, values: dict, unscoped: UnscopedReads) -> dict[str, tuple[int, str]]:
+def walk(app, email: str, values: dict, unscoped: UnscopedReads, token: str) -> dict[str, tuple[int, str]]:
+    """Every GET page signed in as `email`, and every GET of the JSON API with their API token."""
     browser = Browser(app.test_client())
     browser.sign_in(email)
     answers = {}
     for rule in get_pages(app):
         url = url_for(rule, values)
         with unscoped.during(url):
-            response = browser.get(url)
+            response = browser.get(url, headers={"Authorization": f"Bearer {token}"})
         answers[url] = (response.status_code, response.get_data(as_text=True) if response.mimetype == "text/html" else "")
     return answers
 
@@ -134,14 +139,15 @@ def test_every_page_reads_case_data_through_the_rule(app, two_authorities, unsco
     users, ids = two_authorities["users"], two_authorities["ids"]
     for case_organisation in (TRAFFORD, DERBYSHIRE):
         walk(app, users[organisation].email, {**ids[case_organisation], "user_id": users[organisation].id},
-             unscoped)
+             unscoped, two_authorities["tokens"][organisation])
     assert unscoped.found == []
 
 
 @pytest.mark.parametrize("viewer, other", [(TRAFFORD, DERBYSHIRE), (DERBYSHIRE, TRAFFORD), (NORTH_WEST, DERBYSHIRE)])
 def test_no_page_shows_another_organisations_case(app, two_authorities, unscoped, viewer, other):
     users, ids = two_authorities["users"], two_authorities["ids"]
-    answers = walk(app, users[viewer].email, {**ids[other], "user_id": users[viewer].id}, unscoped)
+    answers = walk(app, users[viewer].email, {**ids[other], "user_id": users[viewer].id}, unscoped,
+                   two_authorities["tokens"][viewer])
     case_id = ids[other]["instance_id"]
     for url, (status, page) in answers.items():
         if f"/cases/{case_id}" in url or url.startswith("/tasks/"):
@@ -153,12 +159,14 @@ def test_no_page_shows_another_organisations_case(app, two_authorities, unscoped
 def test_a_page_does_show_its_own_organisations_case(app, two_authorities, unscoped):
     """The walk above would pass on an app that showed nothing: the same pages show the own case."""
     users, ids = two_authorities["users"], two_authorities["ids"]
-    answers = walk(app, users[DERBYSHIRE].email, {**ids[DERBYSHIRE], "user_id": users[DERBYSHIRE].id}, unscoped)
+    answers = walk(app, users[DERBYSHIRE].email, {**ids[DERBYSHIRE], "user_id": users[DERBYSHIRE].id}, unscoped,
+                   two_authorities["tokens"][DERBYSHIRE])
     case_id = ids[DERBYSHIRE]["instance_id"]
     assert answers[f"/cases/{case_id}"][0] == 200 and "A note" in answers[f"/cases/{case_id}"][1]
     assert f'href="/cases/{case_id}"' in answers["/cases"][1]
     assert answers[f"/cases/{case_id}/documents/{ids[DERBYSHIRE]['document_id']}"][0] == 200
     assert answers[f"/tasks/{ids[DERBYSHIRE]['task_id']}"][0] == 200
+    assert answers[f"/api/v1/cases/{case_id}"][0] == 200 and answers[f"/api/v1/cases/{case_id}/timeline"][0] == 200
     assert unscoped.found == []
 
 

@@ -1,5 +1,8 @@
 // Build the front-end assets into web/static/dist/ (git-ignored): run by `make assets`.
 //   dist/diagram.js          bpmn-js NavigatedViewer + the case markers, one esbuild bundle
+//   dist/compare.js          two NavigatedViewers + bpmn-js-differ: the compare-versions page
+//   dist/dashboard.js        Chart.js and the dashboard's charts
+//   dist/heatmap.js          bpmn-js NavigatedViewer + a route's heatmap overlays
 //   dist/init.js             starts GOV.UK Frontend (imports ./govuk/govuk-frontend.min.js)
 //   dist/govuk/              GOV.UK Frontend's CSS, JS, fonts and images
 //   dist/bpmn/               bpmn-js's CSS and its icon font
@@ -18,8 +21,20 @@ await mkdir(join(dist, 'govuk'), { recursive: true })
 await mkdir(join(dist, 'bpmn'), { recursive: true })
 
 await esbuild.build({
-  entryPoints: [join(here, 'diagram.js')],
-  outfile: join(dist, 'diagram.js'),
+  entryPoints: ['diagram.js', 'dashboard.js', 'heatmap.js'].map((name) => join(here, name)),
+  outdir: dist,
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  target: ['es2020'],
+  legalComments: 'linked',
+  logLevel: 'warning'
+})
+// The compare-versions page (web/process_versions).
+await esbuild.build({
+  entryPoints: [join(here, 'compare.js')],
+  outfile: join(dist, 'compare.js'),
   bundle: true,
   format: 'esm',
   minify: true,

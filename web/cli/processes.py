@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from engine import definitions
+from engine import definitions, migration
 from engine.errors import InvalidDefinition
 from engine.folders import deploy_folder
 from workflows import process_dry_run
@@ -189,3 +189,55 @@ def list_command(as_json: bool) -> None:
         f"{d['key']:32} {d['owner'] or 'national':18} v{d['version']:<3} {d['deployed_at']:%Y-%m-%d %H:%M} "
         f"{d['deployed_by']}" for d in r)
         or "no processes deployed")
+
+
+@command(cli, "migrate")
+@click.argument("key")
+@click.option("--from", "source", required=True, help="The version the cases run on: 2, or national:2 / ORG:2.")
+@click.option("--to", "target", required=True, help="The version to move them to: 3, or national:3 / ORG:1.")
+@click.option("--owner", default=None, help="Whose line of versions plain numbers mean (an authority or region "
+                                            "id); without it, the national versions.")
+@click.option("--dry-run", is_flag=True, help="Say what would happen to each case; change nothing.")
+@click.option("--as", "actor", default="cli", show_default=True, help="Who is moving the cases (audit log).")
+@click.option("--reason", default="", help="Why the cases are moved (audit log); required unless --dry-run.")
+def migrate_command(key: str, source: str, target: str, owner: str | None, dry_run: bool, actor: str,
+                    reason: str, as_json: bool) -> None:
+    """Move the running cases of KEY from one version to another where safe: each case either moves
+    (with its deadline changes) or stays, with the reason; never a case whose current step is gone."""
+    if not dry_run and not reason.strip():
+        fail("say why with --reason (it goes in each case's audit log), or use --dry-run")
+    with session_scope(read_only=dry_run) as session:
+        _check_owner(session, owner)
+        versions = [migration.find_version(session, key, number, line)
+                    for line, number in (migration.parse_version(source, owner),
+                                         migration.parse_version(target, owner))]
+        if dry_run:
+            plan = migration.plan_migration(session, *versions)
+        else:
+            plan = migration.migrate_cases(session, *versions, actor, reason)
+        result = {**migration.plan_as_dict(plan), "dry_run": dry_run,
+                  "moved" if not dry_run else "movable": len(plan.movable), "refused": len(plan.refused)}
+    emit(result, as_json, _migration_text)
+
+
+def _migration_text(result: dict) -> str:
+    lines = [f"{result['key']}: version {result['from']} to {result['to']}"
+             + (" (dry run: nothing changed)" if result["dry_run"] else "")]
+    for case in result["cases"]:
+        who = f"case {case['case']}" + (f" ({case['business_key']})" if case["business_key"] else "")
+        if case["can_move"]:
+            lines.append(f"{who}: {'can move' if result['dry_run'] else 'moved'}")
+        else:
+            lines.append(f"{who}: cannot move because {'; '.join(case['reasons'])}")
+        for deadline in case["deadlines"]:
+            if deadline["changed"]:
+                lines.append(f"  {deadline['step']}: due {_when(deadline['before'])} -> {_when(deadline['after'])}")
+    verb = "can move" if result["dry_run"] else "moved"
+    count = result.get("movable", result.get("moved"))
+    lines.append(f"{count} {verb}, {result['refused']} cannot move" if result["cases"] else "no running cases on "
+                 f"version {result['from']}")
+    return "\n".join(lines)
+
+
+def _when(value) -> str:
+    return f"{value:%d %b %Y %H:%M} UTC" if value else "no due date"

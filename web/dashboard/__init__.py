@@ -1,0 +1,1 @@
+"""/dashboard: managers' view of their organisation's cases and deadlines, and a heatmap of each route."""

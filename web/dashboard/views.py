@@ -1,0 +1,57 @@
+"""/dashboard for managers (roles with may_view_dashboard): what is overdue, what is due next, whether
+deadlines were met, where the open cases stand; /dashboard/routes/<key>: a route's diagram as a
+heatmap of open cases and time spent at each step. Counted by workflows.dashboard over the request's
+scoped session, so each officer sees their organisation's cases (a region: those shared with it)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template
+
+from engine.clock import today_local
+from engine.definitions import latest_definition
+from engine.errors import NotFound
+from workflows.registry import processes
+from workflows.roles import DASHBOARD_ROLES
+
+from ..access import requires, user
+from ..db import db
+from ..labels import route_title
+from .figures import chart_data, dashboard_figures, heatmap_figures, window_start
+
+blueprint = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@blueprint.get("")
+@requires(roles=DASHBOARD_ROLES)
+def dashboard():
+    today = today_local()
+    figures = dashboard_figures(db(), today, window_start(today))
+    routes = sorted(((key, route_title(key)) for key in processes()), key=lambda kv: kv[1])
+    return render_template("dashboard/dashboard.html", **figures, chart_data=chart_data(figures), routes=routes,
+                           route_title=route_title)
+
+
+def _route_definition(route_key: str):
+    """The version of the route the officer's organisation's new cases run (its own, else the national one)."""
+    definition = latest_definition(db(), route_key, required=False, owner=user().organisation_id)
+    if definition is None:
+        raise NotFound(f"no route '{route_key}'")
+    return definition
+
+
+@blueprint.get("/routes/<route_key>")
+@requires(roles=DASHBOARD_ROLES)
+def route_heatmap(route_key: str):
+    _route_definition(route_key)
+    today = today_local()
+    steps = heatmap_figures(db(), route_key, window_start(today))
+    heat = [{"id": s["bpmn_id"], "cases": s["cases"], "median": s["median"], "visits": s["visits"]} for s in steps]
+    return render_template("dashboard/route.html", route_key=route_key, title=route_title(route_key), steps=steps,
+                           heat=heat)
+
+
+@blueprint.get("/routes/<route_key>/diagram.bpmn")
+@requires(roles=DASHBOARD_ROLES)
+def route_diagram(route_key: str):
+    definition = _route_definition(route_key)
+    return Response(definition.bpmn_xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f'inline; filename="{route_key}.bpmn"'})

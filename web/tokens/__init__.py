@@ -1,0 +1,1 @@
+"""/account/tokens: an officer's personal API tokens."""
