@@ -13,20 +13,18 @@ from threading import Lock
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.camunda.specs.user_task import UserTask
-from SpiffWorkflow.specs.MultiChoice import MultiChoice
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .db import utcnow
 from .errors import InvalidDefinition, NotFound, Problem
+from .labels import label_in
 from .models import ProcessDefinition
 from .parser import BPMN_NS, HostileXML, InterveneParser, parse_xml
-from .scripting import check_expression, check_script
-from .validation import structural_problems
+from .spec_checks import candidate_groups, spec_problems, user_task_role  # noqa: F401 - callers import them from here
+from .validation import reference_problems, structural_problems
 
 
 @dataclass
@@ -65,21 +63,21 @@ def _executable_process(root, process_id: str | None = None) -> tuple[str, str] 
     """The process (or collaboration) a case of this file runs: the one named, else the only
     executable process no other process calls, else the collaboration whose pools exchange messages."""
     if root.tag != f"{{{BPMN_NS}}}definitions":
-        return Problem("(file)", "not a BPMN 2.0 file: the root element must be bpmn:definitions")
+        return Problem("(file)", "This is not a BPMN 2.0 file: its root element must be bpmn:definitions")
     processes = root.findall(f"{{{BPMN_NS}}}process")
     collaborations = root.findall(f"{{{BPMN_NS}}}collaboration")
     if process_id:
         named = [e for e in processes + collaborations if e.get("id") == process_id]
         if not named:
             ids = ", ".join(e.get("id", "?") for e in processes + collaborations)
-            return Problem("(file)", f"the file holds no process or collaboration '{process_id}' (it holds {ids})")
+            return Problem("(file)", f"The file holds no process or collaboration '{process_id}' (it holds {ids})")
         return process_id, named[0].get("name") or process_id
     if not processes:
-        return Problem("(file)", "the file holds no bpmn:process")
+        return Problem("(file)", "The file holds no process: draw one with a start event")
     # As SpiffWorkflow: a process is executable unless it says isExecutable="false".
     executable = [p for p in processes if p.get("isExecutable", "true").lower() == "true"]
     if not executable:  # a descriptive model, as other tools draw by default
-        return Problem("(file)", 'every process in the file is marked isExecutable="false": mark the one a case '
+        return Problem("(file)", 'Every process in the file is marked isExecutable="false": mark the one a case '
                                  'runs isExecutable="true"')
     called = {c.get("calledElement") for c in root.iter(f"{{{BPMN_NS}}}callActivity")}
     top = [p for p in executable if p.get("id") not in called] or executable  # all called: a cycle
@@ -89,7 +87,7 @@ def _executable_process(root, process_id: str | None = None) -> tuple[str, str] 
     if together is not None:
         return together.get("id", ""), together.get("name") or together.get("id", "")
     ids = ", ".join(p.get("id", "?") for p in top)
-    return Problem("(file)", f"the file holds several executable processes that no other calls ({ids}): "
+    return Problem("(file)", f"The file holds several executable processes that no other calls ({ids}): "
                              "name the one to deploy (intervene processes deploy FILE --process ID)")
 
 
@@ -117,6 +115,9 @@ def parse_process(bpmn_xml: str, dmn_xml: Iterable[str] = (), process_id: str | 
     if isinstance(found, Problem):
         raise InvalidDefinition([found])
     key, name = found
+    broken = reference_problems(root)
+    if broken:
+        raise InvalidDefinition(broken)
     parser = InterveneParser()
     try:
         for dmn_root in dmn_roots:
@@ -125,22 +126,31 @@ def parse_process(bpmn_xml: str, dmn_xml: Iterable[str] = (), process_id: str | 
         spec = _collaboration_spec(parser, key) if key in parser.collaborations else parser.get_spec(key)
         subprocess_specs, external_calls = _called_specs(parser, spec)
     except ValidationException as error:
-        raise InvalidDefinition([Problem(error.id or error.tag or "(file)", str(error).split("\n")[0])]) from error
+        raise InvalidDefinition([_parse_problem(root, error)]) from error
     except Exception as error:  # SpiffWorkflow raises plain exceptions for some malformed models
         raise InvalidDefinition([Problem("(file)", f"{type(error).__name__}: {error}")]) from error
     parsed = ParsedProcess(key, name, spec, subprocess_specs, external_calls=external_calls)
     _default_message_payloads(parsed)
     if not checks:
         return parsed
-    problems = _check_specs(parsed) + structural_problems(root)
-    problems.extend(Problem(element, f"calls process '{called}', which is not in this file: deploy it before "
-                                     "this one", "warning") for called, element in external_calls.items())
+    problems = spec_problems(parsed.all_specs()) + structural_problems(root)
+    problems.extend(Problem(element, f"{label_in(root, element)} calls process '{called}', which is not in this "
+                                     "file: deploy it before this one", "warning")
+                    for called, element in external_calls.items())
     for check in _EXTRA_CHECKS:
         problems.extend(check(parsed))
     if any(p.severity == "error" for p in problems):
         raise InvalidDefinition(problems)
     parsed.problems = problems
     return parsed
+
+
+def _parse_problem(root, error: ValidationException) -> Problem:
+    """SpiffWorkflow's own message, said of the element it names."""
+    element = error.id or "(file)"
+    where = label_in(root, element) if error.id else "The file"
+    detail = str(error).split("\n")[0].strip().rstrip(". ")
+    return Problem(element, f"{where} cannot be read by the engine: {detail}")
 
 
 def _collaboration_spec(parser: InterveneParser, key: str) -> BpmnProcessSpec:
@@ -186,50 +196,6 @@ def _default_message_payloads(parsed: ParsedProcess) -> None:
             definition = getattr(task_spec, "event_definition", None)
             if isinstance(definition, MessageEventDefinition) and definition.expression is None:
                 definition.expression = "None"
-
-
-def candidate_groups(task_spec) -> list[str]:
-    """The user task's camunda:candidateGroups, a comma-separated list in the BPMN."""
-    return [g.strip() for g in task_spec.extensions.get("candidate_groups", "").split(",") if g.strip()]
-
-
-def user_task_role(task_spec) -> str | None:
-    """The role whose inbox the task lands in: its first candidate group, else its lane."""
-    return next(iter(candidate_groups(task_spec)), None) or task_spec.lane
-
-
-def _check_specs(parsed: ParsedProcess) -> list[Problem]:
-    problems: list[Problem] = []
-    for spec in parsed.all_specs():
-        for task_spec in spec.task_specs.values():
-            element = getattr(task_spec, "bpmn_id", None)
-            if element is None:
-                continue
-            problems.extend(Problem(element, message) for message in _task_problems(task_spec) if message)
-            script = getattr(task_spec, "script", None)
-            message = check_script(script) if isinstance(script, str) else None
-            if message:
-                problems.append(Problem(element, message, "warning"))
-    return problems
-
-
-def _task_problems(task_spec) -> list[str | None]:
-    messages: list[str | None] = []
-    if isinstance(task_spec, UserTask):
-        if not user_task_role(task_spec):
-            messages.append("user task has no role: set candidate groups or put it in a lane")
-        for key in ("due_date", "follow_up_date"):
-            if key in task_spec.extensions:
-                messages.append(check_expression(task_spec.extensions[key]))
-    definition = getattr(task_spec, "event_definition", None)
-    if isinstance(definition, TimerEventDefinition):
-        messages.append(check_expression(definition.expression))
-    if isinstance(task_spec, MultiChoice):
-        for condition, _target in task_spec.cond_task_specs:
-            expression = getattr(condition, "args", (condition,))[0] if condition is not None else None
-            if isinstance(expression, str):
-                messages.append(check_expression(expression))
-    return [m for m in messages if m]
 
 
 def validate(bpmn_xml: str, dmn_xml: Iterable[str] = (), process_id: str | None = None) -> list[Problem]:

@@ -35,13 +35,18 @@ class HostileXML(ValueError):
     pass
 
 
+class RefusedXML(HostileXML):
+    """Not a mistake in a model but a file no modeller writes (DTD or entity declarations, a size
+    no process needs): callers refuse the request rather than report it as a problem in the model."""
+
+
 def parse_xml(text: str | bytes) -> etree._Element:
     """Parse untrusted XML: no DTDs, no entities, no network, bounded size."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise HostileXML(f"the file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
+        raise RefusedXML(f"the file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB")
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise HostileXML("the file declares a DOCTYPE or entities, which BPMN never needs")
+        raise RefusedXML("the file declares a DOCTYPE or entities, which BPMN never needs")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=False)
     try:

@@ -8,6 +8,7 @@ timer without the engine knowing what a working day is.
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -100,22 +101,32 @@ def compile_script(script: str):
 
 
 def check_expression(expression: str) -> str | None:
-    """A message if the expression cannot run (syntax, forbidden construct, unknown function)."""
+    """What stops the expression running, as the end of a sentence that starts with the expression
+    ("... cannot run: ...", "... calls unknown function 'x': ..."); None when it can run."""
     text = strip_expression(expression)
     if _ISO_LITERAL.match(text):
         return None
     try:
         compile_expression(text)
     except ScriptRejected as error:
-        return f"expression '{text}': {error}"
+        return f"expression '{text}' cannot run: it is {error}"
     tree = ast.parse(text, mode="eval")
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             name = node.func.id
             known = name in _FUNCTIONS or name in _BASE_NAMES or name in _restricted_globals()["__builtins__"]
             if not known:
-                return f"expression '{text}' calls unknown function '{name}'"
+                return f"expression '{text}' calls unknown function '{name}': {_function_hint(name)}"
     return None
+
+
+def _function_hint(name: str) -> str:
+    close = difflib.get_close_matches(name, sorted(_FUNCTIONS), n=2, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    return (f"it is not one of the {len(_FUNCTIONS)} functions a model may call; choose one the modeller offers "
+            "or check the spelling") if _FUNCTIONS else \
+        "a model may call no functions here"
 
 
 def check_script(script: str) -> str | None:

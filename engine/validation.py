@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 
 from .errors import Problem
+from .labels import node_label
 from .parser import BPMN_NS, CAMUNDA_NS
 from .scripting import strip_expression
 
@@ -126,8 +127,50 @@ def _reachability(scope, nodes: dict, flows: list) -> list[Problem]:
 
 
 def _label(node) -> str:
-    name = (node.get("name") or "").strip()
-    return f"{_local(node)} '{name}'" if name else _local(node)
+    return node_label(node)
+
+
+def reference_problems(root) -> list[Problem]:
+    """Flows from or to an element that is not in their process, a boundary event attached to
+    nothing, a gateway whose default is not one of its flows, a timer with no time: checked before
+    SpiffWorkflow parses the file, whose own messages for these name the wrong thing or none."""
+    problems: list[Problem] = []
+    for scope in [p for p in root.iter(f"{_TAG}process")] + [s for s in root.iter() if _local(s) in (
+            "subProcess", "transaction", "adHocSubProcess")]:
+        nodes = {e.get("id"): e for e in scope if _local(e) in FLOW_NODES and e.get("id")}
+        flows = [e for e in scope if _local(e) == "sequenceFlow"]
+        for flow in flows:
+            source, target = nodes.get(flow.get("sourceRef")), nodes.get(flow.get("targetRef"))
+            if source is None or target is None:
+                problems.append(_dangling(flow, source, target))
+        for node_id, node in nodes.items():
+            timer = node.find(f"{_TAG}timerEventDefinition")
+            if timer is not None and not any((timer.findtext(f"{_TAG}{kind}") or "").strip()
+                                             for kind in ("timeDate", "timeDuration", "timeCycle")):
+                problems.append(Problem(node_id, f"{_label(node)} is a timer with no time: give it a date, a "
+                                                 "duration or a cycle"))
+            attached = node.get("attachedToRef")
+            if _local(node) == "boundaryEvent" and attached not in nodes:
+                problems.append(Problem(node_id, f"{_label(node)} is attached to '{attached or ''}', which is not an "
+                                                 "activity of its process: attach it to a task"))
+            default = node.get("default")
+            if default and default not in {f.get("id") for f in flows if f.get("sourceRef") == node_id}:
+                problems.append(Problem(node_id, f"{_label(node)} names flow '{default}' as its default, but no such "
+                                                 "flow leaves it: mark one of its own flows as the default"))
+    return problems
+
+
+def _dangling(flow, source, target) -> Problem:
+    """Said of the element the flow does leave or reach, which the diagram shows; the flow cannot be drawn."""
+    flow_id = flow.get("id") or "?"
+    if source is not None:
+        return Problem(source.get("id"), f"{_label(source)} has a flow ('{flow_id}') to '{flow.get('targetRef') or ''}', "
+                                         "which is not an element of its process: connect the flow to an element")
+    if target is not None:
+        return Problem(target.get("id"), f"{_label(target)} has a flow ('{flow_id}') from "
+                                         f"'{flow.get('sourceRef') or ''}', which is not an element of its process: "
+                                         "connect the flow from an element")
+    return Problem(flow_id, f"{_label(flow)} connects no elements of its process: delete it or connect both ends")
 
 
 def _gateway_problems(nodes: dict, flows: list, enums: dict[str, set[str]]) -> list[Problem]:
@@ -140,9 +183,9 @@ def _gateway_problems(nodes: dict, flows: list, enums: dict[str, set[str]]) -> l
             continue
         conditions = [_condition(f) for f in outgoing]
         if not _one_sure_to_hold(conditions) and not _covers_an_enum(conditions, enums):
-            problems.append(Problem(node_id, f"{_label(node)} has no default flow and no condition sure to hold: "
-                                             "a case whose data matches none stops in error; mark one flow as "
-                                             "the default", "warning"))
+            problems.append(Problem(node_id, f"{_label(node)} has no default flow and no condition that is sure to "
+                                             "hold: a case whose data matches none of its conditions stops in "
+                                             "error; mark one flow as the default", "warning"))
     return problems
 
 

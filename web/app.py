@@ -129,6 +129,7 @@ def _blueprints(app: Flask) -> None:
     from .inbox.views import blueprint as inbox
     from .incidents.views import blueprint as incidents
     from .pages import blueprint as pages
+    from .process_tools import blueprints as process_tools
     from .process_versions import blueprint as process_versions
     from .processes import blueprint as processes
     from .schools.views import blueprint as schools
@@ -136,7 +137,7 @@ def _blueprints(app: Flask) -> None:
     from .tokens.views import blueprint as tokens
 
     for blueprint in (pages, auth, inbox, tasks, cases, schools, admin, incidents, processes, dashboard, tokens,
-                      api):
+                      api, *process_tools):
         app.register_blueprint(blueprint)
     app.register_blueprint(process_versions)
     csrf.exempt(api)

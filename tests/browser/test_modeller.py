@@ -104,7 +104,7 @@ def test_a_process_owner_changes_a_route_end_to_end(new_page, owner, committed):
     task, lane = drawn["task"], drawn["lane"]
     # The server's check names the new task: no role (its lane has no name) and no form.
     problem = page.locator(f"#server-problems button[data-element-id='{task}']").first
-    expect(problem).to_contain_text("user task has no role")
+    expect(problem).to_contain_text(f"Task '{task}' has no role")
     expect(page.locator(f"[data-element-id='{task}'].djs-element.app-problem--error")).to_have_count(1)
     expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
     check(page, "modeller-03-problems")
@@ -149,6 +149,24 @@ def test_a_process_owner_changes_a_route_end_to_end(new_page, owner, committed):
     assert modeller(page, "(m, modeling, registry, canvas, id) => registry.get(id).businessObject.name", task) \
         == "Check the action plan"
     expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d$"))
+
+    # Try it on the server: a dry run of the draft on the screen lists the new step, who acts, and
+    # each step's due day counted with the real calendar.
+    page.locator("#dry-run-start-day").fill("21")
+    page.locator("#dry-run-start-month").fill("12")
+    page.locator("#dry-run-start-year").fill("2026")
+    page.get_by_role("button", name="Run the dry run").click()  # the route's first due day is a start fact
+    expect(page.locator("#dry-run-result")).to_contain_text("give it in the sample data")
+    page.locator("#dry-run-answers").fill("check_due_on: 2027-01-08")
+    page.get_by_role("button", name="Run the dry run").click()
+    steps = page.locator("#dry-run-steps")
+    expect(steps).to_contain_text("Check the action plan")
+    expect(steps).to_contain_text("Senior adviser")
+    expect(page.locator("#dry-run-summary")).to_contain_text("step")
+    check(page, "modeller-04-dry-run")
+    page.locator("#dry-run-answers").fill("no colon here")
+    page.get_by_role("button", name="Run the dry run").click()
+    expect(page.locator("#dry-run-result")).to_contain_text("Line 1 of the sample answers has no field id")
 
     page.get_by_label("Change note").fill("A senior adviser checks the action plan (local procedure 2026)")
     page.get_by_role("button", name="Deploy as version 2").click()

@@ -125,6 +125,7 @@ def _urls(ids: dict) -> dict[str, list[str]]:
         "incidents.incident_list": ["/incidents"],
         "processes.process_list": ["/processes"],
         "processes.edit": ["/processes/web_route/edit"],
+        "process_tools.dry_run_page": ["/processes/web_route/dry-run"],
         "process_versions.compare": ["/processes/web_route/compare?from=1&to=2"],
         "process_versions.migrate": ["/processes/web_route/migrate?from=1&to=2"],
         "dashboard.dashboard": ["/dashboard"],

@@ -57,10 +57,10 @@ def test_invalid_bpmn_lists_every_problem_and_stores_nothing(session):
     ("this is not xml <", "not well-formed XML"),
     ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', "DOCTYPE"),
     ('<?xml version="1.0"?><root/>', "not a BPMN 2.0 file"),
-    ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"/>', "no bpmn:process"),
+    ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"/>', "holds no process"),
     ('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">'
      '<bpmn:process id="drawn" isExecutable="false"/></bpmn:definitions>',
-     'every process in the file is marked isExecutable="false"'),
+     'Every process in the file is marked isExecutable="false"'),
 ])
 def test_malformed_or_hostile_files_are_refused_with_a_message(session, text, expected):
     with pytest.raises(InvalidDefinition) as raised:

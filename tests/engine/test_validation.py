@@ -53,39 +53,103 @@ def test_a_straight_model_has_no_problem():
     assert found(straight()) == []
 
 
-def test_the_engines_parse_errors_are_reported():
+def test_the_engines_parse_errors_are_reported_on_their_element():
+    xml = model('<bpmn:callActivity id="call" name="Ask the region"/>', flow("start", "call") + flow("call", "end"))
+    assert found(xml) == [("call", "error", "Call activity 'Ask the region' cannot be read by the engine: No "
+                                            "\"calledElement\" attribute for Call Activity")]
+
+
+def test_a_flow_to_an_element_not_in_the_process_is_an_error_on_the_element_it_leaves():
     xml = model(task(), flow("start", "act") + flow("act", "nowhere"))
-    assert ids(xml, "error") and all(level == "error" for _e, level, _m in found(xml))
+    assert found(xml) == [("act", "error", "Task 'Act' has a flow ('act_to_nowhere') to 'nowhere', which is not an "
+                                           "element of its process: connect the flow to an element")]
+
+
+def test_a_gateway_whose_default_is_not_one_of_its_flows_is_an_error():
+    xml = gateway(["answer == 'a'", "answer == 'b'"]).replace('<bpmn:exclusiveGateway id="gw"',
+                                                              '<bpmn:exclusiveGateway id="gw" default="gone"')
+    assert ids(xml, "error") == ["gw"] and "names flow 'gone' as its default" in found(xml)[0][2]
+
+
+def test_a_timer_with_no_time_is_an_error():
+    timer = '<bpmn:intermediateCatchEvent id="wait" name="Wait"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent>'
+    xml = model(task() + timer, flow("start", "wait") + flow("wait", "act") + flow("act", "end"))
+    assert found(xml) == [("wait", "error", "Event 'Wait' is a timer with no time: give it a date, a duration or a "
+                                            "cycle")]
 
 
 def test_a_user_task_without_a_role_is_an_error():
-    assert ids(model(task(group=""), flow("start", "act") + flow("act", "end")), "error") == ["act"]
+    xml = model(task(group=""), flow("start", "act") + flow("act", "end"))
+    assert found(xml) == [("act", "error", "Task 'Act' has no role: put it in a lane whose name is a role, e.g. "
+                                           "'Link adviser' or 'Senior adviser', or give it candidate groups, so that "
+                                           "it reaches someone's inbox")]
+
+
+def in_lane(lane: str, group: str = "") -> str:
+    lanes = (f'<bpmn:laneSet id="lanes"><bpmn:lane id="lane" name="{lane}"><bpmn:flowNodeRef>act</bpmn:flowNodeRef>'
+             '</bpmn:lane></bpmn:laneSet>')
+    return model(lanes + task(group=group), flow("start", "act") + flow("act", "end"))
+
+
+def test_a_lane_named_for_a_role_gives_the_task_its_role():
+    assert found(in_lane("Link adviser")) == [] and found(in_lane("senior_adviser")) == []
+
+
+def test_a_lane_named_for_no_role_is_an_error_that_suggests_the_nearest():
+    problems = found(in_lane("Link advisor"))
+    assert [(e, level) for e, level, _m in problems] == [("act", "error")]
+    assert problems[0][2] == ("Task 'Act' is in a lane named for unknown role 'Link advisor' (no one holds that role, "
+                              "so the task would reach no inbox): did you mean 'Link adviser' (role id link_adviser)?")
+
+
+def test_a_candidate_group_that_sends_the_task_to_another_lanes_role_is_a_warning():
+    problems = found(in_lane("Senior adviser", group="link_adviser"))
+    assert problems == [("act", "warning", "Task 'Act' is in lane 'Senior adviser' but its candidate group sends it "
+                                           "to the Link adviser: move it to that lane, or change the group")]
 
 
 def test_a_user_task_without_a_form_is_a_warning():
     xml = model(task(body=""), flow("start", "act") + flow("act", "end"))
     assert ids(xml, "warning") == ["act"] and ids(xml, "error") == []
+    assert found(xml)[0][2].startswith("Task 'Act' has no form: the officer can only mark it done")
 
 
 def test_an_unknown_candidate_group_is_an_error():
     xml = model(task(group="wizard"), flow("start", "act") + flow("act", "end"))
-    assert ids(xml, "error") == ["act"] and "unknown role 'wizard'" in found(xml)[0][2]
+    assert ids(xml, "error") == ["act"]
+    assert found(xml)[0][2].startswith("Task 'Act' goes to unknown role 'wizard' (its candidate group): use a role's")
 
 
-@pytest.mark.parametrize("due, message", [
-    ("${add_working_days(", "expression"),
-    ("${summon_deadline(started_on)}", "unknown function 'summon_deadline'"),
+@pytest.mark.parametrize("attribute, due, message", [
+    ("dueDate", "${add_working_days(", "Task 'Act': the due date cannot be worked out, because its expression "
+                                       "'${add_working_days(' cannot run: it is refused by the script sandbox"),
+    ("dueDate", "${summon_deadline(started_on)}", "Task 'Act': the due date cannot be worked out, because its "
+                                                  "expression 'summon_deadline(started_on)' calls unknown function "
+                                                  "'summon_deadline': it is not one of the"),
+    ("followUpDate", "${working_days_aftr(started_on, 5)}", "Task 'Act': the follow-up date cannot be worked out, "
+                                                            "because its expression 'working_days_aftr(started_on, 5)' "
+                                                            "calls unknown function 'working_days_aftr': did you mean "
+                                                            "'working_days_after'"),
 ])
-def test_a_due_date_that_does_not_compile_or_calls_no_such_function_is_an_error(due, message):
-    xml = model(task(attributes=f' camunda:dueDate="{due}"'), flow("start", "act") + flow("act", "end"))
-    assert ids(xml, "error") == ["act"] and message in found(xml)[0][2]
+def test_a_due_date_that_does_not_compile_or_calls_no_such_function_is_an_error(attribute, due, message):
+    xml = model(task(attributes=f' camunda:{attribute}="{due}"'), flow("start", "act") + flow("act", "end"))
+    assert ids(xml, "error") == ["act"] and found(xml)[0][2].startswith(message)
 
 
-def test_a_timer_expression_calling_no_such_function_is_an_error():
+@pytest.mark.parametrize("time", ["summon_deadline(started_on)", "end_of_day_utc(", "import os"])
+def test_a_timer_expression_that_does_not_compile_or_calls_no_such_function_is_an_error(time):
     timer = ('<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDate>'
-             'summon_deadline(started_on)</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+             f'{time}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
     xml = model(task() + timer, flow("start", "wait") + flow("wait", "act") + flow("act", "end"))
-    assert ids(xml, "error") == ["wait"]
+    assert ids(xml, "error") == ["wait"] and found(xml)[0][2].startswith("Event 'wait': the timer's time cannot be")
+
+
+def test_a_boundary_timer_calling_no_such_function_is_an_error():
+    boundary = ('<bpmn:boundaryEvent id="late" name="Late" attachedToRef="act"><bpmn:timerEventDefinition>'
+                '<bpmn:timeDuration>chase_after(5)</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>')
+    xml = model(task() + boundary + task("chase"), flow("start", "act") + flow("act", "end") + flow("late", "chase")
+                + flow("chase", "end"))
+    assert ids(xml, "error") == ["late"] and "Boundary event 'Late': the timer's time" in found(xml)[0][2]
 
 
 def gateway(conditions: list[str | None], default: bool = False) -> str:
@@ -98,12 +162,17 @@ def gateway(conditions: list[str | None], default: bool = False) -> str:
     return model(elements, flows)
 
 
-def test_a_condition_that_does_not_compile_is_an_error():
-    assert "gw" in ids(gateway(["answer ==", "answer == 'b'"], default=True), "error")
+@pytest.mark.parametrize("condition", ["answer ==", "is_yes(answer)"])
+def test_a_condition_that_does_not_compile_or_calls_no_such_function_is_an_error(condition):
+    xml = gateway([condition, "answer == 'b'"], default=True)
+    assert ids(xml, "error") == ["gw"]
+    assert found(xml)[0][2].startswith("Gateway 'gw': the condition on the flow to 'act_0' cannot be worked out")
 
 
 def test_a_gateway_without_a_default_where_no_condition_is_sure_to_hold_is_a_warning():
-    assert ids(gateway(["answer == 'a'", "answer == 'b'"]), "warning") == ["gw"]
+    assert found(gateway(["answer == 'a'", "answer == 'b'"])) == [
+        ("gw", "warning", "Gateway 'gw' has no default flow and no condition that is sure to hold: a case whose data "
+                          "matches none of its conditions stops in error; mark one flow as the default")]
 
 
 @pytest.mark.parametrize("conditions, default", [
@@ -117,7 +186,7 @@ def test_a_gateway_with_a_default_or_a_condition_sure_to_hold_is_fine(conditions
 
 def test_an_element_no_flow_reaches_is_an_error():
     xml = model(task() + task("orphan"), flow("start", "act") + flow("act", "end") + flow("orphan", "end"))
-    assert ids(xml, "error") == ["orphan"] and "cannot be reached" in found(xml)[0][2]
+    assert found(xml) == [("orphan", "error", "Task 'Act' cannot be reached from a start event: connect a flow into it")]
 
 
 def test_an_element_that_cannot_reach_an_end_is_an_error():
@@ -145,9 +214,13 @@ def legal(documentation: str) -> str:
     return model(task(extra=extra, body=body), flow("start", "act") + flow("act", "end"))
 
 
-@pytest.mark.parametrize("documentation", ["", "Give the school the notice."])
-def test_a_statutory_step_whose_documentation_names_no_source_is_an_error(documentation):
-    assert ids(legal(documentation), "error") == ["act"]
+@pytest.mark.parametrize("documentation, message", [
+    ("", "Task 'Act' is a statutory step (its legal source is 'EIA 2006 s60') but has no documentation"),
+    ("Give the school the notice.", "Task 'Act' is a statutory step but its documentation names no legal source: "
+                                    "cite it there too (its legal source is 'EIA 2006 s60')"),
+])
+def test_a_statutory_step_whose_documentation_names_no_source_is_an_error(documentation, message):
+    assert ids(legal(documentation), "error") == ["act"] and found(legal(documentation))[0][2].startswith(message)
 
 
 def test_a_statutory_step_citing_its_source_is_fine():

@@ -13,6 +13,7 @@ import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json'
 import lintModule from 'bpmn-js-bpmnlint'
 import TokenSimulationModule from 'bpmn-js-token-simulation/lib/modeler'
 import { lintConfig } from './modeller-lint.js'
+import { setUpDryRun } from './modeller-dry-run.js'
 
 const AUTOSAVE_DELAY_MS = 1000
 const CHECK_DELAY_MS = 2500
@@ -99,12 +100,14 @@ function showProblems (modeler, list, problems) {
     tag.textContent = severity === 'error' ? 'Error' : 'Warning'
     li.append(tag, ' ')
     const where = element ? elementLabel(registry, problem.element_id) : problem.element_id
+    // The server's messages name their element as the diagram shows it; say where only when they do not.
+    const text = problem.message.includes(`'${where}'`) ? problem.message : `${where}: ${problem.message}`
     if (element) {
       const button = document.createElement('button')
       button.type = 'button'
       button.className = 'app-link-button app-problem__select'
       button.dataset.elementId = problem.element_id
-      button.textContent = `${where}: ${problem.message}`
+      button.textContent = text
       button.addEventListener('click', () => {
         modeler.get('selection').select(element)
         canvas.scrollToElement(element, SCROLL_PADDING)
@@ -122,7 +125,7 @@ function showProblems (modeler, list, problems) {
         overlays.add(element, 'app-problem', { position: { top: -12, right: 30 }, html: badge })
       }
     } else {
-      li.append(`${where}: ${problem.message}`)
+      li.append(text)
     }
     ul.append(li)
   }
@@ -136,7 +139,7 @@ function showProblems (modeler, list, problems) {
 }
 
 async function start (container) {
-  const { key, xmlUrl, saveUrl, checkUrl, csrfToken } = container.dataset
+  const { key, xmlUrl, saveUrl, checkUrl, dryRunUrl, csrfToken } = container.dataset
   const status = document.getElementById('save-status')
   const problemList = document.getElementById('server-problems')
   const others = document.getElementById('other-editors')
@@ -207,6 +210,7 @@ async function start (container) {
   const simulate = document.getElementById('simulate-button')
   simulate.addEventListener('click', () => modeler.get('toggleMode').toggleMode())
   modeler.on('tokenSimulation.toggleMode', ({ active }) => simulate.setAttribute('aria-pressed', String(active)))
+  setUpDryRun(modeler, { url: dryRunUrl, key, csrfToken, postJson })
   // Deploy what is on the screen: save first, so the draft the server deploys is this one.
   const deployForm = document.getElementById('deploy-form')
   deployForm.addEventListener('submit', async (event) => {

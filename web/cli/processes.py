@@ -1,6 +1,8 @@
-"""`intervene processes deploy|validate|list`."""
+"""`intervene processes deploy|validate|dry-run|list`."""
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 import click
@@ -8,9 +10,10 @@ import click
 from engine import definitions, migration
 from engine.errors import InvalidDefinition
 from engine.folders import deploy_folder
+from workflows import process_dry_run
 from workflows.account_models import Organisation
 
-from .common import EXIT_USAGE, command, emit, fail, session_scope
+from .common import EXIT_USAGE, command, emit, fail, parse_json_object, session_scope
 
 PROCESS_HELP = ("The process (or collaboration) id to deploy when FILE holds several executable processes "
                 "that no other calls.")
@@ -37,17 +40,75 @@ def _read(path: str) -> str:
 @click.option("--dmn", "dmn_files", multiple=True, help="DMN decision tables the process calls.")
 @click.option("--process", "process_id", default=None, help=PROCESS_HELP)
 def validate_command(file: str, dmn_files: tuple[str, ...], process_id: str | None, as_json: bool) -> None:
-    """Check FILE without deploying it: every problem, with its element id."""
+    """Check FILE without deploying it: errors (which stop a deploy) and warnings apart, each with its
+    element id. Exits 2 only when there is an error."""
     problems = definitions.validate(_read(file), [_read(d) for d in dmn_files], process_id)
-    errors = [p for p in problems if p.severity == "error"]
-    result = {"file": file, "valid": not errors,
-              "problems": [{"element_id": p.element_id, "message": p.message, "severity": p.severity}
-                           for p in problems]}
-    emit(result, as_json, lambda r: "\n".join(
-        [f"{p['severity']}: {p['element_id']}: {p['message']}" for p in r["problems"]]
-        + [f"{file}: {'valid' if r['valid'] else 'invalid'}"]))
+    rows = _problem_rows(problems)
+    errors = [p for p in rows if p["severity"] == "error"]
+    warnings = [p for p in rows if p["severity"] != "error"]
+    result = {"file": file, "valid": not errors, "problems": rows, "errors": errors, "warnings": warnings}
+    emit(result, as_json, _validation_text)
     if errors:
-        raise SystemExit(2)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _validation_text(result: dict) -> str:
+    lines = []
+    for heading, rows in (("Errors (the file cannot be deployed until they are fixed)", result["errors"]),
+                          ("Warnings (the file can be deployed; check each)", result["warnings"])):
+        if rows:
+            lines.append(f"{heading}:")
+            lines.extend(f"  {p['element_id']}: {p['message']}" for p in rows)
+    errors, warnings = len(result["errors"]), len(result["warnings"])
+    verdict = "valid" if result["valid"] else "invalid"
+    lines.append(f"{result['file']}: {verdict}, {errors} error{'s' * (errors != 1)}, "
+                 f"{warnings} warning{'s' * (warnings != 1)}")
+    return "\n".join(lines)
+
+
+@command(cli, "dry-run")
+@click.argument("file")
+@click.option("--start", "start", required=True, help="The day the case would start, YYYY-MM-DD.")
+@click.option("--data", "data_json", default=None, help="Sample answers and start data, a JSON object by field id.")
+@click.option("--dmn", "dmn_files", multiple=True, help="DMN decision tables the process calls.")
+@click.option("--process", "process_id", default=None, help=PROCESS_HELP)
+@click.option("--la", "la_code", default=None, help="Count with this authority's term dates (from `intervene schools "
+                                                    "term-dates import`), as a case of one of its schools would.")
+def dry_run_command(file: str, start: str, data_json: str | None, dmn_files: tuple[str, ...],
+                    process_id: str | None, la_code: str | None, as_json: bool) -> None:
+    """Walk FILE from a start date with sample answers (form defaults, overridden by --data): the
+    steps in order, who acts and the day each is due, counted with the real calendar. Stores nothing."""
+    try:
+        start_on = date.fromisoformat(start)
+    except ValueError:
+        fail(f"--start must be a date written YYYY-MM-DD, like 2026-12-01, not {start!r}")
+    data = parse_json_object(data_json)
+    term_dates = None
+    if la_code:
+        with session_scope(read_only=True) as session:
+            term_dates = process_dry_run.authority_term_dates(session, la_code)
+    result = process_dry_run.dry_run(_read(file), start_on, data, [_read(d) for d in dmn_files], process_id,
+                                     term_dates=term_dates)
+    emit({"file": file, "start_on": start_on, "ended": result.ended, "stopped_because": result.stopped_because,
+          "steps": [asdict(s) for s in result.steps], "problems": _problem_rows(result.problems)},
+         as_json, _dry_run_text)
+    if result.problems:
+        raise SystemExit(EXIT_USAGE)
+
+
+def _dry_run_text(result: dict) -> str:
+    lines = []
+    for number, step in enumerate(result["steps"], start=1):
+        who = step["role"] or ("the case waits" if step["kind"] == "timer" else "no role")
+        due = f", due {step['due_on']:%a %d %b %Y}" if step["due_on"] else ""
+        lines.append(f"{number:>3}. {step['name']} ({who}{due})")
+        if step["due_rule"]:
+            lines.append(f"       rule: {step['due_rule']}")
+        if step["legal_source"]:
+            lines.append(f"       source: {step['legal_source']}")
+    lines.extend(f"{p['severity']}: {p['element_id']}: {p['message']}" for p in result["problems"])
+    lines.append("The case reaches the end." if result["ended"] else f"Stopped: {result['stopped_because']}.")
+    return "\n".join(lines)
 
 
 def _problem_rows(problems) -> list[dict]:

@@ -12,7 +12,7 @@ from flask import Response, flash, jsonify, redirect, render_template, request, 
 from sqlalchemy import select
 
 from engine import definitions
-from engine.clock import LOCAL_TZ
+from engine.clock import LOCAL_TZ, today_local
 from engine.db import utcnow
 from engine.errors import InvalidDefinition, NotFound, Problem
 from engine.models import ProcessDefinition
@@ -106,7 +106,7 @@ def _edit_page(key: str, problems: list[Problem] | None = None, change_note: str
         next_version=(current.version + 1) if current else 1, others=_other_editors(key),
         roles=ROLES, functions=function_help(), problems=problems or [], change_note=change_note,
         note_error=note_error, error_list=errors, saved_at=clock(draft.updated_at) if draft else None,
-        superseded=superseded,
+        superseded=superseded, today=today_local(),
     ), status
 
 
