@@ -335,3 +335,25 @@ def test_hmci_copy_of_an_s60a_notice_follows_the_recorded_reading(route, tmp_pat
     with at(2026, 3, 23, 15, 0):
         complete(route, case, "send_warning_notice_copies", dates)
     assert open_tasks(route, case) == []
+
+
+def test_the_notice_of_intention_takes_its_powers_as_ticked_boxes_and_quotes_words_as_written(route, tmp_path):  # noqa: F811
+    """The powers a notice of intention names are chosen (a box a power), never read out of the
+    officer's words: ticking s64 and s66 names those two; the words beside them are quoted as written."""
+    case = at_notice_of_intention(route)
+    task = task_row(route, case, "give_notice_of_intention")
+    fields = {f["id"]: f for f in task.form["fields"]}
+    for power in ("propose_s63_arrangements", "propose_s64_additional_governors",
+                  "propose_s65_interim_executive_board", "propose_s66_suspend_delegated_budget"):
+        assert fields[power]["type"] == "boolean", power
+    assert not fields["powers_proposed"].get("validation", {}).get("required", False) and \
+        "required" not in (fields["powers_proposed"].get("validation") or {})
+    errors = refused(route, case, "give_notice_of_intention", {**INTENTION, "powers_proposed": "Act firmly."})
+    assert "Tick the powers the authority proposes to use" in errors["powers_proposed"]
+    with at(2026, 4, 20, 9, 0):
+        complete(route, case, "give_notice_of_intention", {
+            **INTENTION, "propose_s64_additional_governors": True, "propose_s66_suspend_delegated_budget": True,
+            "powers_proposed": "We will first meet the chair of governors."})
+    text = letter_text(route, case, tmp_path, "notice_of_intention")
+    assert "section 64" in text and "section 66" in text and "section 65" not in text
+    assert "We will first meet the chair of governors." in text
