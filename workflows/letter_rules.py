@@ -14,7 +14,7 @@ warning_notice (EIA 2006 s60 or s60A; bpmn/maintained_warning_notice.bpmn, issue
     (or minded_action: section numbers, option ids or prose); cabinet_member_name (signs)
 notice_of_intention (s60(1)(d); give_notice_of_intention)
     notice_given_on and the compliance period keys (to recite the warning notice);
-    non_compliance_reasons; powers_proposed* (or use_s63_arrangements, use_s64_additional_governors,
+    non_compliance_reasons; powers_proposed* (or the boxes propose_s63_arrangements ... propose_s66_suspend_delegated_budget, or use_s63_arrangements, use_s64_additional_governors,
     use_s65_interim_executive_board, use_s66_suspend_delegated_budget); powers_from_on* or
     reasonable_notice_working_days* (counted from notice_of_intention_given_on, the letter's date);
     dcs_name (signs)
@@ -203,7 +203,8 @@ POWERS = {
 POWER_FLAGS: dict[str, tuple[str, ...]] = {"63": ("use_s63_arrangements",), "64": ("use_s64_additional_governors",),
                "65": ("use_s65_interim_executive_board",), "66": ("use_s66_suspend_delegated_budget",)}
 FLAGS_FOR_ITEM: dict[str, dict[str, tuple[str, ...]]] = {
-    "powers_proposed": POWER_FLAGS,
+    # The notice of intention's own boxes first; a later powers decision's boxes are the same powers.
+    "powers_proposed": {code: (f"propose_{names[0].removeprefix('use_')}", *names) for code, names in POWER_FLAGS.items()},
     "minded_to": {"63": ("minded_s63_arrangements",), "64": ("minded_s64_additional_governors",),
                   "65": ("minded_s65_interim_executive_board",), "66": ("minded_s66_suspend_delegated_budget",)},
     "powers_to_use": {"63": ("soa_power_s63_arrangements",), "64": ("soa_power_s64_additional_governors",),

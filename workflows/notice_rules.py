@@ -95,8 +95,9 @@ def _compliance_conflicts(data: dict[str, Any]) -> dict[str, str]:
 def _notice_of_intention_conflicts(data: dict[str, Any]) -> dict[str, str]:
     codes, prose = chosen_powers(data, "powers_proposed")
     if not codes and prose:
-        return {"powers_proposed": "Name the powers the authority proposes to use by their section: 63, 64, 65 "
-                                   "or 66 (64 to 66 after a section 60A notice)"}
+        return {"powers_proposed": "Tick the powers the authority proposes to use (sections 63 to 66; 64 to 66 "
+                                   "after a section 60A notice): the words here are quoted as written, not read "
+                                   "for sections"}
     return {}
 
 

@@ -183,7 +183,7 @@ def test_a_warning_notice_from_start_to_the_powers_decision(new_page, demo):
     walk.open_task(member, SCHOOL, "Give written notice of intention to use powers")
     walk.look(member, "notice-of-intention")
     walk.date(member, "notice_of_intention_given_on", days_ago(20))
-    walk.fill(member.get_by_label("The powers the authority proposes to use", exact=False), "s64")
+    walk.check(member.get_by_label("Propose: appoint additional governors", exact=False))  # a box a power
     walk.click(member.get_by_role("button", name="Continue to check the letter"))
     walk.look(member, "check-notice-of-intention")
     walk.click(member.get_by_role("button", name="Issue the letter"))

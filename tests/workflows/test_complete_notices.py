@@ -290,8 +290,9 @@ INTENTION = {"notice_of_intention_given_on": "2026-04-20", "reasonable_notice_wo
 def test_a_notice_of_intention_naming_no_power_is_refused(route):  # noqa: F811
     case = at_notice_of_intention(route)
     errors = refused(route, case, "give_notice_of_intention", {**INTENTION, "powers_proposed": "Act firmly."})
-    assert errors == {"powers_proposed": "Name the powers the authority proposes to use by their section: 63, 64, "
-                                         "65 or 66 (64 to 66 after a section 60A notice)"}
+    assert errors == {"powers_proposed": "Tick the powers the authority proposes to use (sections 63 to 66; 64 to 66 "
+                                         "after a section 60A notice): the words here are quoted as written, not read "
+                                         "for sections"}
     with at(2026, 4, 20, 9, 0):
         complete(route, case, "give_notice_of_intention", {**INTENTION, "powers_proposed": "s64 and s66"})
     assert pending_timers(route, case) == [("reasonable_notice_ended", utc(2026, 4, 27, 23, 0))]
