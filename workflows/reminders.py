@@ -29,7 +29,7 @@ from engine.models import Deadline, HumanTask, ProcessInstance
 from engine.outbox import Message, enqueue
 
 from .account_models import User
-from .calendar import is_working_day, working_days_after
+from .calendar import is_working_day, working_days_after, working_days_between
 from .roles import ROLES_BY_ID
 
 BEFORE_5, BEFORE_1, MISSED_KIND, DIGEST = "deadline_in_5_working_days", "deadline_in_1_working_day", \
@@ -60,15 +60,6 @@ def reminder_kind_on(due_on: date, today: date) -> str | None:
     if today == due_on + timedelta(days=1):
         return MISSED_KIND
     return None
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 when end is not after start)."""
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        days += is_working_day(day)
-    return days
 
 
 def reminder_due(due_on: date, today: date) -> tuple[str, date] | None:
