@@ -42,8 +42,6 @@ from .projections import (
     plan_human_tasks,
     refresh_open_tasks,
     sync_deadlines,
-    sync_human_tasks,
-    sync_timer_jobs,
     waiting_timers,
 )
 from .scripting import strip_expression
@@ -339,8 +337,7 @@ def _apply(session: Session, instance: ProcessInstance, target: ProcessDefinitio
     instance.updated_at = utcnow()
     with session.no_autoflush:
         refresh_open_tasks(session, instance, planned)
-        steps = sync_human_tasks(session, instance, planned) + sync_timer_jobs(session, instance, workflow, actor)
-        instance.current_steps = ", ".join(steps)[:1000]
+        runtime.sync_step_projections(session, instance, workflow, planned, actor)
         sync_deadlines(session, instance, today_local())
     owner = f" ({target.owner}'s own)" if target.owner else ""
     runtime.audit(session, instance, actor, "migrated",

@@ -241,6 +241,16 @@ def _describe(exc: Exception) -> str:
     return f"{where}: {message}" if where else message
 
 
+def sync_step_projections(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, planned: list,
+                          actor: str) -> None:
+    """Where the case now stands, in its projections: open tasks, timer jobs, current steps and step
+    visits. Every save of a workflow goes through here (a step done, a case migrated), so none of
+    them can drift from the others."""
+    steps = sync_human_tasks(session, instance, planned) + sync_timer_jobs(session, instance, workflow, actor)
+    instance.current_steps = ", ".join(steps)[:1000]
+    sync_step_visits(session, instance, current_steps(workflow, planned))
+
+
 def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, planned: list,
           error: str | None, actor: str) -> None:
     instance.state = dump_state(workflow)
@@ -252,9 +262,7 @@ def _save(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, p
         # Projections stay as they were until a retry gets past the failing step.
         instance.status = "error"
         return
-    steps = sync_human_tasks(session, instance, planned) + sync_timer_jobs(session, instance, workflow, actor)
-    instance.current_steps = ", ".join(steps)[:1000]
-    sync_step_visits(session, instance, current_steps(workflow, planned))
+    sync_step_projections(session, instance, workflow, planned, actor)
     if workflow.is_completed():
         instance.status, instance.ended_at = "completed", utcnow()
     elif instance.status != "suspended":
