@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session
 from engine.clock import LOCAL_TZ, today_local
 from engine.deadlines import lapsed_on, status_on
 from engine.models import AuditEvent, Deadline, HumanTask, ProcessInstance, TimerJob
+from engine.runtime import CLOSED_STATUSES
 
 from .calendar import working_days_after, working_days_between
 from .school_models import School
 from .schools import search_name, types_of
 
-CLOSED_STATUSES = ("completed", "terminated")
 #: status=… values: what each keeps ("all" keeps every case).
 STATUSES = ("open", "closed", "withdrawn", "error", "suspended", "all")
 SCHOOL_KINDS = ("maintained", "academy", "pru", "other")

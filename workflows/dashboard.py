@@ -22,13 +22,15 @@ from sqlalchemy import ColumnElement, Select, and_, case, distinct, extract, fun
 from sqlalchemy.orm import Session
 
 from engine.clock import LOCAL_TZ
-from engine.deadlines import MISSED, PENDING, lapsed_on, status_on
+from engine.deadlines import MISSED, status_on
 from engine.models import Deadline, ProcessInstance, StepVisit
 
 from .calendar import working_days_after, working_days_between
+
+# The case list's own definitions, so a dashboard figure and the /cases list behind it always agree.
+from .case_search import CLOSED_STATUSES, outstanding, quarter_days
 from .school_models import School
 
-CLOSED_STATUSES = ("completed", "terminated")
 #: "Due soon" on the dashboard: the next fortnight of working days.
 DUE_SOON_WORKING_DAYS = 10
 #: Rows of the overdue and due-soon tables; the case list shows the rest.
@@ -41,14 +43,6 @@ TIME_WINDOW_DAYS = 365
 
 def quarter_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def quarter_days(quarter: str) -> tuple[date, date]:
-    """First and last day of a calendar quarter ("2026-Q3": 1 July to 30 September 2026)."""
-    year, number = int(quarter[:4]), int(quarter[-1])
-    first = date(year, 3 * number - 2, 1)
-    after = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
-    return first, after - timedelta(days=1)
 
 
 def recent_quarters(today: date, count: int = 5) -> list[str]:
@@ -113,13 +107,6 @@ def open_cases_by_step(session: Session, process_key: str | None = None) -> list
 
 
 # Deadlines.
-
-def outstanding(today: date):
-    """A deadline still to be met as of `today`: no met_on, and pending or missed (as /cases)."""
-    return and_(Deadline.met_on.is_(None), Deadline.due_on.is_not(None),
-                or_(and_(Deadline.status == PENDING, Deadline.due_on >= today), lapsed_on(today),
-                    Deadline.status == MISSED))
-
 
 def overdue_clause(today: date):
     return and_(outstanding(today), Deadline.due_on < today)
