@@ -23,10 +23,13 @@ from workflows.process_dry_run import authority_term_dates, dry_run
 from workflows.roles import ROLES
 
 from ..access import requires, user
+from ..bpmn_bodies import allow_bpmn_sized_bodies
 from ..db import db
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("process_checks", __name__, url_prefix="/processes")
+# A draft the modeller may save may be checked and tried out too.
+allow_bpmn_sized_bodies(blueprint, "process_checks.check", "process_checks.try_out")
 #: Who may send a model to be checked or tried: those who may deploy one.
 DEPLOYER_ROLES = tuple(role.id for role in ROLES if role.may_deploy_processes)
 #: A dry run starts no earlier or later than this: other years are typing mistakes.

@@ -15,26 +15,14 @@ from workflows.roles import may_deploy_processes
 
 from .. import access
 from ..access import requires, user
+from ..bpmn_bodies import allow_bpmn_sized_bodies
 from ..db import db
 from .queries import process_rows, visible_definition
 from .uploads import MAX_DOCUMENT_BYTES, MAX_MEGABYTES, NotBpmn, read_bpmn
 
 blueprint = Blueprint("processes", __name__, url_prefix="/processes")
-#: Room for the multipart or JSON wrapping around a file of the largest size the parser accepts
-#: (JSON escapes each quote, so a diagram's JSON is a little larger than its file).
-UPLOAD_LIMIT = MAX_DOCUMENT_BYTES + 1024 * 1024
 UPLOAD_FIELD = "bpmn_file"
-
-
-#: Endpoints that take a whole BPMN file in their body (the app's own limit is smaller).
-FILE_ENDPOINTS = ("processes.upload", "processes.autosave", "processes.check")
-
-
-@blueprint.url_value_preprocessor
-def _allow_bpmn_sized_bodies(endpoint, _values) -> None:
-    """Runs before the CSRF check reads the body: lift the limit for the routes that take a file."""
-    if endpoint in FILE_ENDPOINTS and request.method == "POST":
-        request.max_content_length = UPLOAD_LIMIT
+allow_bpmn_sized_bodies(blueprint, "processes.upload", "processes.autosave")
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
