@@ -51,17 +51,6 @@ def working_days_before(due_on: date, n: int) -> date:
     return day
 
 
-def reminder_kind_on(due_on: date, today: date) -> str | None:
-    """Which reminder of a pending deadline due on `due_on` falls on `today`, if any."""
-    if today == working_days_before(due_on, 5):
-        return BEFORE_5
-    if today == working_days_before(due_on, 1):
-        return BEFORE_1
-    if today == due_on + timedelta(days=1):
-        return MISSED_KIND
-    return None
-
-
 def reminder_due(due_on: date, today: date) -> tuple[str, date] | None:
     """The latest reminder of a pending deadline whose day has come by `today`, with that day.
 
@@ -73,6 +62,12 @@ def reminder_due(due_on: date, today: date) -> tuple[str, date] | None:
         if day <= today:
             return (kind, day) if working_days_between(day, today) <= CATCH_UP_WORKING_DAYS else None
     return None
+
+
+def reminder_kind_on(due_on: date, today: date) -> str | None:
+    """Which reminder of a pending deadline due on `due_on` falls on `today` itself, if any."""
+    due = reminder_due(due_on, today)
+    return due[0] if due is not None and due[1] == today else None
 
 
 @dataclass(frozen=True)
