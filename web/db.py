@@ -55,3 +55,9 @@ def init_app(app: Flask, factory) -> None:
         if session is not None:  # an exception skipped after_request
             session.rollback()
             session.close()
+
+
+def write_factory():
+    """Sessions for a write a read-only request must still make in a transaction of its own (the
+    dashboard keeping the figures it had to count)."""
+    return current_app.extensions[_KEY]

@@ -14,7 +14,8 @@ due day falls in.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -252,3 +253,85 @@ def time_in_steps(session: Session, since: datetime, process_key: str | None = N
         found = [StepTime(k, b, names[(k, b)], len(d), percentile(sorted(d), 0.5), percentile(sorted(d), 0.9))
                  for (k, b), d in durations.items()]
     return sorted(found, key=lambda s: (s.process_key, -s.median_seconds, s.name))
+
+
+def window_start(today: date) -> datetime:
+    """Where the time spent in each step starts being measured: TIME_WINDOW_DAYS before today."""
+    return day_start(today - timedelta(days=TIME_WINDOW_DAYS))
+
+
+# Everything at once.
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of the dashboard, counted for one organisation on one day (the raw counts: the
+    web turns them into rows, links and charts). Kept as a snapshot (workflows.dashboard_snapshots)
+    so a page shows them without counting again."""
+
+    today: date
+    overdue_by_route: dict[str, int]
+    due_soon_by_route: dict[str, int]
+    quarters: list[str]
+    outcomes: dict[str, dict[str, Outcome]]
+    open_by_route: dict[str, int]
+    months: list[tuple[date, int, int]]
+    open_steps: list[StepCount]
+    step_times: list[StepTime]
+    overdue: list[DeadlineRow]
+    due_soon: list[DeadlineRow]
+
+
+def count_figures(session: Session, today: date) -> Figures:
+    overdue, soon = overdue_clause(today), due_soon_clause(today)
+    quarters = recent_quarters(today)
+    return Figures(
+        today=today,
+        overdue_by_route=cases_with_deadlines(session, overdue),
+        due_soon_by_route=cases_with_deadlines(session, soon),
+        quarters=quarters,
+        outcomes=deadline_outcomes(session, today, quarters),
+        open_by_route=open_cases_by_route(session),
+        months=opened_and_closed(session, recent_months(today)),
+        open_steps=open_cases_by_step(session),
+        step_times=time_in_steps(session, window_start(today)),
+        overdue=deadline_list(session, overdue, today, LIST_LIMIT),
+        due_soon=deadline_list(session, soon, today, LIST_LIMIT),
+    )
+
+
+def figures_to_json(figures: Figures) -> str:
+    def deadline(row: DeadlineRow) -> dict[str, Any]:
+        return {**asdict(row), "due_on": row.due_on.isoformat()}
+
+    return json.dumps({
+        "today": figures.today.isoformat(),
+        "overdue_by_route": figures.overdue_by_route, "due_soon_by_route": figures.due_soon_by_route,
+        "quarters": figures.quarters,
+        "outcomes": {key: {q: [o.met, o.missed] for q, o in by_quarter.items()}
+                     for key, by_quarter in figures.outcomes.items()},
+        "open_by_route": figures.open_by_route,
+        "months": [[first.isoformat(), opened, closed] for first, opened, closed in figures.months],
+        "open_steps": [asdict(s) for s in figures.open_steps],
+        "step_times": [asdict(t) for t in figures.step_times],
+        "overdue": [deadline(r) for r in figures.overdue], "due_soon": [deadline(r) for r in figures.due_soon],
+    })
+
+
+def figures_from_json(text: str) -> Figures:
+    data = json.loads(text)
+
+    def deadline(row: dict[str, Any]) -> DeadlineRow:
+        return DeadlineRow(**{**row, "due_on": date.fromisoformat(row["due_on"])})
+
+    return Figures(
+        today=date.fromisoformat(data["today"]),
+        overdue_by_route=data["overdue_by_route"], due_soon_by_route=data["due_soon_by_route"],
+        quarters=data["quarters"],
+        outcomes={key: {q: Outcome(met, missed) for q, (met, missed) in by_quarter.items()}
+                  for key, by_quarter in data["outcomes"].items()},
+        open_by_route=data["open_by_route"],
+        months=[(date.fromisoformat(first), opened, closed) for first, opened, closed in data["months"]],
+        open_steps=[StepCount(**s) for s in data["open_steps"]],
+        step_times=[StepTime(**t) for t in data["step_times"]],
+        overdue=[deadline(r) for r in data["overdue"]], due_soon=[deadline(r) for r in data["due_soon"]],
+    )

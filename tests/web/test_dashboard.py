@@ -24,15 +24,17 @@ opened May 1, Jul 1, Aug 1, Sep 1 and closed Sep 1; "Check the concern" left 3 t
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from engine import runtime
 from engine.models import Deadline, HumanTask, ProcessInstance, StepVisit
+from workflows.access import scope_session
 
 from .factories import DERBYSHIRE, NORTH_WEST, TRAFFORD, Browser, make_school, make_user, start_case
 
@@ -300,3 +302,90 @@ def test_step_visits_are_the_projection_the_figures_come_from(session, cases):
     open_now = session.scalars(select(StepVisit.bpmn_id).where(StepVisit.left_at.is_(None),
                                                                StepVisit.owner == TRAFFORD)).all()
     assert sorted(open_now) == ["academy_order_decision", "approve", "check_concern"]
+
+
+# The figures as a snapshot (workflows.dashboard_snapshots): counted once, shown until the next count.
+
+def headline_overdue(page: str) -> str:
+    return re.search(r'id="headline-overdue" href="[^"]+">(\d+)</a>', page).group(1)
+
+
+def minutes_after_today(minutes: int):
+    return time_machine.travel(TODAY + timedelta(minutes=minutes), tick=False)
+
+
+def test_the_snapshot_round_trips_every_figure(session, cases):
+    from workflows.dashboard import count_figures, figures_from_json, figures_to_json
+    from workflows.dashboard_snapshots import OrganisationViewer
+
+    scope_session(session, lambda: OrganisationViewer(TRAFFORD, "la"))
+    counted = count_figures(session, TODAY.date())
+    assert sum(counted.overdue_by_route.values()) == 2 and counted.step_times  # the hand counts are in it
+    assert figures_from_json(figures_to_json(counted)) == counted
+
+
+def test_a_fresh_snapshot_is_shown_until_counted_again(manager, session, cases):
+    first = read(manager)
+    assert headline_overdue(first) == "2" and "counted just now" in first
+    deadline(session, cases["C"], "late", date(2026, 10, 1))  # C is overdue too from now on
+    session.commit()
+    with minutes_after_today(9):  # within two rounds of the worker: the snapshot stands
+        again = manager.text("/dashboard")
+    assert headline_overdue(again) == "2"
+    assert "These figures were counted on 14 October 2026 at midday" in " ".join(again.split())
+    assert '"/cases?status=open&amp;overdue=1"' in again  # the live list behind the figure is one click away
+    with minutes_after_today(9):
+        assert manager.post("/dashboard/count").headers["Location"] == "/dashboard"
+        counted = manager.text("/dashboard")
+    assert headline_overdue(counted) == "3" and "counted on 14 October 2026 at 12:09pm" in " ".join(counted.split())
+
+
+def test_a_snapshot_two_rounds_old_or_from_another_day_is_counted_again(manager, session, cases):
+    read(manager)
+    deadline(session, cases["C"], "late", date(2026, 10, 1))
+    session.commit()
+    with minutes_after_today(11):  # the worker missed its rounds: the page counts for itself
+        assert headline_overdue(manager.text("/dashboard")) == "3"
+    deadline(session, cases["C"], "later", date(2026, 10, 15), lapses=True)  # due tomorrow: overdue the day after
+    session.commit()
+    with time_machine.travel(datetime(2026, 10, 16, 0, 5, tzinfo=LONDON), tick=False):  # 12:05am on Friday
+        manager.sign_in("cm@trafford.gov.uk")
+        page = manager.text("/dashboard")
+    assert "Deadline later" in section(page, "overdue-table")  # counted for the new day, on which it has passed
+    assert "counted just now (16 October 2026 at 12:05am)" in " ".join(page.split())
+
+
+def test_the_worker_counts_again_only_the_dashboards_being_read(app, manager, session, cases):
+    from workflows.dashboard_snapshots import refresh_read_dashboards
+
+    factory = sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False)
+    director = sign_in(app, session, "rd@education.gov.uk", NORTH_WEST, ["regional_director"])
+    read(manager)
+    read(director)
+    deadline(session, cases["C"], "late", date(2026, 10, 1))  # C is Trafford's, shared with the North West
+    session.commit()
+    with minutes_after_today(2):  # counted two minutes ago: not due for counting yet
+        assert refresh_read_dashboards(factory) == 0
+    with minutes_after_today(3):
+        assert refresh_read_dashboards(factory) == 2
+        trafford, region = manager.text("/dashboard"), director.text("/dashboard")
+    assert headline_overdue(trafford) == "3" and "counted on 14 October 2026 at 12:03pm" in " ".join(trafford.split())
+    # The worker counted the region as the region: C alone, not Trafford's other cases.
+    assert headline_overdue(region) == "1"
+    assert '<a class="govuk-link" href="/cases?route=web_route&amp;status=open">1</a>' in region
+    with time_machine.travel(TODAY + timedelta(days=2), tick=False):  # nobody has looked for two days
+        assert refresh_read_dashboards(factory) == 0
+
+
+def test_an_organisation_never_sees_anothers_snapshot(app, manager, session, cases):
+    assert headline_overdue(read(manager)) == "2"
+    derbyshire = sign_in(app, session, "cm@derbyshire.gov.uk", DERBYSHIRE, ["deputy_assistant_director"])
+    page = read(derbyshire)
+    assert headline_overdue(page) == "1" and "Dale View Academy" in page
+    assert "Ash Grove" not in page and "Beech Road" not in page
+
+
+def test_counting_again_is_for_managers_only(app, session, cases):
+    adviser = sign_in(app, session, "la@trafford.gov.uk", TRAFFORD, ["link_adviser"])
+    with time_machine.travel(TODAY, tick=False):
+        assert adviser.post("/dashboard/count").status_code == 403

@@ -9,6 +9,7 @@ import threading
 import click
 
 from engine.timers import TimerService, default_worker_id, fire_due
+from workflows.dashboard_snapshots import REFRESH_MINUTES, refresh_job
 from workflows.mail import REMINDERS_EVERY_MINUTES, reminders_job, sender_from_env
 
 from .common import command, emit, session_factory
@@ -34,7 +35,8 @@ def _serve_timers(poll_seconds: float) -> TimerService:
     factory, worker_id = session_factory(), default_worker_id()
     sender, where = sender_from_env()
     reminders = ("reminders", reminders_job(factory, worker_id, sender), REMINDERS_EVERY_MINUTES)
-    service = TimerService(factory, poll_seconds=poll_seconds, worker_id=worker_id, extra_jobs=[reminders])
+    dashboards = ("dashboards", refresh_job(factory), REFRESH_MINUTES)
+    service = TimerService(factory, poll_seconds=poll_seconds, worker_id=worker_id, extra_jobs=[reminders, dashboards])
     click.echo(f"reminders: {where}", err=True)
     service.start()
     return service

@@ -3,14 +3,13 @@ link (/cases with its filters) that shows the cases behind it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import url_for
-from sqlalchemy.orm import Session
 
 from workflows import dashboard as queries
-from workflows.dashboard import DUE_SOON_WORKING_DAYS, Outcome
+from workflows.dashboard import DUE_SOON_WORKING_DAYS, Figures, Outcome
 
 from ..labels import route_title
 
@@ -71,9 +70,9 @@ def _outcome_cell(route: str, quarter: str, outcome: Outcome) -> dict:
             "met_href": links["met"], "missed_href": links["missed"]}
 
 
-def month_rows(session: Session, today: date) -> list[dict]:
+def month_rows(months: list[tuple[date, int, int]]) -> list[dict]:
     rows = []
-    for first, opened, closed in queries.opened_and_closed(session, queries.recent_months(today)):
+    for first, opened, closed in months:
         last = queries.month_end(first)
         rows.append({"label": f"{first:%B %Y}", "short": f"{first:%b %Y}", "opened": opened, "closed": closed,
                      "opened_href": cases_url(status="all", opened_from=first.isoformat(), opened_to=last.isoformat()),
@@ -92,32 +91,25 @@ def time_rows(times: list[queries.StepTime]) -> list[dict]:
             for t in times]
 
 
-def dashboard_figures(session: Session, today: date, since) -> dict[str, Any]:
-    overdue_clause = queries.overdue_clause(today)
-    soon_clause = queries.due_soon_clause(today)
-    overdue_by_route = queries.cases_with_deadlines(session, overdue_clause)
-    soon_by_route = queries.cases_with_deadlines(session, soon_clause)
-    quarters = queries.recent_quarters(today)
-    outcomes = queries.deadline_outcomes(session, today, quarters)
-    outcome_rows = outcome_table(outcomes, quarters)
-    last_quarter = quarters[-2]
-    open_by_route = queries.open_cases_by_route(session)
-    months = month_rows(session, today)
+def dashboard_figures(counted: Figures) -> dict[str, Any]:
+    """The page's rows and links from the counted figures (workflows.dashboard.count_figures)."""
+    today, quarters = counted.today, counted.quarters
+    outcome_rows = outcome_table(counted.outcomes, quarters)
     return {
         "today": today, "due_soon_days": DUE_SOON_WORKING_DAYS, "list_limit": queries.LIST_LIMIT,
         "soon_until": queries.working_days_after(today, DUE_SOON_WORKING_DAYS),
-        "headline": Headline(sum(overdue_by_route.values()), sum(soon_by_route.values()), last_quarter,
-                             outcome_rows[-1]["cells"][-2]),
-        "overdue": queries.deadline_list(session, overdue_clause, today, queries.LIST_LIMIT),
-        "overdue_routes": route_rows(overdue_by_route, status="open", overdue=1),
-        "due_soon": queries.deadline_list(session, soon_clause, today, queries.LIST_LIMIT),
-        "due_soon_routes": route_rows(soon_by_route, status="open", due_within=DUE_SOON_WORKING_DAYS),
+        "headline": Headline(sum(counted.overdue_by_route.values()), sum(counted.due_soon_by_route.values()),
+                             quarters[-2], outcome_rows[-1]["cells"][-2]),
+        "overdue": counted.overdue,
+        "overdue_routes": route_rows(counted.overdue_by_route, status="open", overdue=1),
+        "due_soon": counted.due_soon,
+        "due_soon_routes": route_rows(counted.due_soon_by_route, status="open", due_within=DUE_SOON_WORKING_DAYS),
         "quarters": quarters, "outcome_rows": outcome_rows,
-        "open_routes": route_rows(open_by_route, status="open"),
-        "open_total": sum(open_by_route.values()),
-        "open_steps": step_rows(queries.open_cases_by_step(session)),
-        "months": months,
-        "step_times": time_rows(queries.time_in_steps(session, since)),
+        "open_routes": route_rows(counted.open_by_route, status="open"),
+        "open_total": sum(counted.open_by_route.values()),
+        "open_steps": step_rows(counted.open_steps),
+        "months": month_rows(counted.months),
+        "step_times": time_rows(counted.step_times),
         "links": {"overdue": cases_url(status="open", overdue=1),
                   "due_soon": cases_url(status="open", due_within=DUE_SOON_WORKING_DAYS),
                   "open": cases_url(status="open")},
@@ -141,10 +133,10 @@ def chart_data(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def heatmap_figures(session: Session, process_key: str, since) -> list[dict]:
-    """Each step of the route with cases at it now or visits that ended since `since`."""
-    counts = {s.bpmn_id: s for s in queries.open_cases_by_step(session, process_key)}
-    times = {t.bpmn_id: t for t in queries.time_in_steps(session, since, process_key)}
+def heatmap_figures(counted: Figures, process_key: str) -> list[dict]:
+    """Each step of the route with cases at it now or visits that ended in the time window."""
+    counts = {s.bpmn_id: s for s in counted.open_steps if s.process_key == process_key}
+    times = {t.bpmn_id: t for t in counted.step_times if t.process_key == process_key}
     rows = []
     for bpmn_id in sorted(set(counts) | set(times), key=lambda b: (-(counts[b].cases if b in counts else 0), b)):
         count, spent = counts.get(bpmn_id), times.get(bpmn_id)
@@ -155,7 +147,3 @@ def heatmap_figures(session: Session, process_key: str, since) -> list[dict]:
                      "median": duration_text(spent.median_seconds if spent else None),
                      "p90": duration_text(spent.p90_seconds if spent else None)})
     return rows
-
-
-def window_start(today: date):
-    return queries.day_start(today - timedelta(days=queries.TIME_WINDOW_DAYS))

@@ -1,33 +1,55 @@
 """/dashboard for managers (roles with may_view_dashboard): what is overdue, what is due next, whether
 deadlines were met, where the open cases stand; /dashboard/routes/<key>: a route's diagram as a
 heatmap of open cases and time spent at each step. Counted by workflows.dashboard over the request's
-scoped session, so each officer sees their organisation's cases (a region: those shared with it)."""
+scoped session, so each officer sees their organisation's cases (a region: those shared with it),
+and kept as the organisation's snapshot (workflows.dashboard_snapshots): a page shows figures counted
+within the last few minutes, says when, and offers to count them again."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, redirect, render_template, url_for
 
 from engine.clock import today_local
+from engine.db import utcnow
 from engine.definitions import latest_definition
 from engine.errors import NotFound
+from workflows.dashboard_snapshots import REFRESH_MINUTES, Counted, count_and_store, dashboard_for
 from workflows.registry import processes
 from workflows.roles import DASHBOARD_ROLES
 
 from ..access import requires, user
-from ..db import db
+from ..db import db, write_factory
 from ..labels import route_title
-from .figures import chart_data, dashboard_figures, heatmap_figures, window_start
+from .figures import chart_data, dashboard_figures, heatmap_figures
 
 blueprint = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+def _counted(again: bool = False) -> Counted:
+    count = count_and_store if again else dashboard_for
+    return count(db(), write_factory(), user().organisation_id, today_local(), utcnow())
+
+
+def _freshness(counted: Counted) -> dict:
+    return {"counted_at": counted.counted_at, "just_counted": counted.just_counted,
+            "refresh_minutes": round(REFRESH_MINUTES)}
 
 
 @blueprint.get("")
 @requires(roles=DASHBOARD_ROLES)
 def dashboard():
-    today = today_local()
-    figures = dashboard_figures(db(), today, window_start(today))
+    counted = _counted()
+    figures = dashboard_figures(counted.figures)
     routes = sorted(((key, route_title(key)) for key in processes()), key=lambda kv: kv[1])
-    return render_template("dashboard/dashboard.html", **figures, chart_data=chart_data(figures), routes=routes,
-                           route_title=route_title)
+    return render_template("dashboard/dashboard.html", **figures, **_freshness(counted),
+                           chart_data=chart_data(figures), routes=routes, route_title=route_title)
+
+
+@blueprint.post("/count")
+@requires(roles=DASHBOARD_ROLES)
+def count_again():
+    """Count the figures now rather than wait for the worker's next round."""
+    _counted(again=True)
+    return redirect(url_for("dashboard.dashboard"))
 
 
 def _route_definition(route_key: str):
@@ -42,11 +64,11 @@ def _route_definition(route_key: str):
 @requires(roles=DASHBOARD_ROLES)
 def route_heatmap(route_key: str):
     _route_definition(route_key)
-    today = today_local()
-    steps = heatmap_figures(db(), route_key, window_start(today))
+    counted = _counted()
+    steps = heatmap_figures(counted.figures, route_key)
     heat = [{"id": s["bpmn_id"], "cases": s["cases"], "median": s["median"], "visits": s["visits"]} for s in steps]
     return render_template("dashboard/route.html", route_key=route_key, title=route_title(route_key), steps=steps,
-                           heat=heat)
+                           heat=heat, **_freshness(counted))
 
 
 @blueprint.get("/routes/<route_key>/diagram.bpmn")
