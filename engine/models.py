@@ -206,6 +206,16 @@ class Deadline(Base):
         Index("ix_deadlines_owner_missed_at", "owner", "missed_at"),
         # The same two for a region, over the deadlines of the cases shared with it.
         Index("ix_deadlines_shared_with_status_due", "shared_with", "status", "due_on"),
+        # Deadlines not met yet, the few that lists of overdue and due cases look at among the many
+        # met ones (a region's overdue cases read 2,000 rows through these, not 10,000). Each
+        # case's next deadline (the case list's sort) is read from the index alone on PostgreSQL.
+        Index("ix_deadlines_owner_outstanding_due", "owner", "due_on",
+              postgresql_where=text("met_on IS NULL"), sqlite_where=text("met_on IS NULL")),
+        Index("ix_deadlines_shared_with_outstanding_due", "shared_with", "due_on",
+              postgresql_where=text("met_on IS NULL"), sqlite_where=text("met_on IS NULL")),
+        Index("ix_deadlines_instance_outstanding_due", "instance_id", "due_on",
+              postgresql_include=["status", "overdue_note", "owner", "shared_with"],
+              postgresql_where=text("met_on IS NULL"), sqlite_where=text("met_on IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from engine.clock import LOCAL_TZ, today_local
 from engine.deadlines import lapsed_on, status_on
@@ -434,7 +434,10 @@ def _needs_school(filters: CaseFilters) -> bool:
 
 def search_select(filters: CaseFilters, sort: CaseSort, today: date) -> Select:
     """(case, school) rows of the filter in the sort's order; ties broken by case number, so pages never overlap."""
-    query = select(ProcessInstance, School).outerjoin(School, School.urn == ProcessInstance.business_key)
+    # A list row never shows the case's definition: joining it (the relationship's default) would
+    # carry every matching case's definition row through the sort, bpmn_xml and all.
+    query = (select(ProcessInstance, School).outerjoin(School, School.urn == ProcessInstance.business_key)
+             .options(lazyload(ProcessInstance.definition)))
     query = query.where(*filter_clauses(filters, today))
     column: Any = {"opened": ProcessInstance.started_at, "closed": ProcessInstance.ended_at,
                    "school": School.name, "route": ProcessInstance.process_key,
