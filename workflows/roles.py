@@ -88,5 +88,13 @@ def may_view_dashboard(roles: list[str] | tuple[str, ...]) -> bool:
     return any(role.may_view_dashboard for role in (role_for(r) for r in roles) if role is not None)
 
 
+def may_view_versions(roles: list[str] | tuple[str, ...]) -> bool:
+    """Compare a route's versions and plan a migration: managers of cases and process owners."""
+    return any(role.may_manage_cases or role.may_deploy_processes
+               for role in (role_for(r) for r in roles) if role is not None)
+
+
 #: The roles that see the dashboard, for `requires(roles=...)`.
 DASHBOARD_ROLES = tuple(role.id for role in ROLES if role.may_view_dashboard)
+#: The roles that edit, check and deploy routes, for `requires(roles=...)`.
+DEPLOYER_ROLES = tuple(role.id for role in ROLES if role.may_deploy_processes)

@@ -20,7 +20,7 @@ from engine import definitions
 from engine.errors import Problem
 from engine.parser import HostileXML, RefusedXML, parse_xml
 from workflows.process_dry_run import authority_term_dates, dry_run
-from workflows.roles import ROLES
+from workflows.roles import DEPLOYER_ROLES  # who may send a model to be checked or tried: those who deploy
 
 from ..access import requires, user
 from ..bpmn_bodies import allow_bpmn_sized_bodies
@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("process_checks", __name__, url_prefix="/processes")
 # A draft the modeller may save may be checked and tried out too.
 allow_bpmn_sized_bodies(blueprint, "process_checks.check", "process_checks.try_out")
-#: Who may send a model to be checked or tried: those who may deploy one.
-DEPLOYER_ROLES = tuple(role.id for role in ROLES if role.may_deploy_processes)
 #: A dry run starts no earlier or later than this: other years are typing mistakes.
 EARLIEST_START, LATEST_START = date(1990, 1, 1), date(2100, 12, 31)
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 from engine.errors import NotAllowed, NotFound
 from engine.models import ProcessDefinition
 from workflows.access import Viewer
-from workflows.roles import ROLES_BY_ID, may_deploy_processes
+from workflows.roles import may_deploy_processes
+from workflows.roles import may_view_versions as roles_may_view_versions
 
 
 def may_view_versions(viewer: Viewer | None) -> bool:
-    if viewer is None or not viewer.organisation_id:
-        return False
-    roles = [ROLES_BY_ID[r] for r in viewer.roles if r in ROLES_BY_ID]
-    return any(role.may_manage_cases or role.may_deploy_processes for role in roles)
+    return viewer is not None and bool(viewer.organisation_id) and roles_may_view_versions(viewer.roles)
 
 
 def may_migrate(viewer: Viewer | None) -> bool:
