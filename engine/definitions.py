@@ -206,6 +206,13 @@ def validate(bpmn_xml: str, dmn_xml: Iterable[str] = (), process_id: str | None 
         return error.problems
 
 
+@dataclass(frozen=True)
+class Deployment:
+    definition: ProcessDefinition
+    #: The file is the version new cases already start on: nothing new was stored.
+    unchanged: bool
+
+
 def deploy(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: Iterable[str] = (),
            change_note: str = "", process_id: str | None = None, owner: str | None = None) -> ProcessDefinition:
     """Store a new version; an unchanged file returns the version already deployed.
@@ -214,6 +221,12 @@ def deploy(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: Iterable[
     `owner` is the organisation whose own version this is (None: the national default); versions
     are numbered per key and owner.
     """
+    return deploy_version(session, bpmn_xml, deployed_by, dmn_xml, change_note, process_id, owner).definition
+
+
+def deploy_version(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: Iterable[str] = (),
+                   change_note: str = "", process_id: str | None = None, owner: str | None = None) -> Deployment:
+    """`deploy`, saying whether the file was new (the modeller and the API tell the owner so)."""
     dmn_list = list(dmn_xml)
     parsed = parse_process(bpmn_xml, dmn_list, process_id)
     missing = [Problem(element, f"calls process '{called}', which is neither in this file nor deployed: "
@@ -225,7 +238,7 @@ def deploy(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: Iterable[
     sha = content_sha256(bpmn_xml, dmn_list)
     latest = current_version(session, parsed.key, owner)
     if latest is not None and latest.sha256 == sha:
-        return latest
+        return Deployment(latest, unchanged=True)
     definition = ProcessDefinition(
         key=parsed.key, owner=owner, version=(latest.version + 1) if latest else 1, name=parsed.name,
         bpmn_xml=bpmn_xml, dmn_xml=dmn_list, sha256=sha, deployed_at=utcnow(), deployed_by=deployed_by,
@@ -234,7 +247,7 @@ def deploy(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: Iterable[
     session.add(definition)
     session.flush()
     _remember(_cache_key(definition), parsed)
-    return definition
+    return Deployment(definition, unchanged=False)
 
 
 def current_version(session: Session, key: str, owner: str | None = None) -> ProcessDefinition | None:

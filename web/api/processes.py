@@ -99,14 +99,11 @@ def deploy(body: dict[str, Any]):
     try:
         if any(p.severity == "error" for p in problems):
             raise InvalidDefinition(problems)
-        key = definitions.parse_process(body["bpmn_xml"], body["dmn_xml"], body["process_id"], checks=False).key
-        before = definitions.current_version(session, key, me.organisation_id)
-        definition = definitions.deploy(session, body["bpmn_xml"], me.email, body["dmn_xml"],
-                                        change_note=body["change_note"], process_id=body["process_id"],
-                                        owner=me.organisation_id)
+        deployed = definitions.deploy_version(session, body["bpmn_xml"], me.email, body["dmn_xml"],
+                                              change_note=body["change_note"], process_id=body["process_id"],
+                                              owner=me.organisation_id)
     except InvalidDefinition as refused:
         session.rollback()
         return problem(422, "The file cannot be deployed: see problems.", problems=_problems(refused.problems))
-    unchanged = before is not None and before.id == definition.id
-    return {"status": "unchanged" if unchanged else "deployed", "definition": definition,
-            "problems": _problems(problems)}, 200 if unchanged else 201
+    return {"status": "unchanged" if deployed.unchanged else "deployed", "definition": deployed.definition,
+            "problems": _problems(problems)}, 200 if deployed.unchanged else 201

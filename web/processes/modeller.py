@@ -179,18 +179,17 @@ def deploy(key: str):
         return _edit_page(key, note_error=f"The change note must be {CHANGE_NOTE_MAX} characters or fewer",
                           change_note=note, status=400)
     base = session.get(ProcessDefinition, draft.based_on_id) if draft.based_on_id else None
-    before = definitions.current_version(session, key, me.organisation_id)
     try:
-        deployed = definitions.deploy(session, draft.bpmn_xml, me.email, base.dmn_xml if base else [],
-                                      change_note=note, process_id=key, owner=me.organisation_id)
+        deployed = definitions.deploy_version(session, draft.bpmn_xml, me.email, base.dmn_xml if base else [],
+                                              change_note=note, process_id=key, owner=me.organisation_id)
     except InvalidDefinition as refused:
         session.rollback()
         return _edit_page(key, problems=refused.problems, change_note=note, status=400)
     process_drafts.discard(session, key, me.organisation_id, me.email)
-    if before is not None and deployed.id == before.id:
-        flash(f"Nothing to deploy: your draft is the same as version {deployed.version}, which new cases use.",
-              "success")
+    version = deployed.definition.version
+    if deployed.unchanged:
+        flash(f"Nothing to deploy: your draft is the same as version {version}, which new cases use.", "success")
     else:
-        flash(f"Version {deployed.version} of {route_title(key)} is deployed. Your organisation's new cases use "
+        flash(f"Version {version} of {route_title(key)} is deployed. Your organisation's new cases use "
               "it; running cases stay on their version.", "success")
     return redirect(url_for("processes.process_list"))
