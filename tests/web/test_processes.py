@@ -315,6 +315,17 @@ def test_deploy_makes_the_organisations_own_version_for_its_new_cases_only(owner
     assert start_case(session, "200001").definition_id == national(session).id
 
 
+def test_deploying_the_same_draft_again_stores_no_new_version_and_says_so(owner_browser, session, schools):
+    autosave(owner_browser, "web_route", {"xml": changed_route()})
+    owner_browser.post("/processes/web_route/deploy", {"change_note": "Approval in writing (2026)"})
+    autosave(owner_browser, "web_route", {"xml": changed_route()})
+    response = owner_browser.post("/processes/web_route/deploy", {"change_note": "Again"})
+    assert response.status_code == 302
+    assert "Nothing to deploy: your draft is the same as version 1" in owner_browser.text("/processes")
+    own = definitions.current_version(session, "web_route", TRAFFORD)
+    assert own.version == 1 and own.change_note == "Approval in writing (2026)"
+
+
 def test_deploy_needs_a_change_note(owner_browser, session):
     autosave(owner_browser, "web_route", {"xml": changed_route()})
     response = owner_browser.post("/processes/web_route/deploy", {"change_note": "  "})
