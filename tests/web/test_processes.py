@@ -192,7 +192,7 @@ def test_a_file_just_over_the_parsers_limit_is_refused_by_it(owner_browser, sess
 def test_an_autosave_over_the_size_limit_is_refused_in_json(owner_browser, session):
     big = route_xml() + "<!--" + "x" * (7 * 1024 * 1024) + "-->"
     response = autosave(owner_browser, "web_route", {"xml": big})
-    assert response.status_code == 413 and response.get_json() == {"error": "The file must be smaller than 5 MB"}
+    assert response.status_code == 413 and response.get_json() == {"message": "The file must be smaller than 5 MB"}
     assert drafts(session) == 0
 
 
@@ -250,7 +250,7 @@ def test_autosave_keeps_the_draft_for_this_owner_and_says_when(owner_browser, se
 ])
 def test_autosave_refuses_what_the_page_never_sends_and_stores_nothing(owner_browser, session, body, message):
     response = autosave(owner_browser, "web_route", body)
-    assert response.status_code == 400 and message in response.get_json()["error"]
+    assert response.status_code == 400 and message in response.get_json()["message"]
     assert drafts(session) == 0
 
 

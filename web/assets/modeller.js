@@ -185,7 +185,7 @@ async function start (container) {
       const answer = await postJson(saveUrl, { xml }, csrfToken)
       const body = await answer.json().catch(() => ({}))
       if (!answer.ok) {
-        status.textContent = `Not saved: ${body.error || 'the server refused the draft'}`
+        status.textContent = `Not saved: ${body.message || 'the server refused the draft'}`
         container.dataset.saved = 'false'
         return
       }

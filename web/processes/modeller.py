@@ -122,7 +122,7 @@ def draft_xml(key: str):
 
 
 def _json_error(message: str, status: int = 400):
-    return jsonify({"error": message}), status
+    return jsonify({"message": message}), status
 
 
 def posted_xml() -> str:

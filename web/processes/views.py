@@ -37,7 +37,7 @@ def too_large(_error):
         return render_template("errors/403.html"), 403
     if request.endpoint == "processes.upload":
         return _list_page(message, 413)
-    return jsonify({"error": message}), 413
+    return jsonify({"message": message}), 413
 
 
 def may_edit(viewer) -> bool:
