@@ -2,8 +2,6 @@
 rendered from them without saving anything, placeholder text confirmed, then "Issue the letter"."""
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +9,7 @@ from engine import runtime
 from engine.forms import FormErrors
 from workflows.letter_models import Letter
 
+from ..workflows.test_letters import pdf_text
 from .test_complete_notice_form import NOTICE, at_issue, open_task
 
 READY = {**NOTICE, "ground_low_standards": "yes", "compliance_period_working_days": "15",
@@ -21,13 +20,6 @@ READY = {**NOTICE, "ground_low_standards": "yes", "compliance_period_working_day
 def letters_of(session, case) -> list[Letter]:
     session.expire_all()
     return list(session.scalars(select(Letter).where(Letter.instance_id == case.id)))
-
-
-def pdf_text(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "preview.pdf"
-    path.write_bytes(pdf)
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
-                                   text=True).stdout.replace("\u2019", "'").split())
 
 
 @pytest.fixture
