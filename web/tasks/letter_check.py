@@ -10,11 +10,9 @@ governing body unchecked however the step is completed.
 from __future__ import annotations
 
 import base64
-import shutil
-import subprocess
-import tempfile
+import io
+import threading
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
@@ -97,17 +95,26 @@ def _summary_rows(task: HumanTask, answers: dict[str, Any], links: bool = True) 
 PREVIEW_DPI = 80
 
 
+#: PDFium is not thread-safe, and the web server answers on several threads.
+_PDFIUM = threading.Lock()
+
+
 def page_images(pdf: bytes) -> list[str]:
-    """The letter's pages as PNG data: URLs (the site's CSP allows no embedded PDF); [] without poppler."""
-    if not shutil.which("pdftoppm"):
-        return []
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "letter.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(PREVIEW_DPI), str(source), str(Path(folder) / "page")],
-                       check=True, capture_output=True, timeout=60)
-        pages = sorted(Path(folder).glob("page*.png"))
-        return ["data:image/png;base64," + base64.b64encode(page.read_bytes()).decode() for page in pages]
+    """The letter's pages as PNG data: URLs (the site's CSP allows no embedded PDF), drawn by PDFium
+    (pypdfium2, wheels on PyPI), so the check page shows the letter on any machine."""
+    import pypdfium2 as pdfium  # loads only when a letter is checked
+
+    urls = []
+    with _PDFIUM:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            for page in document:
+                buffer = io.BytesIO()
+                page.render(scale=PREVIEW_DPI / 72).to_pil().save(buffer, format="PNG")
+                urls.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+        finally:
+            document.close()
+    return urls
 
 
 def _preview(task: HumanTask) -> tuple[str, bytes]:
