@@ -77,29 +77,53 @@ class Recipient:
     reminders_off: bool
 
 
-def _users(session: Session, *organisation_ids: str | None) -> list[User]:
-    wanted = [o for o in organisation_ids if o]
-    if not wanted:
-        return []
-    return list(session.scalars(select(User).where(User.organisation_id.in_(wanted),
-                                                   User.is_active.is_(True)).order_by(User.email)))
+#: Case ids per IN (...) of the run's batched reads: well inside SQLite's limit on parameters.
+BATCH = 500
 
 
-def _serving_tasks(session: Session, deadline: Deadline) -> list[HumanTask]:
-    tasks = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == deadline.instance_id,
-                                                         HumanTask.is_open.is_(True)).order_by(HumanTask.id)))
-    due_that_day = [t for t in tasks if t.due_at and t.due_at.astimezone(LOCAL_TZ).date() == deadline.due_on]
-    return due_that_day or tasks
+class _CaseFacts:
+    """What the recipients of a run's reminders are worked out from, read once per run: the cases,
+    their open tasks, and the active officers of each organisation (per deadline, this was two
+    queries for every deadline near its day)."""
+
+    def __init__(self, session: Session, instance_ids: Iterable[int]):
+        self.session = session
+        ids = sorted(set(instance_ids))
+        self.instances: dict[int, ProcessInstance] = {}
+        self.open_tasks: dict[int, list[HumanTask]] = {}
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            self.instances.update((i.id, i) for i in session.scalars(
+                select(ProcessInstance).where(ProcessInstance.id.in_(chunk))))
+            for task in session.scalars(select(HumanTask).where(HumanTask.instance_id.in_(chunk),
+                                                                HumanTask.is_open.is_(True)).order_by(HumanTask.id)):
+                self.open_tasks.setdefault(task.instance_id, []).append(task)
+        self._users: dict[str, list[User]] = {}
+
+    def users(self, *organisation_ids: str | None) -> list[User]:
+        found: list[User] = []
+        for organisation_id in dict.fromkeys(o for o in organisation_ids if o):
+            if organisation_id not in self._users:
+                self._users[organisation_id] = list(self.session.scalars(
+                    select(User).where(User.organisation_id == organisation_id, User.is_active.is_(True))))
+            found += self._users[organisation_id]
+        return sorted(found, key=lambda u: u.email)
+
+    def serving_tasks(self, deadline: Deadline) -> list[HumanTask]:
+        tasks = self.open_tasks.get(deadline.instance_id, [])
+        due_that_day = [t for t in tasks if t.due_at and t.due_at.astimezone(LOCAL_TZ).date() == deadline.due_on]
+        return due_that_day or tasks
 
 
-def recipients_for(session: Session, deadline: Deadline) -> list[Recipient]:
+def recipients_for(session: Session, deadline: Deadline, facts: _CaseFacts | None = None) -> list[Recipient]:
     """The assignees of the tasks serving `deadline`, else the holders of their roles in the case's
     organisation or the region it is shared with (a regional director's own step in an authority's case)."""
-    instance = session.get(ProcessInstance, deadline.instance_id)
-    users = _users(session, deadline.owner, instance.shared_with if instance is not None else None)
+    facts = facts or _CaseFacts(session, [deadline.instance_id])
+    instance = facts.instances.get(deadline.instance_id)
+    users = facts.users(deadline.owner, instance.shared_with if instance is not None else None)
     by_email = {u.email: u for u in users}
     emails: list[str] = []
-    for task in _serving_tasks(session, deadline):
+    for task in facts.serving_tasks(deadline):
         if task.assignee:
             emails.append(task.assignee)
             continue
@@ -144,17 +168,20 @@ def deadline_reminders(session: Session, today: date) -> list[Message]:
     # A case saved after the day passed stores the miss itself: status "missed" rather than "pending".
     rows = session.scalars(select(Deadline).where(Deadline.due_on.between(soonest, latest), Deadline.met_on.is_(None),
                                                   Deadline.status.in_((PENDING, MISSED))).order_by(Deadline.id))
-    messages = []
+    falling = []
     for deadline in rows:
         due = reminder_due(deadline.due_on, today) if deadline.due_on else None
         if due is None or (due[0] == MISSED_KIND) != (live_status(deadline, today) == MISSED):
             continue  # a deadline whose passing is no miss gets no missed email; a missed one no "due" one
-        kind, scheduled = due
-        instance = session.get(ProcessInstance, deadline.instance_id)
+        falling.append((deadline, *due))
+    facts = _CaseFacts(session, (deadline.instance_id for deadline, _, _ in falling))
+    messages = []
+    for deadline, kind, scheduled in falling:
+        instance = facts.instances.get(deadline.instance_id)
         if instance is None or instance.ended_at is not None:
             continue
         messages += [reminder_message(deadline, instance, kind, today, to, scheduled)
-                     for to in recipients_for(session, deadline) if kind == MISSED_KIND or not to.reminders_off]
+                     for to in recipients_for(session, deadline, facts) if kind == MISSED_KIND or not to.reminders_off]
     return messages
 
 

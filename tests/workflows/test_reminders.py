@@ -181,3 +181,26 @@ def test_a_regional_director_s_own_step_in_a_shared_case_reminds_the_regional_di
     user(session, "rita.rd@education.gov.uk", ("regional_director",), organisation=NORTH_WEST)
     case_with_deadline(session, TUE_5_JAN_2027, role="regional_director", shared_with=NORTH_WEST)
     assert recipients(deadline_reminders(session, date(2027, 1, 4))) == ["rita.rd@education.gov.uk"]
+
+
+def test_working_out_the_day_s_reminders_reads_the_same_few_statements_however_many_deadlines_fall(
+        session, people):
+    """Each deadline's case, open tasks and role holders are read in one batch per run, not per deadline."""
+    from sqlalchemy import event
+
+    def statements_for(cases: int) -> int:
+        for _ in range(cases):
+            case_with_deadline(session, TUE_5_JAN_2027)
+        session.flush()
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(session.get_bind(), "before_cursor_execute", listener)
+        try:
+            sent = deadline_reminders(session, date(2026, 12, 24))
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", listener)
+        assert len(sent) == session.info.setdefault("expected", 0) + cases  # ann, for each case
+        session.info["expected"] += cases
+        return len(seen)
+
+    assert statements_for(2) == statements_for(6)
