@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from .db import utcnow
@@ -248,6 +248,18 @@ def deploy_version(session: Session, bpmn_xml: str, deployed_by: str, dmn_xml: I
     session.flush()
     _remember(_cache_key(definition), parsed)
     return Deployment(definition, unchanged=False)
+
+
+def usable_by(owner: str) -> ColumnElement[bool]:
+    """The versions an owner's cases may run on: the national ones and the owner's own, never another
+    owner's (the one rule for every list, page and API answer of versions)."""
+    return or_(ProcessDefinition.owner.is_(None), ProcessDefinition.owner == owner)
+
+
+def usable_versions(session: Session, key: str, owner: str) -> list[ProcessDefinition]:
+    """The versions of `key` usable by `owner`: its own newest first, then the national ones."""
+    return list(session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == key, usable_by(owner))
+                                .order_by(ProcessDefinition.owner.is_(None), ProcessDefinition.version.desc())))
 
 
 def current_version(session: Session, key: str, owner: str | None = None) -> ProcessDefinition | None:

@@ -11,7 +11,7 @@ from typing import Any
 import marshmallow as ma
 from flask import abort
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from engine import definitions
 from engine.errors import InvalidDefinition, NotFound
@@ -44,8 +44,7 @@ class DeployFile(ModelFile):
 
 def _visible_versions():
     """National versions and the officer's organisation's own."""
-    mine = user().organisation_id
-    return select(ProcessDefinition).where(or_(ProcessDefinition.owner.is_(None), ProcessDefinition.owner == mine))
+    return select(ProcessDefinition).where(definitions.usable_by(user().organisation_id))
 
 
 def _problems(problems) -> list[dict[str, str]]:

@@ -10,11 +10,9 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import or_, select
 
-from engine.definitions import latest_definition
+from engine.definitions import latest_definition, usable_versions
 from engine.errors import NotFound
-from engine.models import ProcessDefinition
 from workflows.process_dry_run import DryRunResult, authority_term_dates, dry_run
 
 from ..access import requires, user
@@ -25,19 +23,11 @@ blueprint = Blueprint("process_tools", __name__, url_prefix="/processes")
 MAX_ANSWERS = 200
 
 
-def usable_versions(key: str, organisation_id: str) -> list[ProcessDefinition]:
-    """The versions of `key` this organisation's cases may run on: its own and the national ones."""
-    return list(db().scalars(select(ProcessDefinition).where(
-        ProcessDefinition.key == key,
-        or_(ProcessDefinition.owner.is_(None), ProcessDefinition.owner == organisation_id))
-        .order_by(ProcessDefinition.owner.is_(None), ProcessDefinition.version.desc())))
-
-
 @blueprint.route("/<key>/dry-run", methods=["GET", "POST"])
 @requires()
 def dry_run_page(key: str):
     organisation_id = user().organisation_id
-    versions = usable_versions(key, organisation_id)
+    versions = usable_versions(db(), key, organisation_id)
     current = latest_definition(db(), key, required=False, owner=organisation_id)
     if not versions or current is None:
         raise NotFound(f"no process '{key}' is deployed")

@@ -8,11 +8,11 @@ owner, so a case a region only shares is not moved by the region).
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from engine import migration
 from engine.definition_diff import ADDED, REMOVED, changed_element_ids, diff_definitions
-from engine.definitions import parsed_definition
+from engine.definitions import parsed_definition, usable_versions
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.models import ProcessDefinition
 from workflows.school_models import School
@@ -31,8 +31,7 @@ def _versions(key: str) -> tuple[ProcessDefinition, ProcessDefinition]:
     me = user()
     require_viewer(me)
     session = db()
-    lines = or_(ProcessDefinition.owner.is_(None), ProcessDefinition.owner == me.organisation_id)
-    if session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key == key, lines).limit(1)) is None:
+    if not usable_versions(session, key, me.organisation_id):
         raise NotFound(f"no process '{key}'")
     found = []
     for name, words in (("from", "the version the cases run on"), ("to", "the version to move them to")):

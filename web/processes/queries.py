@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.definitions import latest_definition
+from engine.definitions import latest_definition, usable_by
 from engine.errors import NotFound
 from engine.models import ProcessDefinition, ProcessInstance
 from engine.runtime import CLOSED_STATUSES
@@ -32,10 +32,6 @@ class ProcessRow:
     drafts: list[ProcessDraft] = field(default_factory=list)
 
 
-def visible_to(organisation: str):
-    return or_(ProcessDefinition.owner.is_(None), ProcessDefinition.owner == organisation)
-
-
 def _runs_for(key: str, is_region: bool) -> bool:
     """A route package says whose it is (extra["owner"] == "region"); other processes show to all."""
     package = processes().get(key)
@@ -43,7 +39,7 @@ def _runs_for(key: str, is_region: bool) -> bool:
 
 
 def process_rows(session: Session, organisation: str, is_region: bool) -> list[ProcessRow]:
-    definitions = session.scalars(select(ProcessDefinition).where(visible_to(organisation)).order_by(
+    definitions = session.scalars(select(ProcessDefinition).where(usable_by(organisation)).order_by(
         ProcessDefinition.key, ProcessDefinition.deployed_at, ProcessDefinition.id)).all()
     rows: dict[str, ProcessRow] = {}
     for definition in definitions:
@@ -72,7 +68,7 @@ def running_cases(session: Session, definition_ids: list[int]) -> dict[int, int]
 
 def visible_definition(session: Session, organisation: str, key: str, definition_id: int) -> ProcessDefinition:
     definition = session.scalar(select(ProcessDefinition).where(
-        ProcessDefinition.id == definition_id, ProcessDefinition.key == key, visible_to(organisation)))
+        ProcessDefinition.id == definition_id, ProcessDefinition.key == key, usable_by(organisation)))
     if definition is None:
         raise NotFound(f"no version {definition_id} of process '{key}'")
     return definition
