@@ -13,8 +13,11 @@ from threading import Lock
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.camunda.specs.user_task import UserTask
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
@@ -340,6 +343,19 @@ def clear_cache() -> None:
 def _cache_key(definition: ProcessDefinition) -> str:
     # One file can hold several processes, each deployed under its own key.
     return f"{definition.key}:{definition.sha256}"
+
+
+def step_specs(parsed: ParsedProcess) -> dict[str, str]:
+    """{bpmn id: name} of every step a case of the process can be at: its user tasks and the timers
+    it waits on. A timer on a task's boundary is that task's time limit, not a step of its own (as
+    engine.projections.current_steps counts the steps a case is at)."""
+    found: dict[str, str] = {}
+    for spec in parsed.all_specs():
+        for task_spec in spec.task_specs.values():
+            is_timer = isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
+            if isinstance(task_spec, UserTask) or (is_timer and not isinstance(task_spec, BoundaryEvent)):
+                found[task_spec.bpmn_id] = task_spec.bpmn_name or task_spec.bpmn_id
+    return found
 
 
 def parsed_definition(definition: ProcessDefinition) -> ParsedProcess:

@@ -185,3 +185,16 @@ def test_each_organisation_lists_and_exports_only_its_own_cases(app, officers, t
     browser = signed_in(app, officers[organisation])
     assert sorted(listed(browser.text(f"/cases?{query}"))) == expected
     assert sorted(int(r[0]) for r in exported(browser, query)[1][1:]) == expected
+
+
+def test_the_step_filter_offers_every_step_of_the_route_in_the_diagrams_order(app, session, route):
+    """Steps come from the route's definition, so a step no case is at yet can be chosen too (and
+    shows no case), and none of another route's steps is offered."""
+    make_user(session, "cm2@trafford.gov.uk", TRAFFORD, ["case_manager"])
+    session.commit()
+    officer = signed_in(app, "cm2@trafford.gov.uk")
+    page = officer.text("/cases?route=web_route")
+    select = page[page.index('id="step"'):page.index("</select>", page.index('id="step"'))]
+    assert re.findall(r'<option value="([a-z_]*)"', select) == [
+        "", "check_concern", "approve", "academy_order_decision"]
+    assert listed(officer.text("/cases?route=web_route&step=approve")) == []

@@ -45,7 +45,7 @@ def case_list():
     page = Page(results.page, results.total, results.per_page)
     return render_template(
         "cases/list.html", rows=rows, page=page, routes=route_choices(), filters=filters, sort=sort,
-        steps=step_choices(session, filters.route), selected=selected_tags(filters, args), errors=errors,
+        steps=step_choices(session, filters.route, me.organisation_id), selected=selected_tags(filters, args), errors=errors,
         error_list=[{"text": message, "href": f"#{name}"} for name, message in errors.items()],
         headers=sort_headers(sort, args), export_url=url_for("cases.export", **args),
         may_start=may_start_cases(me),
