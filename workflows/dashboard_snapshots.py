@@ -86,13 +86,18 @@ def store(session: Session, organisation_id: str, figures: Figures, now: datetim
     session.execute(statement.on_conflict_do_update(index_elements=[_TABLE.c.organisation_id], set_=values))
 
 
-def count_and_store(session: Session, write: sessionmaker[Session], organisation_id: str, today: date,
-                    now: datetime) -> Counted:
-    """Count on `session` (scoped to the organisation), then keep the result in a transaction of its
-    own (a page's session only reads; and SQLite's write lock is not held while counting)."""
+def count_and_store(session: Session, organisation_id: str, today: date, now: datetime,
+                    write: sessionmaker[Session] | None = None) -> Counted:
+    """Count on `session` (scoped to the organisation) and keep the result: on `session` itself when
+    it may write (a POST, committed with the request), else in a transaction of `write`'s own (a
+    page's GET session only reads). Never both: on SQLite a writing request session holds the write
+    lock, and a second transaction would wait on it until it timed out."""
     figures = count_figures(session, today)
-    with transaction(write) as writing:
-        store(writing, organisation_id, figures, now, read=True)
+    if write is None:
+        store(session, organisation_id, figures, now, read=True)
+    else:
+        with transaction(write) as writing:
+            store(writing, organisation_id, figures, now, read=True)
     return Counted(figures, now, just_counted=True)
 
 
@@ -102,7 +107,7 @@ def dashboard_for(session: Session, write: sessionmaker[Session], organisation_i
     `session` (the request's, scoped to the officer) and stored through `write`."""
     snapshot = session.get(DashboardSnapshot, organisation_id)
     if snapshot is None or not is_fresh(snapshot, today, now):
-        return count_and_store(session, write, organisation_id, today, now)
+        return count_and_store(session, organisation_id, today, now, write)
     if snapshot.read_at is None or snapshot.read_at < snapshot.counted_at:  # once per count, not per view
         with transaction(write) as writing:
             writing.execute(update(DashboardSnapshot).where(DashboardSnapshot.organisation_id == organisation_id)

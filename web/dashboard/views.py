@@ -24,9 +24,8 @@ from .figures import chart_data, dashboard_figures, heatmap_figures
 blueprint = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
-def _counted(again: bool = False) -> Counted:
-    count = count_and_store if again else dashboard_for
-    return count(db(), write_factory(), user().organisation_id, today_local(), utcnow())
+def _counted() -> Counted:
+    return dashboard_for(db(), write_factory(), user().organisation_id, today_local(), utcnow())
 
 
 def _freshness(counted: Counted) -> dict:
@@ -48,7 +47,7 @@ def dashboard():
 @requires(roles=DASHBOARD_ROLES)
 def count_again():
     """Count the figures now rather than wait for the worker's next round."""
-    _counted(again=True)
+    count_and_store(db(), user().organisation_id, today_local(), utcnow())  # committed with the request
     return redirect(url_for("dashboard.dashboard"))
 
 
