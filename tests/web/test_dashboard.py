@@ -385,6 +385,16 @@ def test_an_organisation_never_sees_anothers_snapshot(app, manager, session, cas
     assert "Ash Grove" not in page and "Beech Road" not in page
 
 
+def test_counting_again_from_a_heatmap_returns_to_it_and_never_leaves_the_dashboard(manager):
+    with time_machine.travel(TODAY, tick=False):
+        page = manager.text("/dashboard/routes/web_route")
+        assert '<input type="hidden" name="back" value="/dashboard/routes/web_route">' in page
+        back = manager.post("/dashboard/count", {"back": "/dashboard/routes/web_route"})
+        assert back.headers["Location"] == "/dashboard/routes/web_route"
+        for elsewhere in ("https://evil.example/", "//evil.example/dashboard", "/cases", "/dashboard\\x"):
+            assert manager.post("/dashboard/count", {"back": elsewhere}).headers["Location"] == "/dashboard"
+
+
 def test_counting_again_is_for_managers_only(app, session, cases):
     adviser = sign_in(app, session, "la@trafford.gov.uk", TRAFFORD, ["link_adviser"])
     with time_machine.travel(TODAY, tick=False):
