@@ -333,10 +333,12 @@ def chosen_powers(data: dict[str, Any], item: str) -> tuple[list[str], str | Non
 
 
 def _signatory_name(kind: str, data: dict[str, Any]) -> str | None:
+    """A name the form gives, else the one the case records for the signing role, else the officer
+    who completed the step holding that role (workflows.letters.signed_by)."""
     name = text(data, "signatory_name")
     for key in SIGNATORIES[kind][1]:
         name = name or text({key: data.get(key)}, key)
-    return name
+    return name or text(data, "signatory_officer_name")
 
 
 def signatory(kind: str, data: dict[str, Any]) -> tuple[str | None, str]:

@@ -39,6 +39,7 @@ from engine.db import run_after_commit, transaction, utcnow
 from engine.hooks import register_task_completed_hook
 from engine.models import ProcessInstance
 
+from .account_models import User
 from .letter_models import LETTER_KINDS, Letter
 from .letter_rules import check_required_content, day, text
 from .letter_template_values import build_context
@@ -283,16 +284,30 @@ def letters_named(properties: dict[str, Any] | None, case: dict[str, Any]) -> li
     return [kind for kind in kinds if kind]
 
 
-def generate_for_task(session: Session, instance: Any, task_row: Any, data: dict[str, Any]) -> None:
-    """The engine's task-completed hook: issue the letters the completed task names, if any.
-
-    The letter is signed in the name of the role of the task's lane (WN-8), unless the form names a
-    signatory title.
-    """
-    case = {**(instance.data or {}), **(data or {})}
+def signed_by(task_row: Any, data: dict[str, Any], signer: Any | None) -> dict[str, Any]:
+    """The step's answers with who signs its letters: the role of the task's lane (WN-8) and, when the
+    officer completing the step holds that role, their name (a name the form or the case gives comes
+    first: letter_rules.signatory). The check page's preview and the issued letter both go through
+    here, so the officer checks the signature the letter will carry."""
     role = ROLES_BY_ID.get(str(getattr(task_row, "role", "") or ""))
-    signed = {**data, "signatory_lane_title": role.name} if role is not None else data
-    for kind in letters_named(getattr(task_row, "properties", None), case):
+    if role is None:
+        return dict(data or {})
+    signed = {**(data or {}), "signatory_lane_title": role.name}
+    if signer is not None and role.id in (signer.roles or []) and signer.display_name:
+        signed["signatory_officer_name"] = signer.display_name
+    return signed
+
+
+def generate_for_task(session: Session, instance: Any, task_row: Any, data: dict[str, Any]) -> None:
+    """The engine's task-completed hook: issue the letters the completed task names, if any, signed
+    as `signed_by` says."""
+    case = {**(instance.data or {}), **(data or {})}
+    kinds = letters_named(getattr(task_row, "properties", None), case)
+    if not kinds:
+        return
+    signer = session.scalar(select(User).where(User.email == task_row.completed_by)) if task_row.completed_by else None
+    signed = signed_by(task_row, data, signer)
+    for kind in kinds:
         if kind not in LETTER_KINDS:
             log.warning("task %s names an unknown letter %r; no letter issued", task_row.bpmn_id, kind)
             continue

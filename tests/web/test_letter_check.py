@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from engine import runtime
 from engine.forms import FormErrors
+from workflows import letters as letter_store
+from workflows.account_models import User
 from workflows.letter_models import Letter
 
 from ..workflows.test_letters import pdf_text
@@ -15,6 +17,10 @@ from .test_complete_notice_form import NOTICE, at_issue, open_task
 READY = {**NOTICE, "ground_low_standards": "yes", "compliance_period_working_days": "15",
          "compliance_period_end_stated_on-day": "", "compliance_period_end_stated_on-month": "",
          "compliance_period_end_stated_on-year": "", "minded_s64_additional_governors": "yes"}
+
+
+def member_name(session) -> str:
+    return session.scalar(select(User.display_name).where(User.email == "member@example.gov.uk"))
 
 
 def letters_of(session, case) -> list[Letter]:
@@ -48,6 +54,8 @@ def test_the_form_leads_to_a_check_page_with_the_letter_and_issues_nothing(brows
     text = pdf_text(preview.data, tmp_path)
     assert "Real Route School" in text and "Commission an external review of governance." in text
     assert "appoint additional governors (section 64)" in text
+    # Signed by the officer who issues it, holding the role of the step's lane, as the issued letter will be.
+    assert f"{member_name(session)} Cabinet Member for Children and Young People" in text
     assert letters_of(session, case) == []  # a preview saves nothing
 
     # "Change" goes back to the form with the answers kept.
@@ -57,6 +65,9 @@ def test_the_form_leads_to_a_check_page_with_the_letter_and_issues_nothing(brows
     issued = browser.post(f"/tasks/{task.id}/check", {})
     assert issued.status_code == 302 and issued.headers["Location"].endswith(f"/tasks/{task.id}/done")
     assert [x.kind for x in letters_of(session, case)] == ["warning_notice"]
+    issued_text = pdf_text(letter_store.letter_by_id(session, case.id, letters_of(session, case)[0].id).content,
+                           tmp_path)
+    assert f"{member_name(session)} Cabinet Member for Children and Young People" in issued_text
 
 
 def test_placeholder_text_must_be_confirmed_before_the_letter_is_issued(browser, session, at_check):

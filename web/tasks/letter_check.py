@@ -118,10 +118,12 @@ def page_images(pdf: bytes) -> list[str]:
 
 
 def _preview(task: HumanTask) -> tuple[str, bytes]:
-    from workflows.letters import preview_letter  # WeasyPrint loads only when a letter is rendered
+    from workflows.letters import preview_letter, signed_by  # WeasyPrint loads only when a letter is rendered
 
     answers = {k: v for k, v in (task.draft or {}).items() if k != CONFIRMED_KEY}
-    return preview_letter(visible_instance(db(), user(), task.instance_id), letter_kind(task), answers)
+    # Signed as the issued letter will be: the officer checking it is the one who issues it.
+    return preview_letter(visible_instance(db(), user(), task.instance_id), letter_kind(task),
+                          signed_by(task, answers, user()))
 
 
 def _check_page(task: HumanTask, error: str | None = None, status: int = 200):
