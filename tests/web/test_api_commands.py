@@ -158,6 +158,17 @@ def test_a_model_is_validated_with_each_problem_by_element(app, world, session):
     assert garbage["valid"] is False and garbage["problems"]
 
 
+def test_the_api_takes_a_model_as_large_as_the_modeller_saves_and_no_larger(app, world, session):
+    """A 3 MB diagram (the modeller saves up to 5 MB) is checked, not refused for its size."""
+    client = owner_client(app, session)
+    big = route_xml().replace("</bpmn:definitions>", "<!--" + "x" * (3 * 1024 * 1024) + "--></bpmn:definitions>")
+    checked = client.post("/api/v1/processes/validate", json={"bpmn_xml": big})
+    assert checked.status_code == 200 and checked.get_json()["valid"] is True, checked.get_data(as_text=True)[:300]
+    huge = route_xml() + "<!--" + "x" * (6 * 1024 * 1024) + "-->"
+    refused = client.post("/api/v1/processes/validate", json={"bpmn_xml": huge})
+    assert refused.status_code in (413, 422) and refused.mimetype == "application/problem+json"
+
+
 def test_a_process_owner_deploys_their_organisations_own_version(app, world, session):
     client = owner_client(app, session)
     changed = route_xml().replace('name="Web test route"', 'name="Trafford web route"')

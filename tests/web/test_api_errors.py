@@ -95,3 +95,9 @@ def test_lists_come_in_pages_with_links_in_the_body_and_the_link_header(api, wor
 
     beyond = client.json("/api/v1/cases?per_page=2&page=9")
     assert beyond["items"] == [] and beyond["links"]["prev"] == "/api/v1/cases?page=3&per_page=2"
+
+
+def test_a_body_over_the_limit_is_a_413_problem_not_a_page(api):
+    response = api[TRAFFORD].post("/api/v1/cases", json={"process_key": "x", "data": {"note": "x" * (3 * 1024 * 1024)}})
+    body = problem_of(response, 413)
+    assert "2 MB" in body["detail"]
