@@ -16,9 +16,11 @@ from sqlalchemy import select
 from engine import definitions
 from engine.errors import InvalidDefinition, NotFound
 from engine.models import ProcessDefinition
+from engine.parser import MAX_DOCUMENT_BYTES
 from workflows.roles import may_deploy_processes
 
 from ..access import token_only, user
+from ..bpmn_bodies import allow_bpmn_sized_bodies
 from ..db import db
 from ..labels import route_title
 from .problems import problem
@@ -27,8 +29,9 @@ from .schemas import DeployResultSchema, ProcessSchema, ProcessVersionSchema, Va
 blueprint = Blueprint("api_processes", __name__, url_prefix="/api/v1/processes",
                       description="Process definitions (BPMN): the statutory routes and their versions.")
 F = ma.fields
-#: 2 MB is the request limit; a BPMN file is text well within it.
-XML_LIMIT = 2_000_000
+#: As large a file as the BPMN parser (and so the modeller) accepts; the request limit is lifted to match.
+XML_LIMIT = MAX_DOCUMENT_BYTES
+allow_bpmn_sized_bodies(blueprint, "api_processes.validate", "api_processes.deploy")
 
 
 class ModelFile(ma.Schema):

@@ -19,6 +19,7 @@ from workflows.access import visible_instance
 
 from .. import access
 from ..access import requires, user
+from ..api import problems
 from ..case_page import case_context
 from ..db import db
 from .views import blueprint
@@ -150,7 +151,11 @@ def document(instance_id: int, document_id: int):
 
 @blueprint.app_errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    """A body over the limit: the upload form again with the limit in words (status 413)."""
+    """A body over the limit: the upload form again with the limit in words (status 413); for the
+    JSON API a problem, and elsewhere a page naming the limit that applied to what was sent."""
+    if problems.is_api_request():
+        return problems.problem(413, "The request body is too large: the limit is "
+                                     f"{case_files.megabytes(request.max_content_length or 0)}.")
     if "user" not in g:
         access.load_user()
     limit = case_files.megabytes(max_upload_bytes())
@@ -163,4 +168,5 @@ def too_large(_error):
         step, back = _step_and_back(db(), instance)
         refused = case_files.CaseFileRefused("document", f"The selected file must be smaller than {limit}")
         return _form("cases/document_form.html", instance, step, back, refused, 413)
-    return render_template("errors/400.html", message=f"What you sent is too large. The limit is {limit}."), 413
+    applied = case_files.megabytes(request.max_content_length or max_upload_bytes())
+    return render_template("errors/400.html", message=f"What you sent is too large. The limit is {applied}."), 413
