@@ -28,7 +28,7 @@ from .definitions import ParsedProcess, user_task_role
 from .errors import Problem
 from .forms import FormErrors, validate_submission
 from .parser import form_to_dict
-from .projections import plan_human_tasks, ready_user_tasks, waiting_timers
+from .projections import plan_human_tasks, ready_user_tasks, timer_due_at, waiting_timers
 from .scripting import make_script_engine
 
 #: How often one step may come round before the walk calls it a loop and stops.
@@ -255,13 +255,10 @@ class _Walk:
 
 
 def _timer_due(task) -> datetime | None:
-    value = task._get_internal_data("event_value")
-    if isinstance(value, str) and not value.upper().startswith("P"):
-        try:
-            return TimerEventDefinition.get_datetime(value)
-        except ValueError:
-            return None
-    return None
+    try:
+        return timer_due_at(task._get_internal_data("event_value"))
+    except ValueError:  # a dry run reports the walk; a timer it cannot read waits from the clock
+        return None
 
 
 def _properties(spec) -> dict[str, str]:

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.user_task import UserTask
@@ -42,6 +41,7 @@ from .projections import (
     plan_human_tasks,
     refresh_open_tasks,
     sync_deadlines,
+    timer_due_at,
     waiting_timers,
 )
 from .scripting import strip_expression
@@ -257,14 +257,16 @@ def _evaluate(workflow: BpmnWorkflow, task, expression: str | None) -> Any:
 
 
 def _when(value: Any) -> str:
-    if isinstance(value, dict):
-        value = value.get("next")
+    """A timer's due time for the migration plan: its stored event value, or the new expression's."""
     if isinstance(value, str) and value.upper().startswith("P"):
         return f"{value} from when it started"
     try:
-        return TimerEventDefinition.get_datetime(value).strftime("%d %b %Y %H:%M UTC") if value else "unknown"
-    except Exception:  # not a date: say what it is
+        due = timer_due_at(value)
+    except ValueError:  # not a date: say what it is
         return str(value)
+    if due is not None:
+        return due.strftime("%d %b %Y %H:%M UTC")
+    return str(value) if value and not isinstance(value, dict) else "unknown"
 
 
 def _migrate(workflow: BpmnWorkflow, new: ParsedProcess, top, subs: dict) -> None:

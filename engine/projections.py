@@ -44,6 +44,18 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list:
     return workflow.get_tasks(state=TaskState.READY, manual=True)
 
 
+def timer_due_at(value: Any) -> datetime | None:
+    """When a timer falls due, from the event value SpiffWorkflow keeps on its task: a date-time, or
+    a cycle's next occurrence. None for a duration not yet started, a cycle that has run out, or no
+    value; ValueError for text that is not a date-time (the one reading of it: the projections, the
+    dry run and the migration plan all call this)."""
+    if isinstance(value, dict):  # cycle timers keep their next occurrence
+        value = value.get("next") if value.get("cycles", 0) != 0 else None
+    if not isinstance(value, str) or value.upper().startswith("P"):
+        return None
+    return TimerEventDefinition.get_datetime(value)
+
+
 def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Any, datetime]]:
     """(task, due_at) for every timer event the workflow is waiting on."""
     found = []
@@ -51,14 +63,9 @@ def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Any, datetime]]:
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):
             continue
-        value = task._get_internal_data("event_value")
-        if isinstance(value, dict):  # cycle timers keep their next occurrence
-            value = value.get("next") if value.get("cycles", 0) != 0 else None
-        if value is None:
-            continue
-        if isinstance(value, str) and value.upper().startswith("P"):
-            continue
-        found.append((task, TimerEventDefinition.get_datetime(value)))
+        due = timer_due_at(task._get_internal_data("event_value"))
+        if due is not None:
+            found.append((task, due))
     return found
 
 

@@ -166,3 +166,18 @@ def test_duration_timer_due_at_is_counted_from_when_it_started(session, deploy):
         worker_sweep(session)
         runtime.complete_task(session, open_tasks(session, case.id)[0].id, "adviser", {"complied": True})
         assert pending(session, case.id)[0].due_at == start + timedelta(days=2)
+
+
+def test_a_timers_due_time_is_read_one_way_for_every_kind_of_stored_value():
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from engine.projections import timer_due_at
+
+    assert timer_due_at("2026-12-01T09:00:00+00:00") == datetime(2026, 12, 1, 9, tzinfo=UTC)
+    assert timer_due_at({"cycles": 2, "next": "2026-12-01T09:00:00+00:00"}) == datetime(2026, 12, 1, 9, tzinfo=UTC)
+    assert timer_due_at({"cycles": 0, "next": "2026-12-01T09:00:00+00:00"}) is None  # the cycle has run out
+    assert timer_due_at("P15D") is None and timer_due_at(None) is None  # a duration not started yet
+    with pytest.raises(ValueError):
+        timer_due_at("the day after tomorrow")
