@@ -37,7 +37,11 @@ class StartContext:
     owner: str | None = None
 
 
-#: Called before an instance starts; may set owner, add data, or raise InvalidInput to refuse.
+#: Fills a new case's data with the route's defaults and checks it from the data alone, or raises
+#: InvalidInput to refuse: no database, so the dry run calls these just as a real start does.
+StartDataHook = Callable[[StartContext], None]
+#: Called before an instance starts, after the data hooks, with the database: checks against what is
+#: recorded (the schools register, a barring notice); may set owner, add data, or raise InvalidInput.
 StartHook = Callable[[Session, StartContext], None]
 #: Works out a case's deadlines from its data (and today's date for status); None when the hook
 #: has no rules for that process, so the engine need not even look for stored deadlines.
@@ -62,12 +66,18 @@ TaskValidationHook = Callable[[Session, Any, Any, dict[str, Any]], dict[str, str
 #: while the case is not yet shared.
 ShareHook = Callable[[Session, Any, list[Any]], str | None]
 
+start_data_hooks: list[StartDataHook] = []
 start_hooks: list[StartHook] = []
 share_hooks: list[ShareHook] = []
 task_data_hooks: list[TaskDataHook] = []
 task_completed_hooks: list[TaskCompletedHook] = []
 task_validation_hooks: list[TaskValidationHook] = []
 deadline_hooks: list[DeadlineHook] = []
+
+
+def register_start_data_hook(hook: StartDataHook) -> None:
+    if hook not in start_data_hooks:
+        start_data_hooks.append(hook)
 
 
 def register_start_hook(hook: StartHook) -> None:

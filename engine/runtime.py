@@ -89,6 +89,8 @@ def start_instance(session: Session, process_key: str, actor: str, business_key:
         raise InvalidInput("case data must be a JSON object")
     latest_definition(session, process_key)  # NotFound before any hook runs
     context = hooks.StartContext(process_key, business_key, dict(data or {}), owner)
+    for data_hook in hooks.start_data_hooks:
+        data_hook(context)
     for hook in hooks.start_hooks:
         hook(session, context)
     # The owner's own version of the route if it deployed one, else the national default.

@@ -58,19 +58,13 @@ class DryRunResult:
 
 def start_data(process_key: str, data: dict[str, Any]) -> dict[str, Any]:
     """The data a real case of this route starts with: the given data with the route's start
-    defaults filled in by the start checks the domain registers.
-
-    A dry run has no database: the checks are given no session (`None`, which the routes' own
-    checks read as "no recorded facts"); a check that needs one (the schools register) stops with
-    AttributeError and is skipped, keeping what it filled in before. The school facts a route reads
-    come from the owner's data instead."""
-    install()  # the calendar functions and start checks a real case has (a bare script may not have them yet)
+    defaults filled in by the domain's start data hooks. The checks against recorded facts (the
+    schools register) need a database and are not run: the school facts a route reads come from
+    the owner's data instead."""
+    install()  # the calendar functions and start hooks a real case has (a bare script may not have them yet)
     context = hooks.StartContext(process_key, DRY_RUN_KEY, dict(data))
-    for hook in hooks.start_hooks:
-        try:
-            hook(None, context)  # type: ignore[arg-type]
-        except AttributeError:
-            continue
+    for hook in hooks.start_data_hooks:
+        hook(context)
     return context.data
 
 

@@ -116,3 +116,16 @@ def test_an_authoritys_term_dates_are_its_own_rows_only(session):
     session.flush()
     assert authority_term_dates(session, "358") == [["2026-12-21", "2027-01-01"], ["2027-01-04", "2027-01-04", "inset"]]
     assert authority_term_dates(session, "999") is None
+
+
+def test_the_dry_run_fills_the_routes_start_defaults_and_runs_no_check_that_needs_the_database():
+    import inspect
+
+    from engine import hooks
+    from workflows.maintained_warning_notice.rules import START_DEFAULTS
+    from workflows.process_dry_run import start_data
+
+    filled = start_data("maintained_warning_notice", {})
+    assert {k: filled[k] for k in START_DEFAULTS} == START_DEFAULTS
+    assert start_data("ofsted_category_response", {})["school_holidays"] is None  # a real start copies the school's
+    assert hooks.start_data_hooks and all(len(inspect.signature(h).parameters) == 1 for h in hooks.start_data_hooks)

@@ -27,11 +27,11 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook
+    from engine.hooks import register_start_data_hook
     from engine.scripting import register_function
 
     for function in (rules.academy_nti_ground_allowed, rules.academy_nti_refusal, rules.academy_twn_legal_basis,
                      rules.academy_nti_publication_due, rules.academy_representations_due,
                      rules.academy_termination_allowed, rules.academy_termination_refusal):
         register_function(function.__name__, function)
-    register_start_hook(rules.apply_start_defaults)
+    register_start_data_hook(rules.apply_start_defaults)

@@ -55,7 +55,7 @@ PROCESS_KEY = "academy_intervention"
 START_DEFAULTS: dict[str, Any] = {"twn_action_taken_on": None, "twn_action_due_on": None}
 
 
-def apply_start_defaults(session: Any, context: StartContext) -> None:
+def apply_start_defaults(context: StartContext) -> None:
     """Start hook: the optional facts gateways read, empty until recorded."""
     if context.process_key != PROCESS_KEY:
         return

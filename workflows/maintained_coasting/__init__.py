@@ -24,9 +24,9 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook, register_task_validation_hook
+    from engine.hooks import register_start_data_hook, register_task_validation_hook
     from engine.scripting import register_function
 
     register_function("coasting_definition_in_force", rules.coasting_definition_in_force)
-    register_start_hook(rules.check_start)
+    register_start_data_hook(rules.check_start)
     register_task_validation_hook(rules.check_submission)

@@ -53,7 +53,7 @@ def coasting_definition_in_force(coasting_notified_on: Any) -> str:
     return DEFINITION_2022 if notified < REGS_2025_IN_FORCE_ON else DEFINITION_2025
 
 
-def check_start(session: Any, context: StartContext) -> None:
+def check_start(context: StartContext) -> None:
     """Start hook: the case starts with the default (safer) reading on LA powers, recorded on the case."""
     if context.process_key != PROCESS_KEY:
         return

@@ -60,11 +60,11 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook, register_task_validation_hook
+    from engine.hooks import register_start_data_hook, register_task_validation_hook
     from engine.scripting import register_function
 
     for function in (rules.warning_notice_regime, rules.warning_notice_compliance_end,
                      rules.warning_notice_initial_end):
         register_function(function.__name__, function)
-    register_start_hook(rules.apply_start_defaults)
+    register_start_data_hook(rules.apply_start_defaults)
     register_task_validation_hook(checks.check_submission)

@@ -149,7 +149,7 @@ def warning_notice_compliance_end(notice_type: Any, notice_given_on: Any, compli
                                                    compliance_period_end_stated_on))
 
 
-def apply_start_defaults(session: Any, context: StartContext) -> None:
+def apply_start_defaults(context: StartContext) -> None:
     """Start hook: check a milestone start's facts and fill the data gateways read."""
     if context.process_key != PROCESS_KEY:
         return

@@ -43,7 +43,7 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook, register_task_data_hook
+    from engine.hooks import register_start_data_hook, register_start_hook, register_task_data_hook
     from engine.scripting import register_function
 
     for function in (rules.inspection_framework, rules.count_graded, rules.academy_order_regime,
@@ -51,5 +51,6 @@ def register_with_engine() -> None:
                      case_warnings.ofsted_category_cross_check, case_warnings.ofsted_category_term,
                      case_warnings.academy_order_step_warnings):
         register_function(function.__name__, function)
-    register_start_hook(rules.apply_start_defaults)
+    register_start_data_hook(rules.apply_start_defaults)
+    register_start_hook(rules.copy_recorded_holidays)
     register_task_data_hook(rules.refresh_holidays)

@@ -179,9 +179,8 @@ def progress_review_due_on(review_held_on: Any, statement_of_action_sent_on: Any
                                PROGRESS_REVIEW_INTERVAL_MONTHS)
 
 
-def apply_start_defaults(session: Any, context: StartContext) -> None:
-    """Start hook: check a milestone start's facts, fill the data gateways read, and copy the
-    school's recorded holidays (inspection-regulation periods skip those longer than a week)."""
+def apply_start_defaults(context: StartContext) -> None:
+    """Start data hook: check a milestone start's facts and fill the data gateways read."""
     if context.process_key != PROCESS_KEY:
         return
     data = context.data
@@ -195,12 +194,18 @@ def apply_start_defaults(session: Any, context: StartContext) -> None:
     for key in ("final_report_received_on", "statement_of_action_counted_from_on"):
         if data[key] not in (None, "") and optional_date(data[key]) is None:
             raise InvalidInput(f"{key} must be an ISO date like 2025-12-12, not {data[key]!r}")
-    if "school_holidays" not in data:
-        data["school_holidays"] = _recorded_holidays(session, context.business_key)
+    data.setdefault("school_holidays", None)  # the deadlines read it; copy_recorded_holidays may fill it
+
+
+def copy_recorded_holidays(session: Any, context: StartContext) -> None:
+    """Start hook: copy the school's recorded holidays onto the case (inspection-regulation periods
+    skip those longer than a week), unless the start gives them."""
+    if context.process_key == PROCESS_KEY and context.data.get("school_holidays") is None:
+        context.data["school_holidays"] = _recorded_holidays(session, context.business_key)
 
 
 def _recorded_holidays(session: Any, urn: str | None) -> list[list[str]] | None:
-    if session is None or not urn:
+    if not urn:
         return None
     from workflows.term_dates import school_holiday_rows
 

@@ -28,10 +28,10 @@ PROCESS = ProcessPackage(
 
 
 def register_with_engine() -> None:
-    from engine.hooks import register_start_hook
+    from engine.hooks import register_start_data_hook
     from engine.scripting import register_function
 
     for function in (rules.pru_eligible_for_intervention, rules.pru_academy_order_status, rules.pru_route_allowed,
                      rules.pru_route_refusal, rules.pru_date_after):
         register_function(function.__name__, function)
-    register_start_hook(rules.apply_start_defaults)
+    register_start_data_hook(rules.apply_start_defaults)

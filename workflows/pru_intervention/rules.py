@@ -112,7 +112,7 @@ def pru_route_refusal(intervention: Any, judgement: Any, judgement_on: Any, acad
     return ""
 
 
-def apply_start_defaults(session: Any, context: StartContext) -> None:
+def apply_start_defaults(context: StartContext) -> None:
     """Start hook: the optional facts the academy-order script reads, empty until recorded."""
     if context.process_key != PROCESS_KEY:
         return
