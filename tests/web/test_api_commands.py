@@ -224,3 +224,15 @@ def test_deadlines_are_filtered_by_their_status_as_of_today(api, world, session)
     assert client.json("/api/v1/deadlines?case_status=closed")["items"] == []
     shown = client.json(f"/api/v1/cases/{case.id}")["deadlines"]
     assert {(d["id"], d["status"]) for d in shown} == {("lapsed", "missed"), ("ahead", "pending")}
+
+
+def test_for_my_roles_lists_what_the_inbox_tab_does_and_a_claimed_task_moves_to_mine(api, world, session):
+    case, client = world["cases"][TRAFFORD], api[TRAFFORD]
+    task = open_task(session, case)
+
+    def ids(assigned: str) -> set[str]:
+        return {row["id"] for row in client.json(f"/api/v1/tasks?assigned={assigned}&per_page=100")["items"]}
+
+    assert task.id in ids("my_roles") and task.id not in ids("me")
+    client.post(f"/api/v1/tasks/{task.id}/claim")
+    assert task.id not in ids("my_roles") and task.id in ids("me")

@@ -25,7 +25,8 @@ from workflows.letter_checks import CONFIRMED_KEY, confirmation_token, unconfirm
 
 from ..access import token_only, user
 from ..db import db
-from ..inbox.queries import for_roles_clause
+from ..inbox.queries import tab_clause
+from ..tasks.letter_check import letter_kind
 from .paging import PageArgs, offset, paged
 from .problems import problem
 from .schemas import TaskPage, TaskSchema
@@ -61,7 +62,7 @@ def task_row(task: HumanTask, may_act: bool) -> dict[str, Any]:
 
 
 def _issues_letter(task: HumanTask) -> bool:
-    return bool(str((task.properties or {}).get("letter") or "").strip())
+    return bool(letter_kind(task))
 
 
 def _filtered(args: dict[str, Any]):
@@ -69,9 +70,9 @@ def _filtered(args: dict[str, Any]):
     if args["state"] != "all":
         query = query.where(HumanTask.is_open.is_(args["state"] == "open"))
     if args["assigned"] == "me":
-        query = query.where(HumanTask.assignee == me.email)
-    elif args["assigned"] == "my_roles":
-        query = query.where(HumanTask.assignee.is_(None), for_roles_clause(list(me.roles)))
+        query = query.where(tab_clause(me, "mine"))
+    elif args["assigned"] == "my_roles":  # the inbox's own tabs, so the API lists what the inbox does
+        query = query.where(tab_clause(me, "roles"))
     if args["route"]:
         query = query.where(HumanTask.process_key == args["route"])
     if args["case_id"] is not None:
