@@ -508,12 +508,18 @@ def _complete(session: Session, found: list[tuple[ProcessInstance, School | None
     return rows
 
 
+#: The largest row offset a page may ask for (a 32-bit integer: PostgreSQL's and SQLite's alike).
+MAX_OFFSET = 2**31 - 1
+
+
 def search_cases(session: Session, filters: CaseFilters, sort: CaseSort | None = None, page: int = 1,
                  per_page: int = 25, today: date | None = None) -> CaseResults:
     """One page of the cases the filter keeps (a page past the last gives the last), with their total."""
     today = today or today_local()
     sort = sort or CaseSort()
-    page = max(1, page)
+    # A page past any list there could be asks for the last one; kept small enough that its offset
+    # stays a number both databases take (a page of 2**63 would overflow SQLite's integer).
+    page = min(max(1, page), MAX_OFFSET // per_page)
     ids, total = _page_ids(session, filters, sort, today, page, per_page)
     if total is None:  # no case on this page: there are none, or it is past the last page
         total = count_cases(session, filters, today) if page > 1 else 0
