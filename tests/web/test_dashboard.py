@@ -338,6 +338,7 @@ def test_a_fresh_snapshot_is_shown_until_counted_again(manager, session, cases):
         assert manager.post("/dashboard/count").headers["Location"] == "/dashboard"
         counted = manager.text("/dashboard")
     assert headline_overdue(counted) == "3" and "counted on 14 October 2026 at 12:09pm" in " ".join(counted.split())
+    assert "The figures were counted again: they are as of 14 October 2026 at 12:09pm." in counted
 
 
 def test_a_snapshot_two_rounds_old_or_from_another_day_is_counted_again(manager, session, cases):

@@ -6,7 +6,7 @@ and kept as the organisation's snapshot (workflows.dashboard_snapshots): a page 
 within the last few minutes, says when, and offers to count them again."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from engine.clock import today_local
 from engine.db import utcnow
@@ -18,6 +18,7 @@ from workflows.roles import DASHBOARD_ROLES
 
 from ..access import requires, safe_next, user
 from ..db import db, write_factory
+from ..formatting import govuk_datetime
 from ..labels import route_title
 from .figures import chart_data, dashboard_figures, heatmap_figures
 
@@ -47,7 +48,8 @@ def dashboard():
 @requires(roles=DASHBOARD_ROLES)
 def count_again():
     """Count the figures now rather than wait for the worker's next round."""
-    count_and_store(db(), user().organisation_id, today_local(), utcnow())  # committed with the request
+    counted = count_and_store(db(), user().organisation_id, today_local(), utcnow())  # committed with the request
+    flash(f"The figures were counted again: they are as of {govuk_datetime(counted.counted_at)}.", "success")
     back = safe_next(request.form.get("back"))  # the dashboard or the heatmap the button was on
     return redirect(back if back and back.startswith(blueprint.url_prefix or "") else url_for("dashboard.dashboard"))
 
