@@ -94,15 +94,13 @@ class StepCount:
     cases: int
 
 
-def open_cases_by_step(session: Session, process_key: str | None = None) -> list[StepCount]:
+def open_cases_by_step(session: Session) -> list[StepCount]:
     """Open cases at each step they are at now (a case at two parallel steps counts at both)."""
     query = (select(StepVisit.process_key, StepVisit.bpmn_id, func.min(StepVisit.name),
                     func.count(distinct(StepVisit.instance_id)))
              .join(ProcessInstance, ProcessInstance.id == StepVisit.instance_id)
              .where(StepVisit.left_at.is_(None), _is_open())
              .group_by(StepVisit.process_key, StepVisit.bpmn_id))
-    if process_key:
-        query = query.where(StepVisit.process_key == process_key)
     found = [StepCount(*row) for row in session.execute(query)]
     return sorted(found, key=lambda s: (s.process_key, -s.cases, s.name))
 
@@ -227,13 +225,11 @@ def percentile(ordered: list[float], share: float) -> float:
     return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
-def time_in_steps(session: Session, since: datetime, process_key: str | None = None) -> list[StepTime]:
+def time_in_steps(session: Session, since: datetime) -> list[StepTime]:
     """Median and 90th percentile of the time cases spent at each step, over the visits that ended
     since `since` (the case moved on). PostgreSQL works the percentiles out itself; SQLite (one
     machine, few cases) hands the durations over."""
     where = [StepVisit.left_at.is_not(None), StepVisit.left_at >= since]
-    if process_key:
-        where.append(StepVisit.process_key == process_key)
     keys = (StepVisit.process_key, StepVisit.bpmn_id)
     if session.get_bind().dialect.name == "postgresql":
         seconds: ColumnElement[Any] = extract("epoch", StepVisit.left_at - StepVisit.entered_at)
